@@ -1,1 +1,60 @@
-fn main() {}
+//! `cargo xtask`: the one entry point for developer automation (see `.cargo/config.toml`).
+//!
+//! Each subcommand lives in its own module; this file only parses the command line, dispatches,
+//! and turns a failed child process into the same exit code for the caller.
+#![allow(
+    clippy::print_stdout,
+    reason = "xtask reports its progress on the terminal"
+)]
+
+mod ci;
+mod cmd;
+mod layers;
+mod services;
+#[cfg(test)]
+mod tidy;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Developer automation for campaign-service.
+#[derive(Debug, Parser)]
+#[command(name = "xtask", bin_name = "cargo xtask", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Run the whole check: formatting, clippy, the layer check, then every test.
+    Ci,
+    /// Check the crate dependency rules (SPEC §2) with the shared layer-check script.
+    Layers,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = workspace_root();
+    let outcome = match cli.task {
+        Task::Ci => ci::run(&root),
+        Task::Layers => layers::run(&root),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: error: {err:#}");
+            ExitCode::from(cmd::exit_code_of(&err))
+        }
+    }
+}
+
+/// The workspace root: the parent of this crate's manifest directory.
+fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .map_or_else(|| manifest_dir.to_path_buf(), Path::to_path_buf)
+}

@@ -18,8 +18,14 @@ pub mod permission;
 pub mod promoter;
 mod reader;
 pub mod refresh;
+pub mod search;
 pub mod status;
 pub mod values;
+
+// Re-exported so that crates built on the domain name the same versions of these data crates.
+pub use chrono;
+pub use serde_json;
+pub use uuid;
 
 pub use campaign::Campaign;
 pub use error::{DomainError, FieldError, ValidationErrors};

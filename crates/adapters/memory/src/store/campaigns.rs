@@ -1,0 +1,249 @@
+//! `CampaignRepository` on the in-memory store.
+
+use std::cmp::Ordering;
+
+use async_trait::async_trait;
+use campaign_domain::Campaign;
+use campaign_domain::chrono::{DateTime, Utc};
+use campaign_domain::messages::OutboundEvent;
+use campaign_domain::paging::{Page, SortDirection};
+use campaign_domain::permission::ReadScope;
+use campaign_domain::status::Status;
+use campaign_domain::values::{ArtistId, CampaignId, CategoryId, DomainName, EventId};
+use campaign_ports::{CampaignQuery, CampaignRepository, CampaignSortField, StoreError};
+
+use super::{MemoryStore, State, check_version, contains_ci};
+
+impl State {
+    /// Fails when another campaign than `id` holds `site`.
+    fn check_site(&self, site: Option<&DomainName>, id: &CampaignId) -> Result<(), StoreError> {
+        match site.and_then(|s| self.sites.get(s).map(|holder| (s, holder))) {
+            Some((s, holder)) if holder != id => Err(StoreError::DomainTaken(s.clone())),
+            _ => Ok(()),
+        }
+    }
+
+    fn put_campaign(&mut self, campaign: Campaign) {
+        if let Some(old) = self.campaigns.get(&campaign.id) {
+            if let Some(site) = &old.domain.site {
+                self.sites.remove(site);
+            }
+        }
+        if let Some(site) = &campaign.domain.site {
+            self.sites.insert(site.clone(), campaign.id.clone());
+        }
+        self.campaigns.insert(campaign.id.clone(), campaign);
+    }
+}
+
+fn matches(c: &Campaign, q: &CampaignQuery, text: Option<&str>) -> bool {
+    let in_scope = match &q.scope {
+        ReadScope::All => true,
+        ReadScope::Only(ids) => ids.contains(&c.id),
+    };
+    in_scope
+        && q.kind.is_none_or(|k| c.kind == k)
+        && q.schema_version.is_none_or(|v| c.schema.version == Some(v))
+        && q.artist_id.as_ref().is_none_or(|a| &c.artist.id == a)
+        && (q.statuses.is_empty() || q.statuses.contains(&c.status))
+        && text.is_none_or(|t| {
+            contains_ci(&c.name, t)
+                || c.artist.name.as_deref().is_some_and(|n| contains_ci(n, t))
+                || c.domain
+                    .site
+                    .as_ref()
+                    .is_some_and(|d| d.as_str().contains(t))
+        })
+}
+
+fn compare(a: &Campaign, b: &Campaign, field: CampaignSortField) -> Ordering {
+    match field {
+        CampaignSortField::Created => a.date.created.cmp(&b.date.created),
+        CampaignSortField::Updated => a.date.updated.cmp(&b.date.updated),
+        CampaignSortField::Name => a.name.cmp(&b.name),
+        // `None` sorts before `Some`: missing values first, as in MongoDB.
+        CampaignSortField::Open => a.date.open.cmp(&b.date.open),
+        CampaignSortField::Close => a.date.close.cmp(&b.date.close),
+        CampaignSortField::Status => a.status.cmp(&b.status),
+    }
+}
+
+#[async_trait]
+impl CampaignRepository for MemoryStore {
+    async fn insert(
+        &self,
+        campaign: &Campaign,
+        events: &[OutboundEvent],
+    ) -> Result<Campaign, StoreError> {
+        let mut state = self.state();
+        if state.campaigns.contains_key(&campaign.id) {
+            return Err(StoreError::Unavailable(format!(
+                "duplicate campaign id {}",
+                campaign.id
+            )));
+        }
+        state.check_site(campaign.domain.site.as_ref(), &campaign.id)?;
+        let mut stored = campaign.clone();
+        stored.version = 1;
+        state.put_campaign(stored.clone());
+        state.record(events);
+        Ok(stored)
+    }
+
+    async fn update(
+        &self,
+        campaign: &Campaign,
+        expected_version: u64,
+        events: &[OutboundEvent],
+    ) -> Result<Campaign, StoreError> {
+        let mut state = self.state();
+        let current = state
+            .campaigns
+            .get(&campaign.id)
+            .ok_or(StoreError::NotFound)?;
+        check_version(expected_version, current.version)?;
+        state.check_site(campaign.domain.site.as_ref(), &campaign.id)?;
+        let mut stored = campaign.clone();
+        stored.version = expected_version + 1;
+        state.put_campaign(stored.clone());
+        state.record(events);
+        Ok(stored)
+    }
+
+    async fn find_by_id(&self, id: &CampaignId) -> Result<Option<Campaign>, StoreError> {
+        Ok(self.state().campaigns.get(id).cloned())
+    }
+
+    async fn find_by_ids(&self, ids: &[CampaignId]) -> Result<Vec<Campaign>, StoreError> {
+        let state = self.state();
+        Ok(ids
+            .iter()
+            .filter_map(|id| state.campaigns.get(id).cloned())
+            .collect())
+    }
+
+    async fn find_by_domain(&self, domain: &DomainName) -> Result<Option<Campaign>, StoreError> {
+        let state = self.state();
+        if let Some(c) = state
+            .sites
+            .get(domain)
+            .and_then(|id| state.campaigns.get(id))
+        {
+            return Ok(Some(c.clone()));
+        }
+        Ok(state
+            .campaigns
+            .values()
+            .filter(|c| c.status == Status::Preview && c.domain.preview.as_ref() == Some(domain))
+            .max_by(|a, b| {
+                a.date
+                    .updated
+                    .cmp(&b.date.updated)
+                    .then_with(|| b.id.cmp(&a.id))
+            })
+            .cloned())
+    }
+
+    async fn list(&self, query: &CampaignQuery) -> Result<Page<Campaign>, StoreError> {
+        let text = query
+            .text
+            .as_deref()
+            .map(str::to_lowercase)
+            .filter(|t| !t.is_empty());
+        let mut found: Vec<Campaign> = self
+            .state()
+            .campaigns
+            .values()
+            .filter(|c| matches(c, query, text.as_deref()))
+            .cloned()
+            .collect();
+        found.sort_by(|a, b| {
+            let primary = compare(a, b, query.sort.field);
+            let primary = match query.sort.direction {
+                SortDirection::Ascending => primary,
+                SortDirection::Descending => primary.reverse(),
+            };
+            primary.then_with(|| a.id.cmp(&b.id))
+        });
+        Ok(Page::from_all(found, query.page))
+    }
+
+    async fn refresh_candidates(
+        &self,
+        now: DateTime<Utc>,
+        closed_before: DateTime<Utc>,
+    ) -> Result<Vec<Campaign>, StoreError> {
+        let due = |d: Option<DateTime<Utc>>, limit: DateTime<Utc>| d.is_some_and(|d| d <= limit);
+        Ok(self
+            .state()
+            .campaigns
+            .values()
+            .filter(|c| match c.status {
+                Status::Draft | Status::Preview => due(c.date.open, now),
+                Status::Open => due(c.date.close, now),
+                Status::Closed => due(c.date.closed, closed_before),
+                Status::Inactive => false,
+            })
+            .cloned()
+            .collect())
+    }
+
+    async fn find_by_event_id(&self, event_id: &EventId) -> Result<Vec<Campaign>, StoreError> {
+        Ok(self
+            .state()
+            .campaigns
+            .values()
+            .filter(|c| c.event_ids.contains(event_id))
+            .cloned()
+            .collect())
+    }
+
+    async fn ids_by_category(
+        &self,
+        categories: &[CategoryId],
+    ) -> Result<Vec<CampaignId>, StoreError> {
+        Ok(self
+            .state()
+            .campaigns
+            .values()
+            .filter(|c| {
+                c.category_id
+                    .as_ref()
+                    .is_some_and(|cat| categories.contains(cat))
+            })
+            .map(|c| c.id.clone())
+            .collect())
+    }
+
+    async fn presale_window_overlapping(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<Vec<Campaign>, StoreError> {
+        // The map iterates by id, which is the promised order here and below.
+        Ok(self
+            .state()
+            .campaigns
+            .values()
+            .filter(|c| {
+                c.date.presale_window_start.is_some_and(|s| s <= end)
+                    && c.date.presale_window_end.is_none_or(|e| e >= start)
+            })
+            .cloned()
+            .collect())
+    }
+
+    async fn find_by_artist(&self, artist_id: &ArtistId) -> Result<Vec<Campaign>, StoreError> {
+        Ok(self
+            .state()
+            .campaigns
+            .values()
+            .filter(|c| &c.artist.id == artist_id)
+            .cloned()
+            .collect())
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
