@@ -23,7 +23,7 @@ use crate::values::{
     Locale, TimeZone,
 };
 
-pub use parse::{CampaignInput, PasswordChange, READ_ONLY_FIELDS, merge_patch};
+pub use parse::{CampaignInput, PasswordChange, READ_ONLY_FIELDS, merge_patch, parse_faqs, parse_terms};
 pub use view::{
     ConfirmationFaqs, FaqEntry, FaqLayout, LandingFaqs, LocaleSelection, PublicCampaign,
     PublicDates, PublicOptions,
@@ -265,8 +265,10 @@ pub struct CampaignDates {
 }
 
 impl CampaignDates {
-    /// Dates of a new campaign created at `now`: created and updated set, nothing scheduled.
+    /// Dates of a new campaign created at `now` (kept to the millisecond): created and updated
+    /// set, nothing scheduled.
     pub fn new(now: DateTime<Utc>) -> Self {
+        let now = crate::reader::wire_precision(now);
         Self {
             created: now,
             updated: now,

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::*;
 use crate::error::ValidationErrors;
-use crate::reader::ObjectReader;
+use crate::reader::{ObjectReader, wire_precision};
 use crate::status::{Status, StatusChange};
 use crate::values::InvalidValue;
 
@@ -78,6 +78,7 @@ impl CampaignInput {
             return Err(ValidationErrors::single("body", "must be a JSON object"));
         }
         strip_read_only(&mut body);
+        let now = wire_precision(now);
         let base = Base {
             id,
             status: Status::Draft,
@@ -102,6 +103,7 @@ impl CampaignInput {
         if !patch.is_object() {
             return Err(ValidationErrors::single("body", "must be a JSON object"));
         }
+        let now = wire_precision(now);
         let mut patch = patch.clone();
         strip_read_only(&mut patch);
         // Serialising our own types to a JSON value cannot fail (string keys, no non-finite
@@ -211,7 +213,17 @@ fn parse_document(
     let identifier = root.text("identifier", NAME_MAX, &mut e);
     let artist = parse_artist(&root, &mut e);
     let domain = parse_domains(&root, &mut e);
-    if domain.site.is_none() && base.status != Status::Inactive && !e.contains("domain.site") {
+    if base.status == Status::Inactive {
+        // An archived campaign holds no domain (SPEC §7.4): its site is free for others.
+        for (field, held) in [
+            ("domain.site", domain.site.is_some()),
+            ("domain.preview", domain.preview.is_some()),
+        ] {
+            if held {
+                e.add(field, "must not be set: an INACTIVE campaign holds no domain");
+            }
+        }
+    } else if domain.site.is_none() && !e.contains("domain.site") {
         // Every campaign but an archived one holds its site domain.
         e.add("domain.site", "is required");
     }
@@ -446,7 +458,11 @@ pub(crate) fn parse_faq_map(
         let question = f.required_text("question", TEXT_MAX, e);
         let answer = f.required_text("answer", LONG_TEXT_MAX, e);
         if let (Some(id), Some(question), Some(answer)) = (id, question, answer) {
-            out.insert(id, Faq { question, answer });
+            if out.contains_key(&id) {
+                e.add(entry_path, format!("is the same FAQ id as another key ({id})"));
+            } else {
+                out.insert(id, Faq { question, answer });
+            }
         }
     }
     out
@@ -486,7 +502,13 @@ fn parse_content(
             },
         };
         if let Some(locale) = locale {
-            out.insert(locale, content);
+            // `en-us` and `en-US` are one locale: a second spelling would silently replace
+            // the first one's content.
+            if out.contains_key(&locale) {
+                e.add(path, format!("is the same locale as another key ({locale})"));
+            } else {
+                out.insert(locale, content);
+            }
         }
     }
     out
@@ -530,12 +552,16 @@ fn parse_preferences(root: &ObjectReader<'_>, e: &mut ValidationErrors) -> Vec<P
             let text = match value {
                 Value::String(s) => Some(s.clone()),
                 _ => {
-                    e.add(lpath, "must be a string");
+                    e.add(lpath.clone(), "must be a string");
                     None
                 }
             };
             if let (Some(l), Some(t)) = (locale, text) {
-                label.insert(l, t);
+                if label.contains_key(&l) {
+                    e.add(lpath, format!("is the same locale as another key ({l})"));
+                } else {
+                    label.insert(l, t);
+                }
             }
         }
         Some(Preference {
@@ -549,21 +575,23 @@ fn parse_preferences(root: &ObjectReader<'_>, e: &mut ValidationErrors) -> Vec<P
 }
 
 fn parse_locales(root: &ObjectReader<'_>, e: &mut ValidationErrors) -> Vec<LocaleSetting> {
+    let mut seen = HashSet::new();
     let locales = root.array("locales", e, |v, path, e| {
         let l = ObjectReader::new(Some(v), path, e);
         let id = l.required("id", e, Locale::parse);
         let is_default = l.bool("is_default", e).unwrap_or(false);
+        // Checked here, where `path` still carries the entry's own index (an invalid entry
+        // before it is left out of the list).
+        if let Some(id) = &id {
+            if !seen.insert(id.clone()) {
+                e.add(l.path_of("id"), "is listed twice");
+            }
+        }
         Some(LocaleSetting {
             id: id?,
             is_default,
         })
     });
-    let mut seen = HashSet::new();
-    for (i, l) in locales.iter().enumerate() {
-        if !seen.insert(l.id.clone()) {
-            e.add(format!("locales[{i}].id"), "is listed twice");
-        }
-    }
     if !locales.is_empty() {
         let defaults = locales.iter().filter(|l| l.is_default).count();
         if defaults != 1 {
@@ -595,4 +623,113 @@ fn parse_password(root: &ObjectReader<'_>, e: &mut ValidationErrors) -> Password
 
 fn root_has_null(root: &ObjectReader<'_>, key: &str) -> bool {
     root.entries().any(|(k, v)| k == key && v.is_null())
+}
+
+/// Parses one locale's FAQ map as a client sends it: `{"<uuid>": {"question", "answer"}}`.
+pub fn parse_faqs(body: &Value) -> Result<BTreeMap<FaqId, Faq>, ValidationErrors> {
+    if !body.is_object() {
+        return Err(ValidationErrors::single("body", "must be an object of FAQ entries keyed by UUID"));
+    }
+    let mut e = ValidationErrors::new();
+    let faqs = parse_faq_map(Some(body), "", &mut e);
+    e.into_result(faqs)
+}
+
+/// Parses a terms document as a client sends it: `{"terms": "<text>"}`.
+pub fn parse_terms(body: &Value) -> Result<String, ValidationErrors> {
+    if !body.is_object() {
+        return Err(ValidationErrors::single("body", "must be an object with a terms field"));
+    }
+    let mut e = ValidationErrors::new();
+    let root = ObjectReader::new(Some(body), "", &mut e);
+    let terms = root.required_text("terms", LONG_TEXT_MAX, &mut e);
+    match terms {
+        Some(t) if e.is_empty() => Ok(t),
+        _ => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn merge_patch_follows_the_examples_of_rfc_7396() {
+        // RFC 7396, Appendix A.
+        let cases = [
+            (json!({"a": "b"}), json!({"a": "c"}), json!({"a": "c"})),
+            (json!({"a": "b"}), json!({"b": "c"}), json!({"a": "b", "b": "c"})),
+            (json!({"a": "b"}), json!({"a": null}), json!({})),
+            (json!({"a": "b", "b": "c"}), json!({"a": null}), json!({"b": "c"})),
+            (json!({"a": ["b"]}), json!({"a": "c"}), json!({"a": "c"})),
+            (json!({"a": "c"}), json!({"a": ["b"]}), json!({"a": ["b"]})),
+            (
+                json!({"a": {"b": "c"}}),
+                json!({"a": {"b": "d", "c": null}}),
+                json!({"a": {"b": "d"}}),
+            ),
+            (json!({"a": [{"b": "c"}]}), json!({"a": [1]}), json!({"a": [1]})),
+            (json!(["a", "b"]), json!(["c", "d"]), json!(["c", "d"])),
+            (json!({"a": "b"}), json!(["c"]), json!(["c"])),
+            (json!({"a": "foo"}), json!(null), json!(null)),
+            (json!({"a": "foo"}), json!("bar"), json!("bar")),
+            (json!({"e": null}), json!({"a": 1}), json!({"e": null, "a": 1})),
+            (json!([1, 2]), json!({"a": "b", "c": null}), json!({"a": "b"})),
+            (json!({}), json!({"a": {"bb": {"ccc": null}}}), json!({"a": {"bb": {}}})),
+        ];
+        for (target, patch, expected) in cases {
+            let mut doc = target.clone();
+            merge_patch(&mut doc, &patch);
+            assert_eq!(doc, expected, "{target} + {patch}");
+        }
+    }
+
+    #[test]
+    fn strip_read_only_removes_exactly_the_service_owned_paths() {
+        let mut doc = json!({
+            "id": "x", "version": 3, "statusHistory": [], "name": "kept",
+            "date": {"created": 1, "updated": 2, "opened": 3, "closed": 4, "inactivated": 5,
+                     "open": "kept", "close": "kept"}
+        });
+        strip_read_only(&mut doc);
+        assert_eq!(
+            doc,
+            json!({"name": "kept", "date": {"open": "kept", "close": "kept"}})
+        );
+        // A `date` that is not an object is left for the parser to report.
+        let mut odd = json!({"date": "today", "id": 1});
+        strip_read_only(&mut odd);
+        assert_eq!(odd, json!({"date": "today"}));
+    }
+
+    #[test]
+    fn a_locale_faq_map_parses_alone() {
+        let id = "0b6f1c1e-2f4e-4c1a-9a57-3f2a1d9e8c01";
+        let faqs = parse_faqs(&json!({id.to_uppercase(): {"question": "Q", "answer": "A"}})).unwrap();
+        let faq = &faqs[&FaqId::parse(id).unwrap()];
+        assert_eq!((faq.question.as_str(), faq.answer.as_str()), ("Q", "A"));
+        assert!(parse_faqs(&json!({})).unwrap().is_empty());
+        let e = parse_faqs(&json!({"nope": {"question": "Q", "answer": "A"}, id: {"question": 1}}))
+            .unwrap_err();
+        let fields: Vec<_> = e.fields().iter().map(|f| f.field.clone()).collect();
+        assert_eq!(fields, ["nope", &format!("{id}.question"), &format!("{id}.answer")]);
+        assert_eq!(parse_faqs(&json!([])).unwrap_err().fields()[0].field, "body");
+    }
+
+    #[test]
+    fn terms_are_required_text() {
+        assert_eq!(parse_terms(&json!({"terms": "T&C"})).unwrap(), "T&C");
+        for bad in [json!({}), json!({"terms": " "}), json!({"terms": 5})] {
+            assert_eq!(parse_terms(&bad).unwrap_err().fields()[0].field, "terms", "{bad}");
+        }
+        assert_eq!(parse_terms(&json!("x")).unwrap_err().fields()[0].field, "body");
+    }
+
+    #[test]
+    fn password_change_debug_hides_the_password() {
+        let debug = format!("{:?}", PasswordChange::Set("hunter2".into()));
+        assert_eq!(debug, "Set(..)");
+    }
 }

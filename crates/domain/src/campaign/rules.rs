@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::Campaign;
 use crate::error::{DomainError, ValidationErrors};
+use crate::reader::wire_precision;
 use crate::status::{ChangedBy, Status, StatusChange, StatusTransition, TransitionKind};
 
 impl Campaign {
@@ -183,7 +184,8 @@ impl Campaign {
     /// - CLOSED: `date.closed` = at; `date.close` cleared;
     /// - INACTIVE: `date.inactivated` = at; `domain.site` and `domain.preview` cleared.
     ///
-    /// `date.updated` becomes `at`. Fails when the campaign is no longer in `t.from` or the
+    /// `date.updated` becomes `at`. Instants are kept at the wire's millisecond precision.
+    /// Fails when the campaign is no longer in `t.from` or the
     /// edge exists in neither the manual nor the automatic machine.
     pub fn apply_transition(&mut self, t: &StatusTransition) -> Result<(), DomainError> {
         let forbidden = DomainError::InvalidStatusTransition {
@@ -193,26 +195,27 @@ impl Campaign {
         if self.status != t.from || !(t.from.allows_manual(t.to) || t.from.allows_automatic(t.to)) {
             return Err(forbidden);
         }
+        let at = wire_precision(t.at);
         self.status = t.to;
         self.status_history.push(StatusChange {
             status: t.to,
-            date: t.at,
+            date: at,
             by: t.by.clone(),
         });
-        self.date.updated = t.at;
+        self.date.updated = at;
         match t.to {
             Status::Open => {
-                self.date.opened = Some(t.at);
+                self.date.opened = Some(at);
                 self.date.open = None;
                 self.date.closed = None;
                 self.domain.preview = None;
             }
             Status::Closed => {
-                self.date.closed = Some(t.at);
+                self.date.closed = Some(at);
                 self.date.close = None;
             }
             Status::Inactive => {
-                self.date.inactivated = Some(t.at);
+                self.date.inactivated = Some(at);
                 self.domain.site = None;
                 self.domain.preview = None;
             }

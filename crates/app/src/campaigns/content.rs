@@ -1,0 +1,125 @@
+//! FAQs and terms of one locale (`/campaigns/{id}/faqs`, `/campaigns/{id}/terms`).
+
+use std::collections::BTreeMap;
+
+use campaign_domain::campaign::{Faq, FaqLayout, parse_faqs, parse_terms};
+use campaign_domain::permission::Action;
+use campaign_domain::serde_json::Value;
+use campaign_domain::values::{CampaignId, FaqId, Locale};
+use campaign_domain::{Campaign, DomainError, ValidationErrors};
+
+use super::CampaignService;
+use crate::RequestContext;
+
+/// The locale a content request is about: the one asked for (which must be one of the
+/// campaign's locales), else the default locale.
+fn content_locale(campaign: &Campaign, requested: Option<&Locale>) -> Result<Locale, DomainError> {
+    match requested {
+        Some(l) if campaign.has_locale(l) => Ok(l.clone()),
+        Some(l) => Err(ValidationErrors::single(
+            "locale",
+            format!("{l} is not one of the campaign's locales"),
+        )
+        .into()),
+        None => campaign.default_locale().cloned().ok_or_else(|| {
+            ValidationErrors::single("locale", "is required: the campaign has no default locale")
+                .into()
+        }),
+    }
+}
+
+impl CampaignService {
+    /// Changes one part of a campaign under the caller's `write` permission and saves it with
+    /// the usual checks and messages.
+    pub(super) async fn modify(
+        &self,
+        ctx: &RequestContext,
+        id: &CampaignId,
+        change: impl FnOnce(&mut Campaign) -> Result<(), DomainError>,
+    ) -> Result<Campaign, DomainError> {
+        ctx.actor.require(Action::Write, id)?;
+        let before = self.load(id).await?;
+        let mut after = before.clone();
+        change(&mut after)?;
+        let now = self.ports.clock.now();
+        after.date.updated = now;
+        after.check_for_status(after.status)?;
+        self.save(ctx.correlation.as_deref(), Some(&before), &after, now)
+            .await
+    }
+
+    /// The FAQ layout of the campaign's pages for a locale (default locale as fallback).
+    ///
+    /// Errors: `UNAUTHORIZED`, `CAMPAIGN_NOT_FOUND`, `VALIDATION_ERROR` for a locale the campaign
+    /// does not have.
+    pub async fn faqs(
+        &self,
+        ctx: &RequestContext,
+        id: &CampaignId,
+        locale: Option<&Locale>,
+    ) -> Result<FaqLayout, DomainError> {
+        ctx.actor.require(Action::Read, id)?;
+        let campaign = self.cached(id).await?;
+        let locale = content_locale(&campaign, locale)?;
+        Ok(campaign.faq_layout(Some(&locale)))
+    }
+
+    /// Replaces a locale's FAQ map and returns it.
+    ///
+    /// Errors: as for [`faqs`](Self::faqs), plus `VALIDATION_ERROR` for a malformed map or, outside
+    /// DRAFT, when a FAQ the pages place would go missing.
+    pub async fn set_faqs(
+        &self,
+        ctx: &RequestContext,
+        id: &CampaignId,
+        locale: Option<&Locale>,
+        body: &Value,
+    ) -> Result<BTreeMap<FaqId, Faq>, DomainError> {
+        ctx.actor.require(Action::Write, id)?;
+        let faqs = parse_faqs(body)?;
+        let mut chosen = None;
+        let saved = self
+            .modify(ctx, id, |c| {
+                let l = content_locale(c, locale)?;
+                c.content.entry(l.clone()).or_default().faqs = faqs;
+                chosen = Some(l);
+                Ok(())
+            })
+            .await?;
+        Ok(chosen
+            .and_then(|l| saved.content.get(&l).map(|c| c.faqs.clone()))
+            .unwrap_or_default())
+    }
+
+    /// A locale's terms (`None` when not written yet). Errors as for [`faqs`](Self::faqs).
+    pub async fn terms(
+        &self,
+        ctx: &RequestContext,
+        id: &CampaignId,
+        locale: Option<&Locale>,
+    ) -> Result<Option<String>, DomainError> {
+        ctx.actor.require(Action::Read, id)?;
+        let campaign = self.cached(id).await?;
+        let locale = content_locale(&campaign, locale)?;
+        Ok(campaign.content.get(&locale).and_then(|c| c.terms.clone()))
+    }
+
+    /// Replaces a locale's terms and returns them. Errors as for [`set_faqs`](Self::set_faqs).
+    pub async fn set_terms(
+        &self,
+        ctx: &RequestContext,
+        id: &CampaignId,
+        locale: Option<&Locale>,
+        body: &Value,
+    ) -> Result<String, DomainError> {
+        ctx.actor.require(Action::Write, id)?;
+        let terms = parse_terms(body)?;
+        self.modify(ctx, id, |c| {
+            let l = content_locale(c, locale)?;
+            c.content.entry(l).or_default().terms = Some(terms.clone());
+            Ok(())
+        })
+        .await?;
+        Ok(terms)
+    }
+}

@@ -1,0 +1,145 @@
+//! Reads: by id (with locale selection), by domain (the fan site's public read, with password),
+//! and the status views.
+
+use campaign_domain::campaign::LocaleSelection;
+use campaign_domain::permission::Action;
+use campaign_domain::status::{Status, StatusChange};
+use campaign_domain::values::{CampaignId, DomainName};
+use campaign_domain::{Campaign, DomainError};
+
+use super::{CampaignService, store_error};
+use crate::RequestContext;
+
+/// `{id, status, statusHistory}` of a campaign.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampaignStatusView {
+    /// The campaign.
+    pub id: CampaignId,
+    /// Its status.
+    pub status: Status,
+    /// Its history (empty where the caller may not see it).
+    pub status_history: Vec<StatusChange>,
+}
+
+/// A read by domain: which locale content, and the password the caller offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DomainRead {
+    /// The domain asked for.
+    pub domain: DomainName,
+    /// Locale selection.
+    pub locales: LocaleSelection,
+    /// The `password` query parameter.
+    pub password: Option<String>,
+}
+
+impl CampaignService {
+    /// The campaign with this id, read through the cache.
+    pub(super) async fn cached(&self, id: &CampaignId) -> Result<Campaign, DomainError> {
+        if let Some(c) = self.cache.by_id(id).await {
+            return Ok(c);
+        }
+        let campaign = self.load(id).await?;
+        self.cache.put_by_id(&campaign).await;
+        Ok(campaign)
+    }
+
+    /// A campaign by id with its content narrowed to `locales`.
+    ///
+    /// Errors: `UNAUTHORIZED` without `read` (whether or not the campaign exists);
+    /// `CAMPAIGN_NOT_FOUND`.
+    pub async fn get(
+        &self,
+        ctx: &RequestContext,
+        id: &CampaignId,
+        locales: &LocaleSelection,
+    ) -> Result<Campaign, DomainError> {
+        ctx.actor.require(Action::Read, id)?;
+        Ok(self.cached(id).await?.localized(locales))
+    }
+
+    /// `{id, status, statusHistory}` by id. Errors as for [`get`](Self::get).
+    pub async fn status(
+        &self,
+        ctx: &RequestContext,
+        id: &CampaignId,
+    ) -> Result<CampaignStatusView, DomainError> {
+        ctx.actor.require(Action::Read, id)?;
+        let c = self.cached(id).await?;
+        Ok(CampaignStatusView {
+            id: c.id,
+            status: c.status,
+            status_history: c.status_history,
+        })
+    }
+
+    /// The campaign a domain serves, if the caller may see it there: anyone with a valid token
+    /// sees an OPEN or CLOSED campaign by its site domain and a PREVIEW one by its preview
+    /// domain; a caller with `read` on the campaign sees it in any status.
+    async fn visible_by_domain(
+        &self,
+        ctx: &RequestContext,
+        domain: &DomainName,
+    ) -> Result<Campaign, DomainError> {
+        let campaign = match self.cache.by_domain(domain).await {
+            Some(c) => c,
+            None => {
+                let c = self
+                    .ports
+                    .campaigns
+                    .find_by_domain(domain)
+                    .await
+                    .map_err(store_error)?
+                    .ok_or(DomainError::CampaignNotFound)?;
+                self.cache.put_by_domain(domain, &c).await;
+                c
+            }
+        };
+        let on_site = campaign.domain.site.as_ref() == Some(domain);
+        let public = match campaign.status {
+            Status::Open | Status::Closed => on_site,
+            Status::Preview => campaign.answers_to(domain) && !on_site,
+            Status::Draft | Status::Inactive => false,
+        };
+        if public || (ctx.actor.can(Action::Read, &campaign.id) && campaign.answers_to(domain)) {
+            Ok(campaign)
+        } else {
+            Err(DomainError::CampaignNotFound)
+        }
+    }
+
+    /// The campaign a domain serves, for the fan site (the caller renders its public view).
+    ///
+    /// Errors: `CAMPAIGN_NOT_FOUND` when no campaign the caller may see answers to the domain;
+    /// `INVALID_CAMPAIGN_PASSWORD` when the campaign has a password, the caller has no `read` on
+    /// it, and the password given is missing or wrong.
+    pub async fn get_by_domain(
+        &self,
+        ctx: &RequestContext,
+        read: &DomainRead,
+    ) -> Result<Campaign, DomainError> {
+        let campaign = self.visible_by_domain(ctx, &read.domain).await?;
+        if let Some(hash) = &campaign.password {
+            if !ctx.actor.can(Action::Read, &campaign.id) {
+                let ok = read
+                    .password
+                    .as_deref()
+                    .is_some_and(|p| self.hasher.verify(p, hash));
+                if !ok {
+                    return Err(DomainError::InvalidCampaignPassword);
+                }
+            }
+        }
+        Ok(campaign.localized(&read.locales))
+    }
+
+    /// `{id, status}` of the campaign a domain serves (no password needed: the status is
+    /// public). Errors: `CAMPAIGN_NOT_FOUND` as for [`get_by_domain`](Self::get_by_domain).
+    pub async fn status_by_domain(
+        &self,
+        ctx: &RequestContext,
+        domain: &DomainName,
+    ) -> Result<(CampaignId, Status), DomainError> {
+        let c = self.visible_by_domain(ctx, domain).await?;
+        Ok((c.id, c.status))
+    }
+}

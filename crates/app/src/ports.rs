@@ -1,0 +1,82 @@
+//! The bundle of ports the use cases run on, and the settings that tune them.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use campaign_ports::{
+    ArtistExtensionStore, Cache, CampaignDataStream, CampaignRepository, CdnPurger, Clock,
+    ContactRepository, Discovery, EventRepository, IdGenerator, JobLock, MarketRepository,
+    MessageQueue, Outbox, PromoterRepository,
+};
+
+/// Every port the use cases need, as shared trait objects. Built once by the composition root
+/// (or by a test from memory adapters) and cloned cheaply into each service.
+#[derive(Clone)]
+pub struct Ports {
+    /// Campaign store.
+    pub campaigns: Arc<dyn CampaignRepository>,
+    /// Market store.
+    pub markets: Arc<dyn MarketRepository>,
+    /// Promoter store.
+    pub promoters: Arc<dyn PromoterRepository>,
+    /// Contact store.
+    pub contacts: Arc<dyn ContactRepository>,
+    /// Event store.
+    pub events: Arc<dyn EventRepository>,
+    /// Delivery side of the outbox (recording happens through the stores' writes).
+    pub outbox: Arc<dyn Outbox>,
+    /// Read cache (fail open).
+    pub cache: Arc<dyn Cache>,
+    /// Lock that keeps scheduled jobs to one replica.
+    pub lock: Arc<dyn JobLock>,
+    /// The Discovery API, when configured.
+    pub discovery: Option<Arc<dyn Discovery>>,
+    /// Time.
+    pub clock: Arc<dyn Clock>,
+    /// Ids.
+    pub ids: Arc<dyn IdGenerator>,
+}
+
+impl std::fmt::Debug for Ports {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ports")
+            .field("discovery", &self.discovery.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where the outbox relay delivers each destination's messages.
+#[derive(Clone)]
+pub struct Publishers {
+    /// Campaign data stream.
+    pub stream: Arc<dyn CampaignDataStream>,
+    /// Data pipeline queue.
+    pub data_pipeline: Arc<dyn MessageQueue>,
+    /// Refresh-selections queue.
+    pub refresh_selections: Arc<dyn MessageQueue>,
+    /// CDN.
+    pub cdn: Arc<dyn CdnPurger>,
+    /// Artist-extension store.
+    pub artist_extension: Arc<dyn ArtistExtensionStore>,
+}
+
+impl std::fmt::Debug for Publishers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Publishers")
+    }
+}
+
+/// Tunables of the use cases.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How long a campaign read stays cached.
+    pub campaign_cache_ttl: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            campaign_cache_ttl: Duration::from_secs(60),
+        }
+    }
+}
