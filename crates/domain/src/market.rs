@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::campaign::Campaign;
 use crate::error::{DomainError, ValidationErrors};
-use crate::reader::{ObjectReader, wire_time};
+use crate::reader::{ObjectReader, wire_precision, wire_time};
 use crate::values::{CampaignId, CategoryId, EventId, GeoPoint, MarketId, PromoterId, TimeZone};
 
 const TEXT_MAX: usize = 200;
@@ -150,6 +150,7 @@ impl Market {
         for key in MARKET_READ_ONLY_FIELDS {
             obj.remove(key);
         }
+        let now = wire_precision(now);
         let base = MarketBase {
             id,
             campaign_id,
@@ -185,7 +186,7 @@ impl Market {
             notification: self.notification.clone(),
             date: MarketDates {
                 created: self.date.created,
-                updated: now,
+                updated: wire_precision(now),
             },
             version: self.version,
         };
@@ -193,16 +194,22 @@ impl Market {
     }
 
     /// Checks the rules that involve the market's campaign: the presale time lies inside the
-    /// campaign's presale window when the campaign has one (`INVALID_MARKET`).
+    /// campaign's presale window when the campaign has one (`INVALID_MARKET`). A window with
+    /// only a start (or only an end) is open on the other side, and still bounds the presale
+    /// on the side it has.
     pub fn check_against(&self, campaign: &Campaign) -> Result<(), DomainError> {
-        let (Some(presale), Some(start), Some(end)) = (
-            self.event.presale_date_time,
-            campaign.date.presale_window_start,
-            campaign.date.presale_window_end,
-        ) else {
+        let Some(presale) = self.event.presale_date_time else {
             return Ok(());
         };
-        if presale < start || presale > end {
+        let before_start = campaign
+            .date
+            .presale_window_start
+            .is_some_and(|start| presale < start);
+        let after_end = campaign
+            .date
+            .presale_window_end
+            .is_some_and(|end| presale > end);
+        if before_start || after_end {
             return Err(DomainError::invalid_market(
                 "the presale time lies outside the campaign's presale window",
                 ValidationErrors::single(
@@ -234,8 +241,13 @@ fn parse_market(doc: &Value, base: MarketBase) -> Result<Market, ValidationError
     let population = root.u64("population", &mut e);
     let ev = root.object("event", &mut e);
     let venue = ev.object("venue", &mut e);
-    let mut ids = ev.string_array("ids", &mut e, EventId::parse);
-    ids.dedup();
+    // An event id listed twice means nothing more than once: keep the first of each.
+    let mut ids: Vec<EventId> = Vec::new();
+    for id in ev.string_array("ids", &mut e, EventId::parse) {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
     let event = MarketEvent {
         ids,
         name: ev.text("name", TEXT_MAX, &mut e),

@@ -86,6 +86,10 @@ impl CampaignSummary {
 /// A message for the data pipeline queue (SQS).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "entity", rename_all = "lowercase")]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "built, serialised and dropped at once; boxing the summary would change the API for nothing"
+)]
 pub enum DataPipelineMessage {
     /// A campaign changed.
     Campaign {
@@ -301,16 +305,17 @@ pub fn market_change_messages(
     ];
     let presale_changed =
         before.map(|b| b.event.presale_date_time) != Some(market.event.presale_date_time);
-    if operation != Operation::Delete && presale_changed {
-        if let Some(at) = market.event.presale_date_time {
-            out.push(OutboundMessage::RefreshSelections(
-                RefreshSelectionsMessage {
-                    campaign_id: market.campaign_id.clone(),
-                    market_id: market.id.clone(),
-                    presale_date_time: at,
-                },
-            ));
-        }
+    if operation != Operation::Delete
+        && presale_changed
+        && let Some(at) = market.event.presale_date_time
+    {
+        out.push(OutboundMessage::RefreshSelections(
+            RefreshSelectionsMessage {
+                campaign_id: market.campaign_id.clone(),
+                market_id: market.id.clone(),
+                presale_date_time: at,
+            },
+        ));
     }
     out
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::ValidationErrors;
-use crate::reader::{ObjectReader, wire_time};
+use crate::reader::{ObjectReader, wire_precision, wire_time};
 use crate::values::{HttpUrl, Locale, PromoterId};
 
 /// A promoter.
@@ -58,8 +58,8 @@ impl Promoter {
             body,
             id,
             PromoterDates {
-                created: now,
-                updated: now,
+                created: wire_precision(now),
+                updated: wire_precision(now),
             },
             0,
         )
@@ -81,7 +81,7 @@ impl Promoter {
             self.id.clone(),
             PromoterDates {
                 created: self.date.created,
-                updated: now,
+                updated: wire_precision(now),
             },
             self.version,
         )

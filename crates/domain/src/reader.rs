@@ -3,7 +3,7 @@
 //!
 //! Absent and `null` mean "not set" for every field.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use serde_json::{Map, Value};
 
 use crate::error::ValidationErrors;
@@ -213,11 +213,17 @@ impl<'a> ObjectReader<'a> {
     }
 }
 
-/// Parses an RFC 3339 date-time into UTC.
+/// Parses an RFC 3339 date-time into UTC, at the wire's millisecond precision.
 pub(crate) fn parse_date(raw: &str) -> Result<DateTime<Utc>, InvalidValue> {
     DateTime::parse_from_rfc3339(raw)
-        .map(|d| d.with_timezone(&Utc))
+        .map(|d| wire_precision(d.with_timezone(&Utc)))
         .map_err(|_| InvalidValue::new("must be an RFC 3339 date-time (e.g. 2026-05-01T17:00:00Z)"))
+}
+
+/// An instant cut to the millisecond precision of the wire (and of the stores), so what an
+/// entity holds is exactly what it serialises to and reads back.
+pub(crate) fn wire_precision(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.trunc_subsecs(3)
 }
 
 fn path_or_body(path: &str) -> &str {
@@ -291,5 +297,146 @@ pub(crate) mod wire_time {
                 .map(|r| super::super::parse_date(r).map_err(serde::de::Error::custom))
                 .collect()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone as _;
+    use serde_json::json;
+
+    use super::*;
+
+    fn read<T>(
+        doc: &Value,
+        f: impl FnOnce(&ObjectReader<'_>, &mut ValidationErrors) -> T,
+    ) -> (T, Vec<String>) {
+        let mut e = ValidationErrors::new();
+        let r = ObjectReader::new(Some(doc), "", &mut e);
+        let out = f(&r, &mut e);
+        (out, e.fields().iter().map(|f| f.field.clone()).collect())
+    }
+
+    #[test]
+    fn null_reads_as_absent_everywhere() {
+        let doc = json!({"s": null, "o": null, "a": null, "b": null});
+        let (out, errors) = read(&doc, |r, e| {
+            (
+                r.has("s"),
+                r.text("s", 10, e),
+                r.object("o", e).is_present(),
+                r.array("a", e, |_, _, _| Some(())).len(),
+                r.bool("b", e),
+            )
+        });
+        assert_eq!(out, (false, None, false, 0, None));
+        assert!(errors.is_empty());
+        let (missing, errors) = read(&doc, |r, e| r.required_text("s", 10, e));
+        assert_eq!((missing, errors), (None, vec!["s".to_owned()]));
+    }
+
+    #[test]
+    fn nested_paths_join_with_dots_and_indexes() {
+        let doc = json!({"a": {"b": [{"c": 1}, {"c": "x"}]}});
+        let (_, errors) = read(&doc, |r, e| {
+            r.object("a", e).array("b", e, |v, path, e| {
+                ObjectReader::new(Some(v), path, e)
+                    .string("c", e)
+                    .map(str::to_owned)
+            })
+        });
+        assert_eq!(errors, ["a.b[0].c"]);
+        assert_eq!(join("", "x"), "x");
+        assert_eq!(join("a[1]", "x"), "a[1].x");
+    }
+
+    #[test]
+    fn a_non_object_root_is_reported_as_the_body() {
+        let mut e = ValidationErrors::new();
+        let array = json!([1]);
+        let r = ObjectReader::new(Some(&array), "", &mut e);
+        assert!(!r.is_present());
+        assert_eq!(e.fields()[0].field, "body");
+        let mut e = ValidationErrors::new();
+        ObjectReader::new(Some(&json!("x")), "style.theme", &mut e);
+        assert_eq!(e.fields()[0].field, "style.theme");
+    }
+
+    #[test]
+    fn numbers_and_booleans_are_type_checked() {
+        let doc = json!({"n": -1, "f": 1.5, "ok": 7, "b": "true", "t": true});
+        let (out, errors) = read(&doc, |r, e| {
+            (
+                r.u64("n", e),
+                r.u64("f", e),
+                r.u64("ok", e),
+                r.bool("b", e),
+                r.bool("t", e),
+            )
+        });
+        assert_eq!(out, (None, None, Some(7), None, Some(true)));
+        assert_eq!(errors, ["n", "f", "b"]);
+    }
+
+    #[test]
+    fn text_length_counts_characters_not_bytes() {
+        let doc = json!({"t": "ééé", "u": "éééé"});
+        let (out, errors) = read(&doc, |r, e| (r.text("t", 3, e), r.text("u", 3, e)));
+        assert_eq!(out, (Some("ééé".to_owned()), None));
+        assert_eq!(errors, ["u"]);
+    }
+
+    #[test]
+    fn dates_are_read_in_utc_at_millisecond_precision() {
+        let expected = Utc.with_ymd_and_hms(2026, 5, 1, 15, 0, 0).unwrap();
+        assert_eq!(parse_date("2026-05-01T17:00:00+02:00"), Ok(expected));
+        assert_eq!(
+            parse_date("2026-05-01T15:00:00.123999999Z"),
+            Ok(expected + chrono::Duration::milliseconds(123))
+        );
+        for bad in [
+            "",
+            "2026-05-01",
+            "2026-05-01 15:00:00",
+            "01/05/2026",
+            "2026-13-01T00:00:00Z",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn wire_time_writes_milliseconds_and_z() {
+        #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+        struct Doc {
+            #[serde(with = "wire_time")]
+            at: DateTime<Utc>,
+            #[serde(with = "wire_time::option")]
+            maybe: Option<DateTime<Utc>>,
+            #[serde(with = "wire_time::vec")]
+            many: Vec<DateTime<Utc>>,
+        }
+        let t = Utc.with_ymd_and_hms(2026, 5, 1, 15, 0, 0).unwrap();
+        let doc = Doc {
+            at: t,
+            maybe: Some(t),
+            many: vec![t, t + chrono::Duration::milliseconds(5)],
+        };
+        let v = serde_json::to_value(&doc).unwrap();
+        assert_eq!(
+            v,
+            json!({"at": "2026-05-01T15:00:00.000Z", "maybe": "2026-05-01T15:00:00.000Z",
+                   "many": ["2026-05-01T15:00:00.000Z", "2026-05-01T15:00:00.005Z"]})
+        );
+        assert_eq!(serde_json::from_value::<Doc>(v).unwrap(), doc);
+        let none: Doc = serde_json::from_value(
+            json!({"at": "2026-05-01T17:00:00+02:00", "maybe": null, "many": []}),
+        )
+        .unwrap();
+        assert_eq!((none.at, none.maybe), (t, None));
+        assert!(
+            serde_json::from_value::<Doc>(json!({"at": "soon", "maybe": null, "many": []}))
+                .is_err()
+        );
     }
 }

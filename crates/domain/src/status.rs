@@ -13,6 +13,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::reader::wire_time;
 use crate::values::InvalidValue;
 
 /// Lifecycle status of a campaign.
@@ -143,7 +144,8 @@ impl<'de> Deserialize<'de> for ChangedBy {
 pub struct StatusChange {
     /// The status entered.
     pub status: Status,
-    /// When.
+    /// When (RFC 3339 UTC with milliseconds on the wire, like every other date).
+    #[serde(with = "wire_time")]
     pub date: DateTime<Utc>,
     /// Who did it.
     pub by: ChangedBy,

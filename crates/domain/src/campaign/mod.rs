@@ -23,7 +23,9 @@ use crate::values::{
     Locale, TimeZone,
 };
 
-pub use parse::{CampaignInput, PasswordChange, READ_ONLY_FIELDS, merge_patch, parse_faqs, parse_terms};
+pub use parse::{
+    CampaignInput, PasswordChange, READ_ONLY_FIELDS, merge_patch, parse_faqs, parse_terms,
+};
 pub use view::{
     ConfirmationFaqs, FaqEntry, FaqLayout, LandingFaqs, LocaleSelection, PublicCampaign,
     PublicDates, PublicOptions,

@@ -4,6 +4,7 @@
 //! stored campaign's wire form and then parsed the same way, so a create and an update can never
 //! disagree on a rule. Read-only fields a client sends are dropped before anything is read.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Utc};
@@ -220,7 +221,10 @@ fn parse_document(
             ("domain.preview", domain.preview.is_some()),
         ] {
             if held {
-                e.add(field, "must not be set: an INACTIVE campaign holds no domain");
+                e.add(
+                    field,
+                    "must not be set: an INACTIVE campaign holds no domain",
+                );
             }
         }
     } else if domain.site.is_none() && !e.contains("domain.site") {
@@ -458,10 +462,15 @@ pub(crate) fn parse_faq_map(
         let question = f.required_text("question", TEXT_MAX, e);
         let answer = f.required_text("answer", LONG_TEXT_MAX, e);
         if let (Some(id), Some(question), Some(answer)) = (id, question, answer) {
-            if out.contains_key(&id) {
-                e.add(entry_path, format!("is the same FAQ id as another key ({id})"));
-            } else {
-                out.insert(id, Faq { question, answer });
+            // Two spellings of one UUID would silently replace each other.
+            match out.entry(id) {
+                Entry::Occupied(o) => e.add(
+                    entry_path,
+                    format!("is the same FAQ id as another key ({})", o.key()),
+                ),
+                Entry::Vacant(v) => {
+                    v.insert(Faq { question, answer });
+                }
             }
         }
     }
@@ -504,10 +513,14 @@ fn parse_content(
         if let Some(locale) = locale {
             // `en-us` and `en-US` are one locale: a second spelling would silently replace
             // the first one's content.
-            if out.contains_key(&locale) {
-                e.add(path, format!("is the same locale as another key ({locale})"));
-            } else {
-                out.insert(locale, content);
+            match out.entry(locale) {
+                Entry::Occupied(o) => e.add(
+                    path,
+                    format!("is the same locale as another key ({})", o.key()),
+                ),
+                Entry::Vacant(v) => {
+                    v.insert(content);
+                }
             }
         }
     }
@@ -536,10 +549,10 @@ fn parse_preferences(root: &ObjectReader<'_>, e: &mut ValidationErrors) -> Vec<P
     root.array("preferences", e, |v, path, e| {
         let p = ObjectReader::new(Some(v), path, e);
         let id = p.required_text("id", NAME_MAX, e);
-        if let Some(id) = &id {
-            if !seen.insert(id.clone()) {
-                e.add(p.path_of("id"), "is used by another preference");
-            }
+        if let Some(id) = &id
+            && !seen.insert(id.clone())
+        {
+            e.add(p.path_of("id"), "is used by another preference");
         }
         let kind = p.required_text("type", NAME_MAX, e);
         let is_optional = p.bool("is_optional", e).unwrap_or(false);
@@ -557,10 +570,14 @@ fn parse_preferences(root: &ObjectReader<'_>, e: &mut ValidationErrors) -> Vec<P
                 }
             };
             if let (Some(l), Some(t)) = (locale, text) {
-                if label.contains_key(&l) {
-                    e.add(lpath, format!("is the same locale as another key ({l})"));
-                } else {
-                    label.insert(l, t);
+                match label.entry(l) {
+                    Entry::Occupied(o) => e.add(
+                        lpath,
+                        format!("is the same locale as another key ({})", o.key()),
+                    ),
+                    Entry::Vacant(v) => {
+                        v.insert(t);
+                    }
                 }
             }
         }
@@ -582,10 +599,10 @@ fn parse_locales(root: &ObjectReader<'_>, e: &mut ValidationErrors) -> Vec<Local
         let is_default = l.bool("is_default", e).unwrap_or(false);
         // Checked here, where `path` still carries the entry's own index (an invalid entry
         // before it is left out of the list).
-        if let Some(id) = &id {
-            if !seen.insert(id.clone()) {
-                e.add(l.path_of("id"), "is listed twice");
-            }
+        if let Some(id) = &id
+            && !seen.insert(id.clone())
+        {
+            e.add(l.path_of("id"), "is listed twice");
         }
         Some(LocaleSetting {
             id: id?,
@@ -628,7 +645,10 @@ fn root_has_null(root: &ObjectReader<'_>, key: &str) -> bool {
 /// Parses one locale's FAQ map as a client sends it: `{"<uuid>": {"question", "answer"}}`.
 pub fn parse_faqs(body: &Value) -> Result<BTreeMap<FaqId, Faq>, ValidationErrors> {
     if !body.is_object() {
-        return Err(ValidationErrors::single("body", "must be an object of FAQ entries keyed by UUID"));
+        return Err(ValidationErrors::single(
+            "body",
+            "must be an object of FAQ entries keyed by UUID",
+        ));
     }
     let mut e = ValidationErrors::new();
     let faqs = parse_faq_map(Some(body), "", &mut e);
@@ -638,7 +658,10 @@ pub fn parse_faqs(body: &Value) -> Result<BTreeMap<FaqId, Faq>, ValidationErrors
 /// Parses a terms document as a client sends it: `{"terms": "<text>"}`.
 pub fn parse_terms(body: &Value) -> Result<String, ValidationErrors> {
     if !body.is_object() {
-        return Err(ValidationErrors::single("body", "must be an object with a terms field"));
+        return Err(ValidationErrors::single(
+            "body",
+            "must be an object with a terms field",
+        ));
     }
     let mut e = ValidationErrors::new();
     let root = ObjectReader::new(Some(body), "", &mut e);
@@ -660,9 +683,17 @@ mod tests {
         // RFC 7396, Appendix A.
         let cases = [
             (json!({"a": "b"}), json!({"a": "c"}), json!({"a": "c"})),
-            (json!({"a": "b"}), json!({"b": "c"}), json!({"a": "b", "b": "c"})),
+            (
+                json!({"a": "b"}),
+                json!({"b": "c"}),
+                json!({"a": "b", "b": "c"}),
+            ),
             (json!({"a": "b"}), json!({"a": null}), json!({})),
-            (json!({"a": "b", "b": "c"}), json!({"a": null}), json!({"b": "c"})),
+            (
+                json!({"a": "b", "b": "c"}),
+                json!({"a": null}),
+                json!({"b": "c"}),
+            ),
             (json!({"a": ["b"]}), json!({"a": "c"}), json!({"a": "c"})),
             (json!({"a": "c"}), json!({"a": ["b"]}), json!({"a": ["b"]})),
             (
@@ -670,14 +701,30 @@ mod tests {
                 json!({"a": {"b": "d", "c": null}}),
                 json!({"a": {"b": "d"}}),
             ),
-            (json!({"a": [{"b": "c"}]}), json!({"a": [1]}), json!({"a": [1]})),
+            (
+                json!({"a": [{"b": "c"}]}),
+                json!({"a": [1]}),
+                json!({"a": [1]}),
+            ),
             (json!(["a", "b"]), json!(["c", "d"]), json!(["c", "d"])),
             (json!({"a": "b"}), json!(["c"]), json!(["c"])),
             (json!({"a": "foo"}), json!(null), json!(null)),
             (json!({"a": "foo"}), json!("bar"), json!("bar")),
-            (json!({"e": null}), json!({"a": 1}), json!({"e": null, "a": 1})),
-            (json!([1, 2]), json!({"a": "b", "c": null}), json!({"a": "b"})),
-            (json!({}), json!({"a": {"bb": {"ccc": null}}}), json!({"a": {"bb": {}}})),
+            (
+                json!({"e": null}),
+                json!({"a": 1}),
+                json!({"e": null, "a": 1}),
+            ),
+            (
+                json!([1, 2]),
+                json!({"a": "b", "c": null}),
+                json!({"a": "b"}),
+            ),
+            (
+                json!({}),
+                json!({"a": {"bb": {"ccc": null}}}),
+                json!({"a": {"bb": {}}}),
+            ),
         ];
         for (target, patch, expected) in cases {
             let mut doc = target.clone();
@@ -707,24 +754,39 @@ mod tests {
     #[test]
     fn a_locale_faq_map_parses_alone() {
         let id = "0b6f1c1e-2f4e-4c1a-9a57-3f2a1d9e8c01";
-        let faqs = parse_faqs(&json!({id.to_uppercase(): {"question": "Q", "answer": "A"}})).unwrap();
+        let faqs =
+            parse_faqs(&json!({id.to_uppercase(): {"question": "Q", "answer": "A"}})).unwrap();
         let faq = &faqs[&FaqId::parse(id).unwrap()];
         assert_eq!((faq.question.as_str(), faq.answer.as_str()), ("Q", "A"));
         assert!(parse_faqs(&json!({})).unwrap().is_empty());
         let e = parse_faqs(&json!({"nope": {"question": "Q", "answer": "A"}, id: {"question": 1}}))
             .unwrap_err();
-        let fields: Vec<_> = e.fields().iter().map(|f| f.field.clone()).collect();
-        assert_eq!(fields, ["nope", &format!("{id}.question"), &format!("{id}.answer")]);
-        assert_eq!(parse_faqs(&json!([])).unwrap_err().fields()[0].field, "body");
+        let mut fields: Vec<_> = e.fields().iter().map(|f| f.field.clone()).collect();
+        fields.sort();
+        assert_eq!(
+            fields,
+            [&format!("{id}.answer"), &format!("{id}.question"), "nope"]
+        );
+        assert_eq!(
+            parse_faqs(&json!([])).unwrap_err().fields()[0].field,
+            "body"
+        );
     }
 
     #[test]
     fn terms_are_required_text() {
         assert_eq!(parse_terms(&json!({"terms": "T&C"})).unwrap(), "T&C");
         for bad in [json!({}), json!({"terms": " "}), json!({"terms": 5})] {
-            assert_eq!(parse_terms(&bad).unwrap_err().fields()[0].field, "terms", "{bad}");
+            assert_eq!(
+                parse_terms(&bad).unwrap_err().fields()[0].field,
+                "terms",
+                "{bad}"
+            );
         }
-        assert_eq!(parse_terms(&json!("x")).unwrap_err().fields()[0].field, "body");
+        assert_eq!(
+            parse_terms(&json!("x")).unwrap_err().fields()[0].field,
+            "body"
+        );
     }
 
     #[test]

@@ -59,7 +59,7 @@ impl Campaign {
         } else if self.locales.iter().filter(|l| l.is_default).count() != 1 {
             e.add("locales", "exactly one locale must be the default");
         }
-        for (locale, _) in &self.content {
+        for locale in self.content.keys() {
             if !self.has_locale(locale) {
                 e.add(
                     format!("content.{locale}"),
@@ -98,20 +98,19 @@ impl Campaign {
     /// Fails with `INVALID_CAMPAIGN` naming every field involved.
     pub fn check_business_rules(&self) -> Result<(), DomainError> {
         let mut e = ValidationErrors::new();
-        if let (Some(open), Some(close)) = (self.date.open, self.date.close) {
-            if close <= open {
-                e.add("date.close", "must be after date.open");
-            }
+        if let (Some(open), Some(close)) = (self.date.open, self.date.close)
+            && close <= open
+        {
+            e.add("date.close", "must be after date.open");
         }
         if let (Some(start), Some(end)) =
             (self.date.presale_window_start, self.date.presale_window_end)
+            && end <= start
         {
-            if end <= start {
-                e.add(
-                    "date.presaleWindowEnd",
-                    "must be after date.presaleWindowStart",
-                );
-            }
+            e.add(
+                "date.presaleWindowEnd",
+                "must be after date.presaleWindowStart",
+            );
         }
         if e.is_empty() {
             Ok(())

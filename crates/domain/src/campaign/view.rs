@@ -47,11 +47,11 @@ impl Campaign {
     /// (a DRAFT) keeps its content as it is.
     pub fn localized(&self, selection: &LocaleSelection) -> Campaign {
         let mut out = self.clone();
-        if let LocaleSelection::One(requested) = selection {
-            if !self.locales.is_empty() {
-                let chosen = self.resolve_locale(requested.as_ref()).cloned();
-                out.content.retain(|l, _| Some(l) == chosen.as_ref());
-            }
+        if let LocaleSelection::One(requested) = selection
+            && !self.locales.is_empty()
+        {
+            let chosen = self.resolve_locale(requested.as_ref()).cloned();
+            out.content.retain(|l, _| Some(l) == chosen.as_ref());
         }
         out
     }
