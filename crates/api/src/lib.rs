@@ -1,28 +1,51 @@
-//! campaign-service's HTTP side and composition root (SPEC §2): configuration, routes, and the
-//! server lifecycle.
+//! campaign-service's HTTP side and composition root (SPEC §2): configuration, wiring of
+//! adapters into use cases, the actix-web pipeline and routes, background jobs, and the server
+//! lifecycle.
 //!
-//! [`build`] binds the server and reports the address it got, so tests start it on port 0;
-//! [`serve_until`] runs it until a shutdown future completes, then finishes in-flight requests;
-//! [`run`] is what the binary does: build, announce, serve until SIGINT or SIGTERM.
+//! [`start`] binds the server on the given address with the given [`Components`] and starts the
+//! background jobs, reporting the address it got (tests use port 0 and memory components);
+//! [`Running::serve_until`] serves until a shutdown future completes, then finishes in-flight
+//! requests and drains the outbox; [`run`] is what the binary does.
 
+pub mod auth;
 pub mod config;
-mod envelope;
+mod dev;
+pub mod error;
+mod http;
+mod jobs;
+mod publishers;
 mod routes;
 mod shutdown;
+mod state;
+mod telemetry;
+pub mod wiring;
 
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 
 use actix_web::dev::Server;
-use actix_web::middleware::Compress;
-use actix_web::{App, HttpServer};
+use actix_web::middleware::{Compress, from_fn};
+use actix_web::{App, HttpServer, web};
+use campaign_app::campaigns::CampaignService;
+use campaign_app::relay::OutboxRelay;
+
+pub use crate::dev::{DevSession, dev_key_path};
+pub use crate::wiring::{AssembleError, Components, JobSettings, logging_publishers, memory_ports};
 
 use crate::config::Config;
+use crate::jobs::Jobs;
+use crate::state::AppState;
+
+/// Seconds in-flight requests get to finish at shutdown.
+const SHUTDOWN_TIMEOUT_SECS: u64 = 20;
 
 /// Why the service could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
+    /// The configuration's components could not be assembled.
+    #[error(transparent)]
+    Assemble(#[from] AssembleError),
     /// The listen address could not be bound (in use, not local, no permission).
     #[error("cannot listen on {address} (CAMPAIGN_LISTEN): {source}")]
     Bind {
@@ -39,69 +62,100 @@ pub enum RunError {
     Serve(#[source] io::Error),
 }
 
-/// Binds the HTTP server to `config.listen` and returns it, not yet polled, with the address it
-/// actually bound (the real port when the configured one is 0).
-///
-/// Actix's own signal handling is off: the caller decides when to stop (see [`serve_until`]).
+/// A started service: the server (not yet awaited) and its background jobs.
+pub struct Running {
+    server: Server,
+    address: SocketAddr,
+    jobs: Jobs,
+}
+
+impl std::fmt::Debug for Running {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Running").field("address", &self.address).finish_non_exhaustive()
+    }
+}
+
+/// Binds the server to `listen` (port 0 picks a free port) on `components`, and starts the
+/// background jobs. Actix's own signal handling is off: the caller decides when to stop.
 ///
 /// # Errors
 /// [`RunError::Bind`] when the address cannot be bound.
-pub async fn build(config: &Config) -> Result<(Server, SocketAddr), RunError> {
-    let address = config.listen;
-    let bind_error = |source| RunError::Bind { address, source };
-    let server = HttpServer::new(|| {
+pub async fn start(listen: SocketAddr, components: Components) -> Result<Running, RunError> {
+    telemetry::metrics::handle();
+    let campaigns = CampaignService::new(components.ports.clone(), &components.settings, components.hasher.clone());
+    let relay = OutboxRelay::new(components.ports.clone(), components.publishers.clone(), components.jobs.relay.clone());
+    let state = web::Data::new(AppState { campaigns: campaigns.clone(), ports: components.ports.clone() });
+    let verifier = web::Data::new(components.verifier.clone());
+    let bind_error = |source| RunError::Bind { address: listen, source };
+    let server = HttpServer::new(move || {
         App::new()
+            .app_data(state.clone())
+            .app_data(verifier.clone())
+            .app_data(http::extract::json_config())
+            .app_data(http::extract::payload_config())
+            .app_data(http::extract::query_config())
+            .app_data(http::extract::path_config())
+            .wrap(from_fn(http::pipeline::pipeline))
             .wrap(Compress::default())
             .configure(routes::configure)
+            .default_service(web::to(routes::not_found))
     })
     .disable_signals()
-    .bind(address)
+    .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS)
+    .bind(listen)
     .map_err(bind_error)?;
-    let bound = server
+    let address = server
         .addrs()
         .into_iter()
         .next()
         .ok_or_else(|| bind_error(io::Error::other("no socket was bound")))?;
-    Ok((server.run(), bound))
+    let jobs = Jobs::start(&components.ports, campaigns, relay, &components.jobs);
+    Ok(Running { server: server.run(), address, jobs })
 }
 
-/// Serves until `shutdown` completes, then stops gracefully: no new connections, in-flight
-/// requests finish (within actix's shutdown timeout).
-///
-/// # Errors
-/// The server's own I/O error, if it fails while running.
-pub async fn serve_until(
-    server: Server,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> io::Result<()> {
-    let handle = server.handle();
-    let stopper = tokio::spawn(async move {
-        shutdown.await;
-        handle.stop(true).await;
-    });
-    let result = server.await;
-    stopper.abort();
-    result
+impl Running {
+    /// The address the server is bound to.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Serves until `shutdown` completes, then stops gracefully: no new connections, in-flight
+    /// requests finish, background jobs stop and the outbox relay delivers what it still can.
+    ///
+    /// # Errors
+    /// The server's own I/O error, if it fails while running.
+    pub async fn serve_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
+        let handle = self.server.handle();
+        let stopper = tokio::spawn(async move {
+            shutdown.await;
+            handle.stop(true).await;
+        });
+        let result = self.server.await;
+        stopper.abort();
+        self.jobs.shutdown().await;
+        result
+    }
 }
 
-/// What the binary does: bind, print the address, serve until SIGINT or SIGTERM.
+/// What the binary does: assemble from `config`, bind, announce, serve until SIGINT or SIGTERM.
 ///
 /// # Errors
-/// [`RunError`] when the signal handlers cannot be installed, the address cannot be bound, or
-/// the server fails.
+/// [`RunError`] when the components cannot be assembled, the signal handlers cannot be
+/// installed, the address cannot be bound, or the server fails.
 pub async fn run(config: Config) -> Result<(), RunError> {
+    telemetry::logs::init();
     let signals = shutdown::Signals::install().map_err(RunError::Signals)?;
-    let (server, address) = build(&config).await?;
-    announce(address);
-    serve_until(server, signals.received())
-        .await
-        .map_err(RunError::Serve)
+    let (components, dev) = Components::from_config(&config)?;
+    let running = start(config.listen, components).await?;
+    announce(running.address(), dev.as_ref());
+    running.serve_until(signals.received()).await.map_err(RunError::Serve)
 }
 
-#[expect(
-    clippy::print_stdout,
-    reason = "the start-up banner is for the person who started the binary"
-)]
-fn announce(address: SocketAddr) {
+#[expect(clippy::print_stdout, reason = "the start-up banner is for the person who started the binary")]
+fn announce(address: SocketAddr, dev: Option<&DevSession>) {
     println!("campaign-service listening on http://{address} (try GET /heartbeat)");
+    match dev {
+        Some(session) => println!("{}", session.banner(address)),
+        None => println!("tokens: RS256, verified with CAMPAIGN_JWT_PUBLIC_KEY_FILE; mint one with `cargo xtask token --key <private.pem> --supreme`"),
+    }
 }

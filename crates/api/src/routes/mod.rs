@@ -1,11 +1,32 @@
-//! The HTTP routes, one module per resource. Handlers stay thin: extract, call a use case, wrap
-//! the result in the envelope.
+//! The HTTP routes, one module per resource. Handlers stay thin: extract, call one use case,
+//! wrap the result in the envelope. Every path is a `web::resource` whose unmatched methods
+//! answer 405 in the error envelope; unknown paths answer 404.
 
-mod heartbeat;
+mod campaigns;
+mod system;
 
-use actix_web::web::ServiceConfig;
+use actix_web::{HttpResponse, web};
+use campaign_domain::DomainError;
+
+use crate::error::ApiError;
 
 /// Registers every route on the application.
-pub(crate) fn configure(config: &mut ServiceConfig) {
-    config.service(heartbeat::heartbeat);
+pub(crate) fn configure(config: &mut web::ServiceConfig) {
+    system::configure(config);
+    campaigns::configure(config);
+}
+
+/// The answer for a known path with a method it does not have.
+pub(crate) async fn method_not_allowed() -> Result<HttpResponse, ApiError> {
+    Err(ApiError(DomainError::MethodNotAllowed))
+}
+
+/// The answer for an unknown path.
+pub(crate) async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError(DomainError::NotFound("no such resource".to_owned())))
+}
+
+/// A resource at `path` that answers 405 for methods it has no route for.
+pub(crate) fn resource(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(method_not_allowed))
 }

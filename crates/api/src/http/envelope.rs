@@ -1,0 +1,108 @@
+//! The envelopes of SPEC §4. Success: `{"data": <result>, "meta": {"correlation", "timestamp"}}`.
+//! Error: `{"error": {"type", "message", "correlation", "details"?}}`.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::HttpResponse;
+use campaign_domain::chrono::{SecondsFormat, Utc};
+use campaign_domain::{DomainError, FieldError};
+use serde::Serialize;
+
+use super::correlation::Correlation;
+
+/// `meta` of a success envelope.
+#[derive(Debug, Serialize)]
+struct Meta<'a> {
+    correlation: &'a str,
+    timestamp: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Success<'a, T> {
+    data: T,
+    meta: Meta<'a>,
+}
+
+/// The current time as RFC 3339 UTC with milliseconds, the service's wire format.
+fn now() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// A success answer under construction.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    status: StatusCode,
+    etag: Option<u64>,
+    location: Option<String>,
+}
+
+impl Reply {
+    /// 200 OK.
+    pub(crate) fn ok() -> Self {
+        Self { status: StatusCode::OK, etag: None, location: None }
+    }
+
+    /// 201 Created with a `Location`.
+    pub(crate) fn created(location: String) -> Self {
+        Self { status: StatusCode::CREATED, etag: None, location: Some(location) }
+    }
+
+    /// Adds `ETag: "<version>"`.
+    pub(crate) fn etag(mut self, version: u64) -> Self {
+        self.etag = Some(version);
+        self
+    }
+
+    /// The answer: `data` in the envelope.
+    pub(crate) fn json<T: Serialize>(self, correlation: &Correlation, data: T) -> HttpResponse {
+        let mut builder = HttpResponse::build(self.status);
+        if let Some(v) = self.etag {
+            builder.insert_header((header::ETAG, format!("\"{v}\"")));
+        }
+        if let Some(location) = self.location {
+            if let Ok(value) = HeaderValue::from_str(&location) {
+                builder.insert_header((header::LOCATION, value));
+            }
+        }
+        builder.json(Success { data, meta: Meta { correlation: &correlation.0, timestamp: now() } })
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct ErrorBody<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    message: String,
+    correlation: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    details: Option<&'a [FieldError]>,
+}
+
+#[derive(Debug, Serialize)]
+struct ErrorEnvelope<'a> {
+    error: ErrorBody<'a>,
+}
+
+/// The error envelope's JSON for `error`. An internal error's own message stays in the logs.
+pub(crate) fn error_json(error: &DomainError, correlation: &str) -> String {
+    let message = match error {
+        DomainError::Internal(_) => "an unexpected error occurred; quote the correlation id when reporting it".to_owned(),
+        other => other.to_string(),
+    };
+    let body = ErrorEnvelope {
+        error: ErrorBody {
+            kind: error.error_type(),
+            message,
+            correlation,
+            details: error.details().map(|d| d.fields()),
+        },
+    };
+    serde_json_string(&body)
+}
+
+fn serde_json_string<T: Serialize>(value: &T) -> String {
+    // The envelope holds only strings and string lists: serialising it cannot fail.
+    campaign_domain::serde_json::to_string(value).unwrap_or_else(|_| {
+        "{\"error\":{\"type\":\"INTERNAL_ERROR\",\"message\":\"unexpected error\"}}".to_owned()
+    })
+}

@@ -1,0 +1,113 @@
+//! The request pipeline (SPEC §4, §10), one middleware around every route:
+//! 1. correlation id: read or made, stored for handlers, returned in `x-correlation-id`;
+//! 2. a request span carrying the correlation id, method and route;
+//! 3. the error envelope: any error answer — from a handler, an extractor, routing or the
+//!    framework — gets the SPEC §4 error body with the correlation id;
+//! 4. metrics: `http_requests_total` and `http_request_duration_seconds` by method, route
+//!    template and status;
+//! 5. the access log: one line per request with method, route, status and duration.
+
+use std::time::Instant;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, HttpResponse};
+use campaign_domain::DomainError;
+use tracing::Instrument as _;
+
+use super::correlation::{Correlation, HEADER};
+use super::envelope::error_json;
+use crate::error::ApiError;
+use crate::telemetry::metrics;
+
+/// Route label of requests that matched no route (never the raw path: labels stay bounded).
+const UNMATCHED: &str = "unmatched";
+
+/// The middleware function; wrap it with `actix_web::middleware::from_fn`.
+pub(crate) async fn pipeline(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let started = Instant::now();
+    let correlation = Correlation::from_header(req.headers().get(HEADER).map(HeaderValue::as_bytes));
+    req.extensions_mut().insert(correlation.clone());
+    let method = req.method().to_string();
+    let span = tracing::info_span!("request", correlation = %correlation.0, method = %method, route = tracing::field::Empty);
+
+    // Handler and extractor errors arrive as responses (actix renders them per route); an `Err`
+    // here would come from the framework itself and is passed on as it is. The request must not
+    // be cloned before routing: the router needs the only reference to it.
+    let res = next.call(req).instrument(span.clone()).await?.map_into_boxed_body();
+    let route = res.request().match_pattern().unwrap_or_else(|| UNMATCHED.to_owned());
+    span.record("route", route.as_str());
+    let mut res = if res.status().is_client_error() || res.status().is_server_error() {
+        with_error_envelope(res, &correlation, &span)
+    } else {
+        res
+    };
+    if let Ok(value) = HeaderValue::from_str(&correlation.0) {
+        res.headers_mut().insert(HeaderName::from_static(HEADER), value);
+    }
+
+    let status = res.status().as_u16();
+    let elapsed = started.elapsed();
+    metrics::record_request(&method, &route, status, elapsed);
+    span.in_scope(|| {
+        tracing::info!(
+            target: "access",
+            method = %method,
+            route = %route,
+            status,
+            duration_ms = elapsed.as_secs_f64() * 1000.0,
+            "request completed"
+        );
+    });
+    Ok(res)
+}
+
+/// The domain error an error answer stands for: the handler's own, or one made from the status
+/// of an answer the framework produced.
+fn error_of(res: &ServiceResponse<BoxBody>) -> DomainError {
+    if let Some(api) = res.response().error().and_then(|e| e.as_error::<ApiError>()) {
+        return api.0.clone();
+    }
+    match res.status() {
+        StatusCode::NOT_FOUND => DomainError::NotFound("no such resource".to_owned()),
+        StatusCode::METHOD_NOT_ALLOWED => DomainError::MethodNotAllowed,
+        StatusCode::PAYLOAD_TOO_LARGE => DomainError::PayloadTooLarge { limit_bytes: super::extract::BODY_LIMIT },
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => DomainError::UnsupportedMediaType,
+        StatusCode::UNAUTHORIZED => DomainError::Unauthenticated("authentication required".to_owned()),
+        StatusCode::SERVICE_UNAVAILABLE => DomainError::DependencyUnavailable { dependency: "service".to_owned() },
+        s if s.is_client_error() => DomainError::Validation(campaign_domain::ValidationErrors::single(
+            "request",
+            s.canonical_reason().unwrap_or("bad request"),
+        )),
+        _ => DomainError::Internal(
+            res.response().error().map_or_else(|| "error answer without a cause".to_owned(), ToString::to_string),
+        ),
+    }
+}
+
+fn with_error_envelope(res: ServiceResponse<BoxBody>, correlation: &Correlation, span: &tracing::Span) -> ServiceResponse<BoxBody> {
+    let error = error_of(&res);
+    if let DomainError::Internal(cause) = &error {
+        span.in_scope(|| tracing::error!(%cause, "internal error"));
+    }
+    let status = crate::error::status_of(&error);
+    let (http_req, old) = res.into_parts();
+    let mut new = HttpResponse::build(status);
+    for (name, value) in old.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            new.append_header((name.clone(), value.clone()));
+        }
+    }
+    let new = new.content_type(mime_json()).body(error_json(&error, &correlation.0));
+    ServiceResponse::new(http_req, new)
+}
+
+fn mime_json() -> HeaderValue {
+    HeaderValue::from_static("application/json")
+}

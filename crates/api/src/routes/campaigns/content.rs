@@ -1,0 +1,109 @@
+//! A campaign's FAQs, terms and contacts.
+
+use actix_web::{HttpResponse, web};
+use campaign_domain::serde_json::Value;
+use serde::{Deserialize, Serialize};
+
+use super::{context, locale};
+use crate::auth::Authenticated;
+use crate::error::ApiError;
+use crate::http::correlation::Correlation;
+use crate::http::envelope::Reply;
+use crate::http::extract;
+use crate::state::AppState;
+
+/// `?locale=`.
+#[derive(Debug, Deserialize)]
+pub(super) struct LocaleParam {
+    locale: Option<String>,
+}
+
+/// `GET /campaigns/{id}/faqs?locale=`: the FAQ layout for the locale. 200; 400; 401; 403; 404.
+pub(super) async fn faqs(
+    auth: Authenticated,
+    correlation: Correlation,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<LocaleParam>,
+) -> Result<HttpResponse, ApiError> {
+    let id = extract::campaign_id(&path)?;
+    let locale = locale(query.locale.as_deref())?;
+    let layout = state.campaigns.faqs(&context(auth, &correlation), &id, locale.as_ref()).await?;
+    Ok(Reply::ok().json(&correlation, layout))
+}
+
+/// `POST /campaigns/{id}/faqs?locale=`: replace the locale's FAQ map; returns it. 200; 400;
+/// 401; 403; 404; 409; 413; 415.
+pub(super) async fn set_faqs(
+    auth: Authenticated,
+    correlation: Correlation,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<LocaleParam>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let id = extract::campaign_id(&path)?;
+    let locale = locale(query.locale.as_deref())?;
+    let faqs = state.campaigns.set_faqs(&context(auth, &correlation), &id, locale.as_ref(), &body).await?;
+    Ok(Reply::ok().json(&correlation, faqs))
+}
+
+#[derive(Debug, Serialize)]
+struct Terms {
+    terms: Option<String>,
+}
+
+/// `GET /campaigns/{id}/terms?locale=`: `{terms}`. 200; 400; 401; 403; 404.
+pub(super) async fn terms(
+    auth: Authenticated,
+    correlation: Correlation,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<LocaleParam>,
+) -> Result<HttpResponse, ApiError> {
+    let id = extract::campaign_id(&path)?;
+    let locale = locale(query.locale.as_deref())?;
+    let terms = state.campaigns.terms(&context(auth, &correlation), &id, locale.as_ref()).await?;
+    Ok(Reply::ok().json(&correlation, Terms { terms }))
+}
+
+/// `POST /campaigns/{id}/terms?locale=` with `{"terms": "..."}`: replace; returns `{terms}`.
+pub(super) async fn set_terms(
+    auth: Authenticated,
+    correlation: Correlation,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<LocaleParam>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let id = extract::campaign_id(&path)?;
+    let locale = locale(query.locale.as_deref())?;
+    let terms = state.campaigns.set_terms(&context(auth, &correlation), &id, locale.as_ref(), &body).await?;
+    Ok(Reply::ok().json(&correlation, Terms { terms: Some(terms) }))
+}
+
+/// `GET /campaigns/{id}/contacts`: the campaign's contacts. 200; 400; 401; 403; 404.
+pub(super) async fn contacts(
+    auth: Authenticated,
+    correlation: Correlation,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = extract::campaign_id(&path)?;
+    let contacts = state.campaigns.contacts(&context(auth, &correlation), &id).await?;
+    Ok(Reply::ok().json(&correlation, contacts))
+}
+
+/// `POST /campaigns/{id}/contacts` with `[{id?, name, email, role, keywords}]`: upsert and link;
+/// returns the resolved list. 200; 400; 401; 403; 404; 409; 413; 415.
+pub(super) async fn set_contacts(
+    auth: Authenticated,
+    correlation: Correlation,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let id = extract::campaign_id(&path)?;
+    let contacts = state.campaigns.set_contacts(&context(auth, &correlation), &id, &body).await?;
+    Ok(Reply::ok().json(&correlation, contacts))
+}
