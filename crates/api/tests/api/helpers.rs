@@ -1,0 +1,246 @@
+//! The test harness: [`TestApp::spawn`] starts the service exactly as the binary does, on
+//! memory adapters with a manual clock and recording publishers, and offers typed helpers that
+//! read like the API.
+#![allow(dead_code, reason = "each test module uses a different part of the harness")]
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
+
+use campaign_adapter_memory::{ManualClock, RecordingArtistStore, RecordingCdn, RecordingQueue, RecordingStream};
+use campaign_api::auth::{DevKeys, TokenClaims};
+use campaign_api::{Components, JobSettings, memory_ports};
+use campaign_app::{PasswordHasher, Ports, Publishers, Settings};
+use campaign_domain::chrono::{DateTime, TimeZone, Utc};
+use campaign_domain::messages::OutboundEvent;
+use campaign_domain::uuid::Uuid;
+use reqwest::{Method, Response, StatusCode};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// One key pair for the whole test binary: generating RSA keys per test would be slow.
+pub static KEYS: LazyLock<DevKeys> = LazyLock::new(|| DevKeys::generate().expect("test key pair"));
+
+/// The instant every test app's clock starts at: 2030-01-01T00:00:00Z.
+pub fn start_time() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).single().expect("valid date")
+}
+
+/// What a test can tune before the app starts.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `iss` the service requires.
+    pub issuer: Option<String>,
+    /// `aud` the service requires.
+    pub audience: Option<String>,
+    /// Run the scheduled refresh at this period.
+    pub refresh_interval: Option<Duration>,
+}
+
+/// A running service and everything a test inspects.
+pub struct TestApp {
+    /// Where it listens.
+    pub address: SocketAddr,
+    /// A plain HTTP client.
+    pub client: reqwest::Client,
+    /// The service's clock.
+    pub clock: Arc<ManualClock>,
+    /// The service's ports (to inspect the store and outbox directly).
+    pub ports: Ports,
+    /// Recorded campaign data stream records.
+    pub stream: Arc<RecordingStream>,
+    /// Recorded data pipeline messages.
+    pub data_pipeline: Arc<RecordingQueue>,
+    /// Recorded refresh-selections messages.
+    pub refresh_selections: Arc<RecordingQueue>,
+    /// Recorded CDN purges.
+    pub cdn: Arc<RecordingCdn>,
+    /// Recorded artist-extension files.
+    pub artist_extension: Arc<RecordingArtistStore>,
+    stop: Option<oneshot::Sender<()>>,
+    served: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl TestApp {
+    /// Starts the service with default options.
+    pub async fn spawn() -> Self {
+        Self::spawn_with(Options::default()).await
+    }
+
+    /// Starts the service with `options`.
+    pub async fn spawn_with(options: Options) -> Self {
+        let clock = Arc::new(ManualClock::new(start_time()));
+        let ports = memory_ports(clock.clone());
+        let stream = Arc::new(RecordingStream::default());
+        let data_pipeline = Arc::new(RecordingQueue::default());
+        let refresh_selections = Arc::new(RecordingQueue::default());
+        let cdn = Arc::new(RecordingCdn::default());
+        let artist_extension = Arc::new(RecordingArtistStore::default());
+        let publishers = Publishers {
+            stream: stream.clone(),
+            data_pipeline: data_pipeline.clone(),
+            refresh_selections: refresh_selections.clone(),
+            cdn: cdn.clone(),
+            artist_extension: artist_extension.clone(),
+        };
+        let components = Components {
+            ports: ports.clone(),
+            publishers,
+            verifier: KEYS.verifier(options.issuer.clone(), options.audience.clone()),
+            settings: Settings::default(),
+            // Cheap parameters: the tests check behaviour, not hashing cost.
+            hasher: PasswordHasher::new(1024, 1),
+            jobs: JobSettings {
+                refresh_interval: options.refresh_interval,
+                relay_idle: Duration::from_millis(5),
+                ..JobSettings::default()
+            },
+        };
+        let running = campaign_api::start("127.0.0.1:0".parse().unwrap(), components).await.expect("service starts");
+        let address = running.address();
+        assert_ne!(address.port(), 0, "start must report the bound port");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let served = tokio::spawn(running.serve_until(async {
+            let _ = stopped.await;
+        }));
+        Self {
+            address,
+            client: reqwest::Client::new(),
+            clock,
+            ports,
+            stream,
+            data_pipeline,
+            refresh_selections,
+            cdn,
+            artist_extension,
+            stop: Some(stop),
+            served: Some(served),
+        }
+    }
+
+    /// The URL of `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    /// A token for a supreme user.
+    pub fn supreme_token(&self) -> String {
+        sign(TokenClaims::supreme("admin-1", Duration::from_secs(3600)))
+    }
+
+    /// A token for a non-supreme user with these grants (`(campaign id, ["read", "write"])`).
+    pub fn user_token(&self, user: &str, grants: &[(&str, &[&str])]) -> String {
+        let campaigns: BTreeMap<String, Vec<String>> = grants
+            .iter()
+            .map(|(id, actions)| ((*id).to_owned(), actions.iter().map(|a| (*a).to_owned()).collect()))
+            .collect();
+        sign(TokenClaims { supreme: false, campaigns, ..TokenClaims::supreme(user, Duration::from_secs(3600)) })
+    }
+
+    /// Sends a request with an optional bearer token and JSON body.
+    pub async fn request(&self, method: Method, path: &str, token: Option<&str>, body: Option<&Value>) -> Response {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        req.send().await.expect("request sent")
+    }
+
+    /// `GET path` with a token.
+    pub async fn get(&self, path: &str, token: &str) -> Response {
+        self.request(Method::GET, path, Some(token), None).await
+    }
+
+    /// `POST path` with a token and a JSON body.
+    pub async fn post(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.request(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    /// Creates a campaign as a supreme user; panics unless 201. Returns `data`.
+    pub async fn create_campaign(&self, body: &Value) -> Value {
+        let res = self.post("/campaigns", &self.supreme_token(), body).await;
+        let status = res.status();
+        let json: Value = res.json().await.expect("json body");
+        assert_eq!(status, StatusCode::CREATED, "create failed: {json}");
+        json["data"].clone()
+    }
+
+    /// Waits until the relay has delivered everything recorded so far (at most 5 s).
+    pub async fn wait_for_delivery(&self) {
+        for _ in 0..500 {
+            if self.ports.outbox.stats().await.expect("outbox stats").pending == 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("the outbox did not drain");
+    }
+
+    /// Every event the publishers received, in delivery order per publisher, stream first.
+    pub fn delivered_stream(&self) -> Vec<OutboundEvent> {
+        self.stream.sent()
+    }
+
+    /// Stops the server gracefully and waits for it.
+    pub async fn shut_down(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(served) = self.served.take() {
+            served.await.expect("server task").expect("server stopped cleanly");
+        }
+    }
+}
+
+fn sign(claims: TokenClaims) -> String {
+    KEYS.signer().sign(&claims).expect("token signed")
+}
+
+/// Reads a response as `(status, json)`.
+pub async fn json_of(res: Response) -> (StatusCode, Value) {
+    let status = res.status();
+    let body = res.text().await.expect("body");
+    let json = serde_json::from_str(&body).unwrap_or_else(|_| panic!("not JSON ({status}): {body}"));
+    (status, json)
+}
+
+/// A unique site domain.
+pub fn domain(label: &str) -> String {
+    format!("{label}-{}.example.test", Uuid::new_v4().simple())
+}
+
+/// A DRAFT campaign document: only what a draft needs.
+pub fn draft(name: &str) -> Value {
+    json!({"name": name, "artist": {"id": "K8vZ917G7x0", "name": "The Band"}, "domain": {"site": domain("draft")}})
+}
+
+/// A complete campaign document (valid outside DRAFT), with one locale `en-US` and a FAQ placed
+/// on the landing page.
+pub fn complete(name: &str) -> Value {
+    let faq = "6f9619ff-8b86-d011-b42d-00cf4fc964ff";
+    json!({
+        "name": name,
+        "identifier": "tour-2030",
+        "artist": {"id": "K8vZ917G7x0", "name": "The Band"},
+        "domain": {"site": domain("site"), "preview": domain("preview")},
+        "tour": {"name": "World Tour"},
+        "style": {
+            "theme": {"primary": "#112233"},
+            "border": {"primary": "#000000"},
+            "pageBackground": {"primary": "#ffffff"},
+            "text": {"primary": "#101010"}
+        },
+        "image": {"main": {"url": "https://img.example.test/main.png"}},
+        "locales": [{"id": "en-US", "is_default": true}, {"id": "fr-FR", "is_default": false}],
+        "content": {
+            "en-US": {"faqs": {faq: {"question": "When?", "answer": "Soon."}}, "terms": "Be nice."},
+            "fr-FR": {"faqs": {faq: {"question": "Quand ?", "answer": "Bientôt."}}, "terms": "Soyez sympa."}
+        },
+        "faqs": {"landing": {"open": [faq]}}
+    })
+}

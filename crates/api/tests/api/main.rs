@@ -1,0 +1,12 @@
+//! The service through real HTTP: one test binary (one link step), a module per area, all on the
+//! harness in `helpers`, which starts the real server on 127.0.0.1:0 with memory adapters, a
+//! manual clock and recording publishers.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code fails loudly; clippy exempts only #[test] bodies"
+)]
+
+mod helpers;
+mod system;
