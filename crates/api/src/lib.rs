@@ -13,6 +13,7 @@ mod dev;
 pub mod error;
 mod http;
 mod jobs;
+mod openapi;
 mod publishers;
 mod routes;
 mod shutdown;

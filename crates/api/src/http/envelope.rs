@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::HttpResponse;
 use campaign_domain::chrono::{SecondsFormat, Utc};
+use campaign_domain::serde_json;
 use campaign_domain::{DomainError, FieldError};
 use serde::Serialize;
 
@@ -102,7 +103,7 @@ pub(crate) fn error_json(error: &DomainError, correlation: &str) -> String {
 
 fn serde_json_string<T: Serialize>(value: &T) -> String {
     // The envelope holds only strings and string lists: serialising it cannot fail.
-    campaign_domain::serde_json::to_string(value).unwrap_or_else(|_| {
+    serde_json::to_string(value).unwrap_or_else(|_| {
         "{\"error\":{\"type\":\"INTERNAL_ERROR\",\"message\":\"unexpected error\"}}".to_owned()
     })
 }

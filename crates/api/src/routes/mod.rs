@@ -2,8 +2,8 @@
 //! wrap the result in the envelope. Every path is a `web::resource` whose unmatched methods
 //! answer 405 in the error envelope; unknown paths answer 404.
 
-mod campaigns;
-mod system;
+pub(crate) mod campaigns;
+pub(crate) mod system;
 
 use actix_web::{HttpResponse, web};
 use campaign_domain::DomainError;

@@ -76,3 +76,35 @@ async fn graceful_shutdown_stops_listening() {
     app.shut_down().await;
     assert!(reqwest::get(url).await.is_err(), "nothing listens after shutdown");
 }
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_endpoint() {
+    let app = TestApp::spawn().await;
+    let (status, doc) = json_of(app.request(Method::GET, "/openapi.json", None, None).await).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let expected = [
+        ("get", "/heartbeat"),
+        ("get", "/health/ready"),
+        ("get", "/metrics"),
+        ("get", "/openapi.json"),
+        ("post", "/campaigns"),
+        ("get", "/campaigns"),
+        ("get", "/campaigns/status"),
+        ("get", "/campaigns/list"),
+        ("post", "/campaigns/refresh"),
+        ("get", "/campaigns/{id}"),
+        ("post", "/campaigns/{id}"),
+        ("get", "/campaigns/{id}/status"),
+        ("get", "/campaigns/{id}/faqs"),
+        ("post", "/campaigns/{id}/faqs"),
+        ("get", "/campaigns/{id}/terms"),
+        ("post", "/campaigns/{id}/terms"),
+        ("get", "/campaigns/{id}/contacts"),
+        ("post", "/campaigns/{id}/contacts"),
+    ];
+    for (method, path) in expected {
+        assert!(doc["paths"][path][method].is_object(), "{method} {path} is not documented");
+    }
+    app.shut_down().await;
+}

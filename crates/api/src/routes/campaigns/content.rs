@@ -14,12 +14,13 @@ use crate::state::AppState;
 
 /// `?locale=`.
 #[derive(Debug, Deserialize)]
-pub(super) struct LocaleParam {
+pub(crate) struct LocaleParam {
     locale: Option<String>,
 }
 
 /// `GET /campaigns/{id}/faqs?locale=`: the FAQ layout for the locale. 200; 400; 401; 403; 404.
-pub(super) async fn faqs(
+#[utoipa::path(get, path = "/campaigns/{id}/faqs", tag = "campaigns", security(("bearer" = [])), params(("id" = String, Path), ("locale" = Option<String>, Query, description = "One of the campaign's locales; default locale when absent")), responses((status = 200, description = "The FAQ layout", body = crate::openapi::schemas::FaqLayoutEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "UNAUTHORIZED", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope)))]
+pub(crate) async fn faqs(
     auth: Authenticated,
     correlation: Correlation,
     state: web::Data<AppState>,
@@ -34,7 +35,8 @@ pub(super) async fn faqs(
 
 /// `POST /campaigns/{id}/faqs?locale=`: replace the locale's FAQ map; returns it. 200; 400;
 /// 401; 403; 404; 409; 413; 415.
-pub(super) async fn set_faqs(
+#[utoipa::path(post, path = "/campaigns/{id}/faqs", tag = "campaigns", security(("bearer" = [])), params(("id" = String, Path), ("locale" = Option<String>, Query)), request_body(content = std::collections::BTreeMap<String, crate::openapi::schemas::FaqDoc>, description = "FAQ entries keyed by UUID"), responses((status = 200, description = "The locale's FAQ map", body = crate::openapi::schemas::FaqMapEnvelope), (status = 400, description = "VALIDATION_ERROR, MALFORMED_JSON", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "UNAUTHORIZED", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope), (status = 409, description = "VERSION_CONFLICT", body = crate::openapi::schemas::ErrorEnvelope), (status = 413, description = "PAYLOAD_TOO_LARGE", body = crate::openapi::schemas::ErrorEnvelope), (status = 415, description = "UNSUPPORTED_MEDIA_TYPE", body = crate::openapi::schemas::ErrorEnvelope)))]
+pub(crate) async fn set_faqs(
     auth: Authenticated,
     correlation: Correlation,
     state: web::Data<AppState>,
@@ -54,7 +56,8 @@ struct Terms {
 }
 
 /// `GET /campaigns/{id}/terms?locale=`: `{terms}`. 200; 400; 401; 403; 404.
-pub(super) async fn terms(
+#[utoipa::path(get, path = "/campaigns/{id}/terms", tag = "campaigns", security(("bearer" = [])), params(("id" = String, Path), ("locale" = Option<String>, Query)), responses((status = 200, description = "The locale's terms", body = crate::openapi::schemas::TermsEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "UNAUTHORIZED", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope)))]
+pub(crate) async fn terms(
     auth: Authenticated,
     correlation: Correlation,
     state: web::Data<AppState>,
@@ -68,7 +71,8 @@ pub(super) async fn terms(
 }
 
 /// `POST /campaigns/{id}/terms?locale=` with `{"terms": "..."}`: replace; returns `{terms}`.
-pub(super) async fn set_terms(
+#[utoipa::path(post, path = "/campaigns/{id}/terms", tag = "campaigns", security(("bearer" = [])), params(("id" = String, Path), ("locale" = Option<String>, Query)), request_body = crate::openapi::schemas::TermsDoc, responses((status = 200, description = "The locale's terms", body = crate::openapi::schemas::TermsEnvelope), (status = 400, description = "VALIDATION_ERROR, MALFORMED_JSON", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "UNAUTHORIZED", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope), (status = 409, description = "VERSION_CONFLICT", body = crate::openapi::schemas::ErrorEnvelope), (status = 413, description = "PAYLOAD_TOO_LARGE", body = crate::openapi::schemas::ErrorEnvelope), (status = 415, description = "UNSUPPORTED_MEDIA_TYPE", body = crate::openapi::schemas::ErrorEnvelope)))]
+pub(crate) async fn set_terms(
     auth: Authenticated,
     correlation: Correlation,
     state: web::Data<AppState>,
@@ -83,7 +87,8 @@ pub(super) async fn set_terms(
 }
 
 /// `GET /campaigns/{id}/contacts`: the campaign's contacts. 200; 400; 401; 403; 404.
-pub(super) async fn contacts(
+#[utoipa::path(get, path = "/campaigns/{id}/contacts", tag = "campaigns", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, description = "The campaign's contacts", body = crate::openapi::schemas::ContactsEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "UNAUTHORIZED", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope)))]
+pub(crate) async fn contacts(
     auth: Authenticated,
     correlation: Correlation,
     state: web::Data<AppState>,
@@ -96,7 +101,8 @@ pub(super) async fn contacts(
 
 /// `POST /campaigns/{id}/contacts` with `[{id?, name, email, role, keywords}]`: upsert and link;
 /// returns the resolved list. 200; 400; 401; 403; 404; 409; 413; 415.
-pub(super) async fn set_contacts(
+#[utoipa::path(post, path = "/campaigns/{id}/contacts", tag = "campaigns", security(("bearer" = [])), params(("id" = String, Path)), request_body = Vec<crate::openapi::schemas::ContactDoc>, responses((status = 200, description = "The resolved contacts", body = crate::openapi::schemas::ContactsEnvelope), (status = 400, description = "VALIDATION_ERROR, MALFORMED_JSON", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "UNAUTHORIZED", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope), (status = 409, description = "VERSION_CONFLICT", body = crate::openapi::schemas::ErrorEnvelope), (status = 413, description = "PAYLOAD_TOO_LARGE", body = crate::openapi::schemas::ErrorEnvelope), (status = 415, description = "UNSUPPORTED_MEDIA_TYPE", body = crate::openapi::schemas::ErrorEnvelope)))]
+pub(crate) async fn set_contacts(
     auth: Authenticated,
     correlation: Correlation,
     state: web::Data<AppState>,

@@ -1,9 +1,9 @@
 //! Campaign routes (SPEC §6 "Campaigns"). Literal paths (`/campaigns/list`, `/status`,
 //! `/refresh`) are registered before `/campaigns/{id}` so they are never read as ids.
 
-mod content;
-mod read;
-mod write;
+pub(crate) mod content;
+pub(crate) mod read;
+pub(crate) mod write;
 
 use actix_web::web;
 use campaign_app::RequestContext;

@@ -19,7 +19,7 @@ use crate::state::AppState;
 /// Query of `GET /campaigns` and `GET /campaigns/status`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct DomainQuery {
+pub(crate) struct DomainQuery {
     domain: Option<String>,
     locale: Option<String>,
     show_all_locales: Option<String>,
@@ -36,7 +36,8 @@ fn domain(raw: Option<&str>) -> Result<DomainName, ApiError> {
 /// `GET /campaigns?domain=&locale=&showAllLocales=&password=`: the public view of the campaign
 /// a domain serves. 200; 400 `VALIDATION_ERROR`; 401 `UNAUTHENTICATED`,
 /// `INVALID_CAMPAIGN_PASSWORD`; 404 `CAMPAIGN_NOT_FOUND`.
-pub(super) async fn by_domain(
+#[utoipa::path(get, path = "/campaigns", tag = "campaigns", security(("bearer" = [])), params(("domain" = String, Query, description = "Site or preview host name"), ("locale" = Option<String>, Query, description = "xx or xx-XX"), ("showAllLocales" = Option<bool>, Query), ("password" = Option<String>, Query, description = "For password-protected campaigns")), responses((status = 200, description = "The public view of the campaign", body = crate::openapi::schemas::CampaignEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED, INVALID_CAMPAIGN_PASSWORD", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope)))]
+pub(crate) async fn by_domain(
     auth: Authenticated,
     correlation: Correlation,
     state: web::Data<AppState>,
@@ -59,7 +60,8 @@ struct IdStatus<'a> {
 }
 
 /// `GET /campaigns/status?domain=`: `{id, status}`. 200; 400; 401; 404.
-pub(super) async fn status_by_domain(
+#[utoipa::path(get, path = "/campaigns/status", tag = "campaigns", security(("bearer" = [])), params(("domain" = String, Query)), responses((status = 200, description = "{id, status}", body = crate::openapi::schemas::IdStatusEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope)))]
+pub(crate) async fn status_by_domain(
     auth: Authenticated,
     correlation: Correlation,
     state: web::Data<AppState>,
@@ -73,7 +75,7 @@ pub(super) async fn status_by_domain(
 /// Query of `GET /campaigns/list`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct ListQuery {
+pub(crate) struct ListQuery {
     q: Option<String>,
     #[serde(rename = "type")]
     kind: Option<String>,
@@ -93,7 +95,8 @@ struct CampaignList {
 }
 
 /// `GET /campaigns/list`: the campaigns the caller may read. 200; 400; 401.
-pub(super) async fn list(
+#[utoipa::path(get, path = "/campaigns/list", tag = "campaigns", security(("bearer" = [])), params(("q" = Option<String>, Query, description = "Substring of name, artist name or domain"), ("type" = Option<String>, Query), ("version" = Option<u64>, Query, description = "schema.version"), ("artistId" = Option<String>, Query), ("status" = Option<String>, Query, description = "One status or a comma-separated list"), ("sortBy" = Option<String>, Query, description = "created, updated, name, open, close, status"), ("sortDirection" = Option<String>, Query, description = "asc or desc"), ("page" = Option<u32>, Query), ("pageSize" = Option<u32>, Query, description = "1-100, default 10")), responses((status = 200, description = "The campaigns the caller may read", body = crate::openapi::schemas::CampaignListEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope)))]
+pub(crate) async fn list(
     auth: Authenticated,
     correlation: Correlation,
     state: web::Data<AppState>,
@@ -118,14 +121,15 @@ pub(super) async fn list(
 /// Query of `GET /campaigns/{id}`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct LocaleQuery {
+pub(crate) struct LocaleQuery {
     locale: Option<String>,
     show_all_locales: Option<String>,
 }
 
 /// `GET /campaigns/{id}?locale=&showAllLocales=`: the campaign, with `ETag`. 200; 400; 401;
 /// 403 `UNAUTHORIZED`; 404.
-pub(super) async fn by_id(
+#[utoipa::path(get, path = "/campaigns/{id}", tag = "campaigns", security(("bearer" = [])), params(("id" = String, Path, description = "24 hexadecimal characters"), ("locale" = Option<String>, Query), ("showAllLocales" = Option<bool>, Query)), responses((status = 200, description = "The campaign; `ETag` header", body = crate::openapi::schemas::CampaignEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "UNAUTHORIZED", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope)))]
+pub(crate) async fn by_id(
     auth: Authenticated,
     correlation: Correlation,
     state: web::Data<AppState>,
@@ -147,7 +151,8 @@ struct StatusWithHistory {
 }
 
 /// `GET /campaigns/{id}/status`: `{id, status, statusHistory}`. 200; 400; 401; 403; 404.
-pub(super) async fn status(
+#[utoipa::path(get, path = "/campaigns/{id}/status", tag = "campaigns", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, description = "Status and history", body = crate::openapi::schemas::StatusHistoryEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "UNAUTHORIZED", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope)))]
+pub(crate) async fn status(
     auth: Authenticated,
     correlation: Correlation,
     state: web::Data<AppState>,

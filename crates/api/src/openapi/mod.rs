@@ -1,0 +1,130 @@
+//! The OpenAPI 3 document of every endpoint, generated from the route handlers' annotations and
+//! served at `GET /openapi.json` (no token).
+
+pub(crate) mod schemas;
+
+use std::sync::LazyLock;
+
+use actix_web::HttpResponse;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::routes;
+
+/// Adds the bearer scheme every protected endpoint names.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "campaign-service",
+        description = "Presale campaigns: configuration, lifecycle, localized content, markets. \
+                       Success answers are `{data, meta}`; errors `{error: {type, message, correlation, details?}}`.",
+    ),
+    paths(
+        routes::system::heartbeat,
+        routes::system::ready,
+        routes::system::prometheus,
+        openapi_json,
+        routes::campaigns::write::create,
+        routes::campaigns::read::by_domain,
+        routes::campaigns::read::status_by_domain,
+        routes::campaigns::read::list,
+        routes::campaigns::write::refresh,
+        routes::campaigns::read::by_id,
+        routes::campaigns::write::update,
+        routes::campaigns::read::status,
+        routes::campaigns::content::faqs,
+        routes::campaigns::content::set_faqs,
+        routes::campaigns::content::terms,
+        routes::campaigns::content::set_terms,
+        routes::campaigns::content::contacts,
+        routes::campaigns::content::set_contacts,
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "system", description = "Liveness, readiness, metrics, this document"),
+        (name = "campaigns", description = "Campaigns, their status, content and contacts"),
+    )
+)]
+struct ApiDoc;
+
+/// The document as JSON, built once.
+static DOCUMENT: LazyLock<String> = LazyLock::new(|| ApiDoc::openapi().to_json().unwrap_or_else(|_| "{}".to_owned()));
+
+/// The OpenAPI document.
+pub(crate) fn document() -> &'static str {
+    &DOCUMENT
+}
+
+/// `GET /openapi.json`: this service's OpenAPI 3 document.
+#[utoipa::path(get, path = "/openapi.json", tag = "system", responses((status = 200, description = "The OpenAPI document", content_type = "application/json")))]
+pub(crate) async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok().content_type("application/json").body(document())
+}
+
+#[cfg(test)]
+mod tests {
+    use campaign_domain::campaign::CampaignInput;
+    use campaign_domain::chrono::Utc;
+    use campaign_domain::serde_json::{self, Value, json};
+    use campaign_domain::values::CampaignId;
+
+    use super::*;
+
+    fn schema_properties(doc: &Value, name: &str) -> Vec<String> {
+        doc["components"]["schemas"][name]["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("schema {name} has properties"))
+            .keys()
+            .cloned()
+            .collect()
+    }
+
+    #[test]
+    fn every_field_a_campaign_serialises_is_documented() {
+        let body = json!({
+            "name": "n", "identifier": "i", "artist": {"id": "a", "name": "A", "discovery_id": "d",
+            "image_url": "https://x.test/a.png", "adpUrl": "https://x.test", "fanclubName": "f"},
+            "domain": {"site": "a.example.test", "preview": "p.example.test"}, "tour": {"name": "t"},
+            "referenceTimezone": "UTC", "categoryId": "c", "eventIds": ["e"], "schema": {"version": 2},
+            "date": {"open": "2030-01-01T00:00:00Z", "close": "2030-02-01T00:00:00Z",
+                     "presaleWindowStart": "2030-01-05T00:00:00Z", "presaleWindowEnd": "2030-01-06T00:00:00Z"}
+        });
+        let campaign = CampaignInput::parse_new(&body, CampaignId::from_bytes([1; 12]), Utc::now()).unwrap().campaign;
+        let wire = serde_json::to_value(&campaign).unwrap();
+        let doc: Value = serde_json::from_str(document()).unwrap();
+        let documented = schema_properties(&doc, "CampaignDoc");
+        for key in wire.as_object().unwrap().keys() {
+            assert!(documented.contains(key), "campaign field {key} is not in the OpenAPI schema");
+        }
+        let dates = schema_properties(&doc, "DatesDoc");
+        for key in wire["date"].as_object().unwrap().keys() {
+            assert!(dates.contains(key), "date field {key} is not in the OpenAPI schema");
+        }
+        let artist = schema_properties(&doc, "ArtistDoc");
+        for key in wire["artist"].as_object().unwrap().keys() {
+            assert!(artist.contains(key), "artist field {key} is not in the OpenAPI schema");
+        }
+    }
+
+    #[test]
+    fn protected_operations_name_the_bearer_scheme() {
+        let doc: Value = serde_json::from_str(document()).unwrap();
+        assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+        let get = &doc["paths"]["/campaigns/{id}"]["get"];
+        assert_eq!(get["security"][0]["bearer"], json!([]));
+        assert!(doc["paths"]["/heartbeat"]["get"]["security"].is_null());
+        assert!(get["responses"]["404"].is_object());
+    }
+}
