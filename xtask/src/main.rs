@@ -13,6 +13,7 @@ mod layers;
 mod services;
 #[cfg(test)]
 mod tidy;
+mod token;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -33,6 +34,8 @@ enum Task {
     Ci,
     /// Check the crate dependency rules (SPEC §2) with the shared layer-check script.
     Layers,
+    /// Mint a token for a running dev-mode service; prints only the token.
+    Token(token::TokenArgs),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +44,7 @@ fn main() -> ExitCode {
     let outcome = match cli.task {
         Task::Ci => ci::run(&root),
         Task::Layers => layers::run(&root),
+        Task::Token(args) => token::run(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

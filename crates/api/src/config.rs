@@ -67,7 +67,10 @@ const NOT_YET_SUPPORTED: [(&str, &str); 14] = [
     ("CAMPAIGN_REDIS_REPLICA_URLS", "the Redis cache"),
     ("CAMPAIGN_KINESIS_STREAM", "the Kinesis data stream"),
     ("CAMPAIGN_SQS_DATA_PIPELINE_QUEUE_URL", "the SQS queues"),
-    ("CAMPAIGN_SQS_REFRESH_SELECTIONS_QUEUE_URL", "the SQS queues"),
+    (
+        "CAMPAIGN_SQS_REFRESH_SELECTIONS_QUEUE_URL",
+        "the SQS queues",
+    ),
     ("CAMPAIGN_DISCOVERY_URL", "the Discovery API client"),
     ("CAMPAIGN_DISCOVERY_API_KEY", "the Discovery API client"),
     ("CAMPAIGN_FASTLY_URL", "the Fastly purge client"),
@@ -92,7 +95,9 @@ impl Config {
     ///
     /// # Errors
     /// [`ConfigError`] naming the first variable that is set to an unusable value.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Result<String, VarError>) -> Result<Self, ConfigError> {
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Result<String, VarError>,
+    ) -> Result<Self, ConfigError> {
         let listen = read(&lookup, "CAMPAIGN_LISTEN")?.unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
         let listen = listen.parse().map_err(|_| ConfigError {
             variable: "CAMPAIGN_LISTEN",
@@ -117,25 +122,31 @@ impl Config {
             if read(&lookup, variable)?.is_some_and(|v| !v.is_empty()) {
                 return Err(ConfigError {
                     variable,
-                    reason: format!("{what} is not available in this build yet; unset the variable"),
+                    reason: format!(
+                        "{what} is not available in this build yet; unset the variable"
+                    ),
                 });
             }
         }
-        if let Some(url) = read(&lookup, "CAMPAIGN_AWS_ENDPOINT_URL")? {
-            if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() < 10 {
-                return Err(ConfigError {
-                    variable: "CAMPAIGN_AWS_ENDPOINT_URL",
-                    reason: format!("`{url}` is not an http(s) URL"),
-                });
-            }
+        if let Some(url) = read(&lookup, "CAMPAIGN_AWS_ENDPOINT_URL")?
+            && (!(url.starts_with("http://") || url.starts_with("https://")) || url.len() < 10)
+        {
+            return Err(ConfigError {
+                variable: "CAMPAIGN_AWS_ENDPOINT_URL",
+                reason: format!("`{url}` is not an http(s) URL"),
+            });
         }
         if read(&lookup, "OTEL_EXPORTER_OTLP_ENDPOINT")?.is_some_and(|v| !v.is_empty()) {
             return Err(ConfigError {
                 variable: "OTEL_EXPORTER_OTLP_ENDPOINT",
-                reason: "trace export is not available in this build yet; unset the variable".to_owned(),
+                reason: "trace export is not available in this build yet; unset the variable"
+                    .to_owned(),
             });
         }
-        let dev_mode = match read(&lookup, "CAMPAIGN_DEV_MODE")?.as_deref().map(str::trim) {
+        let dev_mode = match read(&lookup, "CAMPAIGN_DEV_MODE")?
+            .as_deref()
+            .map(str::trim)
+        {
             None | Some("") | Some("false") | Some("0") => false,
             Some("true") | Some("1") => true,
             Some(other) => {
@@ -145,11 +156,15 @@ impl Config {
                 });
             }
         };
-        let public_key_file = read(&lookup, "CAMPAIGN_JWT_PUBLIC_KEY_FILE")?.filter(|v| !v.is_empty()).map(PathBuf::from);
+        let public_key_file = read(&lookup, "CAMPAIGN_JWT_PUBLIC_KEY_FILE")?
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
         if public_key_file.is_none() && !dev_mode {
             return Err(ConfigError {
                 variable: "CAMPAIGN_JWT_PUBLIC_KEY_FILE",
-                reason: "is required outside dev mode (or set CAMPAIGN_DEV_MODE=true for a local run)".to_owned(),
+                reason:
+                    "is required outside dev mode (or set CAMPAIGN_DEV_MODE=true for a local run)"
+                        .to_owned(),
             });
         }
         let auth = AuthConfig {
@@ -162,8 +177,15 @@ impl Config {
             0 => None,
             s => Some(Duration::from_secs(s)),
         };
-        let search_cache_ttl = Duration::from_secs(seconds(&lookup, "CAMPAIGN_SEARCH_CACHE_TTL_SECS", 300)?);
-        Ok(Self { listen, store, auth, refresh_interval, search_cache_ttl })
+        let search_cache_ttl =
+            Duration::from_secs(seconds(&lookup, "CAMPAIGN_SEARCH_CACHE_TTL_SECS", 300)?);
+        Ok(Self {
+            listen,
+            store,
+            auth,
+            refresh_interval,
+            search_cache_ttl,
+        })
     }
 }
 
@@ -175,10 +197,15 @@ fn seconds(
 ) -> Result<u64, ConfigError> {
     match read(lookup, variable)? {
         None => Ok(default),
-        Some(raw) => raw.trim().parse::<u64>().ok().filter(|s| *s <= 31_536_000).ok_or_else(|| ConfigError {
-            variable,
-            reason: format!("`{raw}` is not a whole number of seconds (0 to 31536000)"),
-        }),
+        Some(raw) => raw
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|s| *s <= 31_536_000)
+            .ok_or_else(|| ConfigError {
+                variable,
+                reason: format!("`{raw}` is not a whole number of seconds (0 to 31536000)"),
+            }),
     }
 }
 
@@ -232,7 +259,13 @@ mod tests {
 
     #[test]
     fn a_bad_listen_address_is_rejected_naming_the_variable() {
-        for bad in ["localhost", "127.0.0.1", "127.0.0.1:http", "", "127.0.0.1:70000"] {
+        for bad in [
+            "localhost",
+            "127.0.0.1",
+            "127.0.0.1:http",
+            "",
+            "127.0.0.1:70000",
+        ] {
             let err = config_from(&[DEV, ("CAMPAIGN_LISTEN", bad)]).unwrap_err();
             assert_eq!(err.variable, "CAMPAIGN_LISTEN");
             let message = err.to_string();
@@ -245,8 +278,15 @@ mod tests {
     fn a_key_is_required_outside_dev_mode() {
         let err = config_from(&[]).unwrap_err();
         assert_eq!(err.variable, "CAMPAIGN_JWT_PUBLIC_KEY_FILE");
-        let config = config_from(&[("CAMPAIGN_JWT_PUBLIC_KEY_FILE", "/etc/keys/pub.pem"), ("CAMPAIGN_JWT_ISSUER", "iss")]).unwrap();
-        assert_eq!(config.auth.public_key_file, Some(PathBuf::from("/etc/keys/pub.pem")));
+        let config = config_from(&[
+            ("CAMPAIGN_JWT_PUBLIC_KEY_FILE", "/etc/keys/pub.pem"),
+            ("CAMPAIGN_JWT_ISSUER", "iss"),
+        ])
+        .unwrap();
+        assert_eq!(
+            config.auth.public_key_file,
+            Some(PathBuf::from("/etc/keys/pub.pem"))
+        );
         assert_eq!(config.auth.issuer.as_deref(), Some("iss"));
         assert!(!config.auth.dev_mode);
     }
@@ -262,7 +302,11 @@ mod tests {
             ("CAMPAIGN_AWS_ENDPOINT_URL", "localhost:4566"),
         ];
         for (variable, value) in cases {
-            let dev = if variable == "CAMPAIGN_DEV_MODE" { ("CAMPAIGN_JWT_PUBLIC_KEY_FILE", "k.pem") } else { DEV };
+            let dev = if variable == "CAMPAIGN_DEV_MODE" {
+                ("CAMPAIGN_JWT_PUBLIC_KEY_FILE", "k.pem")
+            } else {
+                DEV
+            };
             let err = config_from(&[dev, (variable, value)]).unwrap_err();
             assert_eq!(err.variable, variable, "{value}");
         }
@@ -275,7 +319,12 @@ mod tests {
             assert_eq!(err.variable, variable);
             assert!(err.reason.contains("not available"), "{}", err.reason);
         }
-        assert_eq!(config_from(&[DEV, ("CAMPAIGN_STORE", "mongodb")]).unwrap_err().variable, "CAMPAIGN_STORE");
+        assert_eq!(
+            config_from(&[DEV, ("CAMPAIGN_STORE", "mongodb")])
+                .unwrap_err()
+                .variable,
+            "CAMPAIGN_STORE"
+        );
     }
 
     #[test]

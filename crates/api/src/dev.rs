@@ -25,10 +25,18 @@ pub fn dev_key_path() -> PathBuf {
 
 impl DevSession {
     /// Writes the private key (owner-only permissions) and mints a supreme token.
-    pub(crate) fn start(keys: DevKeys, issuer: Option<String>, audience: Option<String>) -> std::io::Result<Self> {
+    pub(crate) fn start(
+        keys: DevKeys,
+        issuer: Option<String>,
+        audience: Option<String>,
+    ) -> std::io::Result<Self> {
         let key_file = dev_key_path();
         write_private(&key_file, keys.private_pem().as_bytes())?;
-        let claims = TokenClaims { issuer, audience, ..TokenClaims::supreme("dev-admin", DEV_TOKEN_LIFETIME) };
+        let claims = TokenClaims {
+            issuer,
+            audience,
+            ..TokenClaims::supreme("dev-admin", DEV_TOKEN_LIFETIME)
+        };
         let token = keys.signer().sign(&claims).ok();
         Ok(Self { key_file, token })
     }
@@ -49,6 +57,10 @@ impl DevSession {
 fn write_private(path: &PathBuf, bytes: &[u8]) -> std::io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt as _;
     let _ = std::fs::remove_file(path);
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
     file.write_all(bytes)
 }

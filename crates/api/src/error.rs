@@ -42,8 +42,12 @@ pub fn status_of(error: &DomainError) -> StatusCode {
         | DomainError::MissingPresaleWindowDate
         | DomainError::InvalidPresaleWindowDateOrder
         | DomainError::MalformedJson(_) => StatusCode::BAD_REQUEST,
-        DomainError::Unauthenticated(_) | DomainError::InvalidCampaignPassword => StatusCode::UNAUTHORIZED,
-        DomainError::Unauthorized { .. } | DomainError::SupremeUserRequired => StatusCode::FORBIDDEN,
+        DomainError::Unauthenticated(_) | DomainError::InvalidCampaignPassword => {
+            StatusCode::UNAUTHORIZED
+        }
+        DomainError::Unauthorized { .. } | DomainError::SupremeUserRequired => {
+            StatusCode::FORBIDDEN
+        }
         DomainError::CampaignNotFound
         | DomainError::MarketNotFound
         | DomainError::PromoterNotFound
@@ -68,7 +72,9 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let mut response = HttpResponse::new(self.status_code());
-        response.extensions_mut().insert(ResponseErrorCarrier(self.0.clone()));
+        response
+            .extensions_mut()
+            .insert(ResponseErrorCarrier(self.0.clone()));
         response
     }
 }

@@ -30,14 +30,34 @@ pub(crate) struct Jobs {
 
 impl Jobs {
     /// Starts the jobs on the current runtime.
-    pub(crate) fn start(ports: &Ports, campaigns: CampaignService, relay: OutboxRelay, settings: &JobSettings) -> Self {
+    pub(crate) fn start(
+        ports: &Ports,
+        campaigns: CampaignService,
+        relay: OutboxRelay,
+        settings: &JobSettings,
+    ) -> Self {
         let (stop, stopped) = watch::channel(false);
-        let mut tasks = vec![tokio::spawn(relay_loop(relay.clone(), ports.clone(), settings.relay_idle, stopped.clone()))];
+        let mut tasks = vec![tokio::spawn(relay_loop(
+            relay.clone(),
+            ports.clone(),
+            settings.relay_idle,
+            stopped.clone(),
+        ))];
         if let Some(period) = settings.refresh_interval {
-            tasks.push(tokio::spawn(refresh_loop(campaigns, ports.clone(), period, stopped.clone())));
+            tasks.push(tokio::spawn(refresh_loop(
+                campaigns,
+                ports.clone(),
+                period,
+                stopped.clone(),
+            )));
         }
         tasks.push(tokio::spawn(upkeep_loop(stopped)));
-        Self { stop, tasks, relay, drain_timeout: settings.drain_timeout }
+        Self {
+            stop,
+            tasks,
+            relay,
+            drain_timeout: settings.drain_timeout,
+        }
     }
 
     /// Stops the jobs, waits for them, then delivers what the outbox still holds (bounded by the
@@ -58,12 +78,19 @@ impl Jobs {
         })
         .await;
         if drained.is_err() {
-            tracing::warn!("outbox not fully drained at shutdown; the rest is delivered after the next start");
+            tracing::warn!(
+                "outbox not fully drained at shutdown; the rest is delivered after the next start"
+            );
         }
     }
 }
 
-async fn relay_loop(relay: OutboxRelay, ports: Ports, idle: Duration, mut stopped: watch::Receiver<bool>) {
+async fn relay_loop(
+    relay: OutboxRelay,
+    ports: Ports,
+    idle: Duration,
+    mut stopped: watch::Receiver<bool>,
+) {
     while !*stopped.borrow() {
         let busy = match relay.deliver_once().await {
             Ok(report) => report.delivered + report.retried + report.failed > 0,
@@ -84,7 +111,12 @@ async fn relay_loop(relay: OutboxRelay, ports: Ports, idle: Duration, mut stoppe
     }
 }
 
-async fn refresh_loop(campaigns: CampaignService, ports: Ports, period: Duration, mut stopped: watch::Receiver<bool>) {
+async fn refresh_loop(
+    campaigns: CampaignService,
+    ports: Ports,
+    period: Duration,
+    mut stopped: watch::Receiver<bool>,
+) {
     let mut ticks = tokio::time::interval(period);
     ticks.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let token = LockToken(Uuid::new_v4().to_string());
@@ -100,7 +132,12 @@ async fn refresh_loop(campaigns: CampaignService, ports: Ports, period: Duration
             Ok(true) => {
                 match campaigns.refresh(None).await {
                     Ok(summary) => {
-                        metrics::record_refresh(summary.opened, summary.closed, summary.inactivated, summary.skipped);
+                        metrics::record_refresh(
+                            summary.opened,
+                            summary.closed,
+                            summary.inactivated,
+                            summary.skipped,
+                        );
                         if summary != Default::default() {
                             tracing::info!(?summary, "scheduled refresh");
                         }

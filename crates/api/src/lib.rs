@@ -72,7 +72,9 @@ pub struct Running {
 
 impl std::fmt::Debug for Running {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Running").field("address", &self.address).finish_non_exhaustive()
+        f.debug_struct("Running")
+            .field("address", &self.address)
+            .finish_non_exhaustive()
     }
 }
 
@@ -83,11 +85,25 @@ impl std::fmt::Debug for Running {
 /// [`RunError::Bind`] when the address cannot be bound.
 pub async fn start(listen: SocketAddr, components: Components) -> Result<Running, RunError> {
     telemetry::metrics::handle();
-    let campaigns = CampaignService::new(components.ports.clone(), &components.settings, components.hasher.clone());
-    let relay = OutboxRelay::new(components.ports.clone(), components.publishers.clone(), components.jobs.relay.clone());
-    let state = web::Data::new(AppState { campaigns: campaigns.clone(), ports: components.ports.clone() });
+    let campaigns = CampaignService::new(
+        components.ports.clone(),
+        &components.settings,
+        components.hasher.clone(),
+    );
+    let relay = OutboxRelay::new(
+        components.ports.clone(),
+        components.publishers.clone(),
+        components.jobs.relay.clone(),
+    );
+    let state = web::Data::new(AppState {
+        campaigns: campaigns.clone(),
+        ports: components.ports.clone(),
+    });
     let verifier = web::Data::new(components.verifier.clone());
-    let bind_error = |source| RunError::Bind { address: listen, source };
+    let bind_error = |source| RunError::Bind {
+        address: listen,
+        source,
+    };
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
@@ -111,7 +127,11 @@ pub async fn start(listen: SocketAddr, components: Components) -> Result<Running
         .next()
         .ok_or_else(|| bind_error(io::Error::other("no socket was bound")))?;
     let jobs = Jobs::start(&components.ports, campaigns, relay, &components.jobs);
-    Ok(Running { server: server.run(), address, jobs })
+    Ok(Running {
+        server: server.run(),
+        address,
+        jobs,
+    })
 }
 
 impl Running {
@@ -125,7 +145,10 @@ impl Running {
     ///
     /// # Errors
     /// The server's own I/O error, if it fails while running.
-    pub async fn serve_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
+    pub async fn serve_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> io::Result<()> {
         let handle = self.server.handle();
         let stopper = tokio::spawn(async move {
             shutdown.await;
@@ -149,14 +172,22 @@ pub async fn run(config: Config) -> Result<(), RunError> {
     let (components, dev) = Components::from_config(&config)?;
     let running = start(config.listen, components).await?;
     announce(running.address(), dev.as_ref());
-    running.serve_until(signals.received()).await.map_err(RunError::Serve)
+    running
+        .serve_until(signals.received())
+        .await
+        .map_err(RunError::Serve)
 }
 
-#[expect(clippy::print_stdout, reason = "the start-up banner is for the person who started the binary")]
+#[expect(
+    clippy::print_stdout,
+    reason = "the start-up banner is for the person who started the binary"
+)]
 fn announce(address: SocketAddr, dev: Option<&DevSession>) {
     println!("campaign-service listening on http://{address} (try GET /heartbeat)");
     match dev {
         Some(session) => println!("{}", session.banner(address)),
-        None => println!("tokens: RS256, verified with CAMPAIGN_JWT_PUBLIC_KEY_FILE; mint one with `cargo xtask token --key <private.pem> --supreme`"),
+        None => println!(
+            "tokens: RS256, verified with CAMPAIGN_JWT_PUBLIC_KEY_FILE; mint one with `cargo xtask token --key <private.pem> --supreme`"
+        ),
     }
 }

@@ -5,8 +5,8 @@ use async_trait::async_trait;
 use campaign_domain::messages::OutboundEvent;
 use campaign_domain::serde_json;
 use campaign_ports::{
-    ArtistExtensionFile, ArtistExtensionStore, BatchOutcome, CampaignDataStream, CdnPurger, IntegrationError,
-    MessageQueue,
+    ArtistExtensionFile, ArtistExtensionStore, BatchOutcome, CampaignDataStream, CdnPurger,
+    IntegrationError, MessageQueue,
 };
 
 /// Logs each message at `info` under the `outbound` target, with its destination.
@@ -27,7 +27,10 @@ impl LoggingPublisher {
 
 #[async_trait]
 impl CampaignDataStream for LoggingPublisher {
-    async fn put_records(&self, events: &[OutboundEvent]) -> Result<BatchOutcome, IntegrationError> {
+    async fn put_records(
+        &self,
+        events: &[OutboundEvent],
+    ) -> Result<BatchOutcome, IntegrationError> {
         self.log(events);
         Ok(BatchOutcome::default())
     }

@@ -5,7 +5,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use campaign_adapter_memory::{MemoryCache, MemoryLock, MemoryStore, ObjectIdGenerator, SystemClock};
+use campaign_adapter_memory::{
+    MemoryCache, MemoryLock, MemoryStore, ObjectIdGenerator, SystemClock,
+};
 use campaign_app::relay::RelaySettings;
 use campaign_app::{PasswordHasher, Ports, Publishers, Settings};
 use campaign_ports::Clock;
@@ -34,7 +36,9 @@ pub struct Components {
 
 impl std::fmt::Debug for Components {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Components").field("jobs", &self.jobs).finish_non_exhaustive()
+        f.debug_struct("Components")
+            .field("jobs", &self.jobs)
+            .finish_non_exhaustive()
     }
 }
 
@@ -99,11 +103,21 @@ pub fn memory_ports(clock: Arc<dyn Clock>) -> Ports {
 /// Publishers that log what they would send, for integrations that are not configured.
 pub fn logging_publishers() -> Publishers {
     Publishers {
-        stream: Arc::new(LoggingPublisher { destination: "kinesis" }),
-        data_pipeline: Arc::new(LoggingPublisher { destination: "sqs.dataPipeline" }),
-        refresh_selections: Arc::new(LoggingPublisher { destination: "sqs.refreshSelections" }),
-        cdn: Arc::new(LoggingPublisher { destination: "fastly" }),
-        artist_extension: Arc::new(LoggingPublisher { destination: "gitlab" }),
+        stream: Arc::new(LoggingPublisher {
+            destination: "kinesis",
+        }),
+        data_pipeline: Arc::new(LoggingPublisher {
+            destination: "sqs.dataPipeline",
+        }),
+        refresh_selections: Arc::new(LoggingPublisher {
+            destination: "sqs.refreshSelections",
+        }),
+        cdn: Arc::new(LoggingPublisher {
+            destination: "fastly",
+        }),
+        artist_extension: Arc::new(LoggingPublisher {
+            destination: "gitlab",
+        }),
     }
 }
 
@@ -119,13 +133,20 @@ impl Components {
         let (verifier, dev) = match &config.auth.public_key_file {
             Some(path) => {
                 let verifier = TokenVerifier::from_rsa_public_pem_file(path, issuer, audience)
-                    .map_err(|source| AssembleError::Auth { variable: "CAMPAIGN_JWT_PUBLIC_KEY_FILE", source })?;
+                    .map_err(|source| AssembleError::Auth {
+                        variable: "CAMPAIGN_JWT_PUBLIC_KEY_FILE",
+                        source,
+                    })?;
                 (verifier, None)
             }
             None => {
-                let keys = DevKeys::generate().map_err(|source| AssembleError::Auth { variable: "CAMPAIGN_DEV_MODE", source })?;
+                let keys = DevKeys::generate().map_err(|source| AssembleError::Auth {
+                    variable: "CAMPAIGN_DEV_MODE",
+                    source,
+                })?;
                 let verifier = keys.verifier(issuer.clone(), audience.clone());
-                let session = DevSession::start(keys, issuer, audience).map_err(AssembleError::DevKeyFile)?;
+                let session =
+                    DevSession::start(keys, issuer, audience).map_err(AssembleError::DevKeyFile)?;
                 (verifier, Some(session))
             }
         };
@@ -138,7 +159,10 @@ impl Components {
             verifier,
             settings: Settings::default(),
             hasher: PasswordHasher::default(),
-            jobs: JobSettings { refresh_interval: config.refresh_interval, ..JobSettings::default() },
+            jobs: JobSettings {
+                refresh_interval: config.refresh_interval,
+                ..JobSettings::default()
+            },
         };
         Ok((components, dev))
     }

@@ -143,7 +143,7 @@ fn reason(kind: &ErrorKind) -> String {
         ErrorKind::InvalidAlgorithm => "the token must be signed with RS256".to_owned(),
         ErrorKind::InvalidIssuer => "the token issuer is not accepted".to_owned(),
         ErrorKind::InvalidAudience => "the token audience is not accepted".to_owned(),
-        ErrorKind::MissingRequiredClaim(claim) => format!("the token has no {claim} claim"),
+        ErrorKind::MissingRequiredClaim(claim) => format!("the token has no valid {claim} claim"),
         ErrorKind::InvalidClaimFormat(claim) => format!("the token {claim} claim is malformed"),
         _ => "the token is malformed".to_owned(),
     }
@@ -297,14 +297,16 @@ mod tests {
     #[test]
     fn a_token_without_exp_is_refused() {
         let token = sign(&without(base_claims(), "exp"));
-        assert_refused(&plain(), &token, "the token has no exp claim");
+        assert_refused(&plain(), &token, "the token has no valid exp claim");
     }
 
     #[test]
-    fn a_token_with_a_mistyped_exp_is_refused() {
-        // CVE-2026-25537: a string `exp` must not skip the expiry check.
+    fn mistyped_time_claims_are_refused() {
+        // CVE-2026-25537: a string `exp` (or `nbf`) must not skip its check.
         let token = sign(&with(base_claims(), "exp", json!("2000000000")));
-        assert_refused(&plain(), &token, "the token exp claim is malformed");
+        assert_refused(&plain(), &token, "the token has no valid exp claim");
+        let token = sign(&with(base_claims(), "nbf", json!("0")));
+        assert_refused(&plain(), &token, "the token nbf claim is malformed");
     }
 
     #[test]
@@ -385,12 +387,12 @@ mod tests {
         assert_refused(
             &configured(),
             &sign(&without(good.clone(), "iss")),
-            "the token has no iss claim",
+            "the token has no valid iss claim",
         );
         assert_refused(
             &configured(),
             &sign(&without(good.clone(), "aud")),
-            "the token has no aud claim",
+            "the token has no valid aud claim",
         );
         assert_refused(
             &configured(),

@@ -26,7 +26,9 @@ impl Correlation {
 
 fn is_acceptable(value: &[u8]) -> bool {
     (1..=128).contains(&value.len())
-        && value.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        && value
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
 impl FromRequest for Correlation {
@@ -47,13 +49,25 @@ mod tests {
 
     #[test]
     fn accepts_only_safe_ids_of_1_to_128_characters() {
-        assert_eq!(Correlation::from_header(Some(b"abc-123_X.y")).0, "abc-123_X.y");
+        assert_eq!(
+            Correlation::from_header(Some(b"abc-123_X.y")).0,
+            "abc-123_X.y"
+        );
         let long = "a".repeat(128);
         assert_eq!(Correlation::from_header(Some(long.as_bytes())).0, long);
-        for bad in ["", "has space", "semi;colon", "\u{e9}t\u{e9}", &"a".repeat(129)] {
+        for bad in [
+            "",
+            "has space",
+            "semi;colon",
+            "\u{e9}t\u{e9}",
+            &"a".repeat(129),
+        ] {
             let id = Correlation::from_header(Some(bad.as_bytes())).0;
             assert_ne!(id, bad);
-            assert!(Uuid::parse_str(&id).is_ok_and(|u| u.get_version_num() == 4), "{id}");
+            assert!(
+                Uuid::parse_str(&id).is_ok_and(|u| u.get_version_num() == 4),
+                "{id}"
+            );
         }
         assert!(Uuid::parse_str(&Correlation::from_header(None).0).is_ok());
     }

@@ -1,9 +1,9 @@
 //! The envelopes of SPEC §4. Success: `{"data": <result>, "meta": {"correlation", "timestamp"}}`.
 //! Error: `{"error": {"type", "message", "correlation", "details"?}}`.
 
+use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::HttpResponse;
 use campaign_domain::chrono::{SecondsFormat, Utc};
 use campaign_domain::serde_json;
 use campaign_domain::{DomainError, FieldError};
@@ -40,12 +40,20 @@ pub(crate) struct Reply {
 impl Reply {
     /// 200 OK.
     pub(crate) fn ok() -> Self {
-        Self { status: StatusCode::OK, etag: None, location: None }
+        Self {
+            status: StatusCode::OK,
+            etag: None,
+            location: None,
+        }
     }
 
     /// 201 Created with a `Location`.
     pub(crate) fn created(location: String) -> Self {
-        Self { status: StatusCode::CREATED, etag: None, location: Some(location) }
+        Self {
+            status: StatusCode::CREATED,
+            etag: None,
+            location: Some(location),
+        }
     }
 
     /// Adds `ETag: "<version>"`.
@@ -60,12 +68,16 @@ impl Reply {
         if let Some(v) = self.etag {
             builder.insert_header((header::ETAG, format!("\"{v}\"")));
         }
-        if let Some(location) = self.location {
-            if let Ok(value) = HeaderValue::from_str(&location) {
-                builder.insert_header((header::LOCATION, value));
-            }
+        if let Some(value) = self.location.and_then(|l| HeaderValue::from_str(&l).ok()) {
+            builder.insert_header((header::LOCATION, value));
         }
-        builder.json(Success { data, meta: Meta { correlation: &correlation.0, timestamp: now() } })
+        builder.json(Success {
+            data,
+            meta: Meta {
+                correlation: &correlation.0,
+                timestamp: now(),
+            },
+        })
     }
 }
 
@@ -87,7 +99,9 @@ struct ErrorEnvelope<'a> {
 /// The error envelope's JSON for `error`. An internal error's own message stays in the logs.
 pub(crate) fn error_json(error: &DomainError, correlation: &str) -> String {
     let message = match error {
-        DomainError::Internal(_) => "an unexpected error occurred; quote the correlation id when reporting it".to_owned(),
+        DomainError::Internal(_) => {
+            "an unexpected error occurred; quote the correlation id when reporting it".to_owned()
+        }
         other => other.to_string(),
     };
     let body = ErrorEnvelope {

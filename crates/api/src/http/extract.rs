@@ -20,9 +20,10 @@ pub(crate) fn json_config() -> web::JsonConfig {
         .error_handler(|err, _req| {
             let error = match &err {
                 JsonPayloadError::ContentType => DomainError::UnsupportedMediaType,
-                JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
-                    DomainError::PayloadTooLarge { limit_bytes: BODY_LIMIT }
-                }
+                JsonPayloadError::Overflow { .. }
+                | JsonPayloadError::OverflowKnownLength { .. } => DomainError::PayloadTooLarge {
+                    limit_bytes: BODY_LIMIT,
+                },
                 JsonPayloadError::Deserialize(e) => DomainError::MalformedJson(e.to_string()),
                 other => DomainError::MalformedJson(other.to_string()),
             };
@@ -42,20 +43,36 @@ pub(crate) fn query_config() -> web::QueryConfig {
             QueryPayloadError::Deserialize(e) => e.to_string(),
             other => other.to_string(),
         };
-        ApiError(DomainError::Validation(ValidationErrors::single("query", message))).into()
+        ApiError(DomainError::Validation(ValidationErrors::single(
+            "query", message,
+        )))
+        .into()
     })
 }
 
 /// Path settings: a path that does not fit is a `VALIDATION_ERROR`.
 pub(crate) fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|err, _req| {
-        ApiError(DomainError::Validation(ValidationErrors::single("path", err.to_string()))).into()
+        ApiError(DomainError::Validation(ValidationErrors::single(
+            "path",
+            err.to_string(),
+        )))
+        .into()
     })
 }
 
 /// Parses a path or query value, reporting a failure under `field`.
-pub(crate) fn parse<T>(field: &str, raw: &str, parse: impl FnOnce(&str) -> Result<T, InvalidValue>) -> Result<T, ApiError> {
-    parse(raw).map_err(|e| ApiError(DomainError::Validation(ValidationErrors::single(field, e.message()))))
+pub(crate) fn parse<T>(
+    field: &str,
+    raw: &str,
+    parse: impl FnOnce(&str) -> Result<T, InvalidValue>,
+) -> Result<T, ApiError> {
+    parse(raw).map_err(|e| {
+        ApiError(DomainError::Validation(ValidationErrors::single(
+            field,
+            e.message(),
+        )))
+    })
 }
 
 /// A campaign id from the path.
@@ -66,14 +83,24 @@ pub(crate) fn campaign_id(raw: &str) -> Result<CampaignId, ApiError> {
 /// The version an `If-Match` header names: `"3"`, `3` or `W/"3"`; `*` (or no header) means no
 /// condition. Anything else is a `VALIDATION_ERROR`.
 pub(crate) fn if_match(req: &HttpRequest) -> Result<Option<u64>, ApiError> {
-    let Some(value) = req.headers().get(header::IF_MATCH) else { return Ok(None) };
-    let bad = || ApiError(DomainError::Validation(ValidationErrors::single("If-Match", "must be an ETag such as \"3\"")));
+    let Some(value) = req.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let bad = || {
+        ApiError(DomainError::Validation(ValidationErrors::single(
+            "If-Match",
+            "must be an ETag such as \"3\"",
+        )))
+    };
     let raw = value.to_str().map_err(|_| bad())?.trim();
     if raw == "*" {
         return Ok(None);
     }
     let unquoted = raw.strip_prefix("W/").unwrap_or(raw);
-    let unquoted = unquoted.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(unquoted);
+    let unquoted = unquoted
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(unquoted);
     unquoted.parse::<u64>().map(Some).map_err(|_| bad())
 }
 
@@ -82,7 +109,10 @@ pub(crate) fn flag(field: &str, raw: Option<&str>) -> Result<bool, ApiError> {
     match raw.map(str::trim) {
         None | Some("false" | "0" | "") => Ok(false),
         Some("true" | "1") => Ok(true),
-        Some(_) => Err(ApiError(DomainError::Validation(ValidationErrors::single(field, "must be true or false")))),
+        Some(_) => Err(ApiError(DomainError::Validation(ValidationErrors::single(
+            field,
+            "must be true or false",
+        )))),
     }
 }
 
@@ -94,14 +124,23 @@ mod tests {
 
     #[test]
     fn if_match_accepts_quoted_bare_weak_and_star() {
-        let with = |v: &str| if_match(&TestRequest::default().insert_header((header::IF_MATCH, v)).to_http_request());
+        let with = |v: &str| {
+            if_match(
+                &TestRequest::default()
+                    .insert_header((header::IF_MATCH, v))
+                    .to_http_request(),
+            )
+        };
         assert_eq!(with("\"3\"").unwrap(), Some(3));
         assert_eq!(with("3").unwrap(), Some(3));
         assert_eq!(with("W/\"12\"").unwrap(), Some(12));
         assert_eq!(with("*").unwrap(), None);
         assert!(with("\"abc\"").is_err());
         assert!(with("-1").is_err());
-        assert_eq!(if_match(&TestRequest::default().to_http_request()).unwrap(), None);
+        assert_eq!(
+            if_match(&TestRequest::default().to_http_request()).unwrap(),
+            None
+        );
     }
 
     #[test]

@@ -32,7 +32,8 @@ pub(crate) async fn pipeline(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let started = Instant::now();
-    let correlation = Correlation::from_header(req.headers().get(HEADER).map(HeaderValue::as_bytes));
+    let correlation =
+        Correlation::from_header(req.headers().get(HEADER).map(HeaderValue::as_bytes));
     req.extensions_mut().insert(correlation.clone());
     let method = req.method().to_string();
     let span = tracing::info_span!("request", correlation = %correlation.0, method = %method, route = tracing::field::Empty);
@@ -40,8 +41,15 @@ pub(crate) async fn pipeline(
     // Handler and extractor errors arrive as responses (actix renders them per route); an `Err`
     // here would come from the framework itself and is passed on as it is. The request must not
     // be cloned before routing: the router needs the only reference to it.
-    let res = next.call(req).instrument(span.clone()).await?.map_into_boxed_body();
-    let route = res.request().match_pattern().unwrap_or_else(|| UNMATCHED.to_owned());
+    let res = next
+        .call(req)
+        .instrument(span.clone())
+        .await?
+        .map_into_boxed_body();
+    let route = res
+        .request()
+        .match_pattern()
+        .unwrap_or_else(|| UNMATCHED.to_owned());
     span.record("route", route.as_str());
     let mut res = if res.status().is_client_error() || res.status().is_server_error() {
         with_error_envelope(res, &correlation, &span)
@@ -49,7 +57,8 @@ pub(crate) async fn pipeline(
         res
     };
     if let Ok(value) = HeaderValue::from_str(&correlation.0) {
-        res.headers_mut().insert(HeaderName::from_static(HEADER), value);
+        res.headers_mut()
+            .insert(HeaderName::from_static(HEADER), value);
     }
 
     let status = res.status().as_u16();
@@ -71,27 +80,44 @@ pub(crate) async fn pipeline(
 /// The domain error an error answer stands for: the handler's own, or one made from the status
 /// of an answer the framework produced.
 fn error_of(res: &ServiceResponse<BoxBody>) -> DomainError {
-    if let Some(api) = res.response().error().and_then(|e| e.as_error::<ApiError>()) {
+    if let Some(api) = res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<ApiError>())
+    {
         return api.0.clone();
     }
     match res.status() {
         StatusCode::NOT_FOUND => DomainError::NotFound("no such resource".to_owned()),
         StatusCode::METHOD_NOT_ALLOWED => DomainError::MethodNotAllowed,
-        StatusCode::PAYLOAD_TOO_LARGE => DomainError::PayloadTooLarge { limit_bytes: super::extract::BODY_LIMIT },
+        StatusCode::PAYLOAD_TOO_LARGE => DomainError::PayloadTooLarge {
+            limit_bytes: super::extract::BODY_LIMIT,
+        },
         StatusCode::UNSUPPORTED_MEDIA_TYPE => DomainError::UnsupportedMediaType,
-        StatusCode::UNAUTHORIZED => DomainError::Unauthenticated("authentication required".to_owned()),
-        StatusCode::SERVICE_UNAVAILABLE => DomainError::DependencyUnavailable { dependency: "service".to_owned() },
-        s if s.is_client_error() => DomainError::Validation(campaign_domain::ValidationErrors::single(
-            "request",
-            s.canonical_reason().unwrap_or("bad request"),
+        StatusCode::UNAUTHORIZED => {
+            DomainError::Unauthenticated("authentication required".to_owned())
+        }
+        StatusCode::SERVICE_UNAVAILABLE => DomainError::DependencyUnavailable {
+            dependency: "service".to_owned(),
+        },
+        s if s.is_client_error() => {
+            DomainError::Validation(campaign_domain::ValidationErrors::single(
+                "request",
+                s.canonical_reason().unwrap_or("bad request"),
+            ))
+        }
+        _ => DomainError::Internal(res.response().error().map_or_else(
+            || "error answer without a cause".to_owned(),
+            ToString::to_string,
         )),
-        _ => DomainError::Internal(
-            res.response().error().map_or_else(|| "error answer without a cause".to_owned(), ToString::to_string),
-        ),
     }
 }
 
-fn with_error_envelope(res: ServiceResponse<BoxBody>, correlation: &Correlation, span: &tracing::Span) -> ServiceResponse<BoxBody> {
+fn with_error_envelope(
+    res: ServiceResponse<BoxBody>,
+    correlation: &Correlation,
+    span: &tracing::Span,
+) -> ServiceResponse<BoxBody> {
     let error = error_of(&res);
     if let DomainError::Internal(cause) = &error {
         span.in_scope(|| tracing::error!(%cause, "internal error"));
@@ -104,7 +130,9 @@ fn with_error_envelope(res: ServiceResponse<BoxBody>, correlation: &Correlation,
             new.append_header((name.clone(), value.clone()));
         }
     }
-    let new = new.content_type(mime_json()).body(error_json(&error, &correlation.0));
+    let new = new
+        .content_type(mime_json())
+        .body(error_json(&error, &correlation.0));
     ServiceResponse::new(http_req, new)
 }
 

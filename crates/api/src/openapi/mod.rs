@@ -19,7 +19,12 @@ impl Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
         );
     }
 }
@@ -60,7 +65,11 @@ impl Modify for BearerAuth {
 struct ApiDoc;
 
 /// The document as JSON, built once.
-static DOCUMENT: LazyLock<String> = LazyLock::new(|| ApiDoc::openapi().to_json().unwrap_or_else(|_| "{}".to_owned()));
+static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
+    ApiDoc::openapi()
+        .to_json()
+        .unwrap_or_else(|_| "{}".to_owned())
+});
 
 /// The OpenAPI document.
 pub(crate) fn document() -> &'static str {
@@ -70,7 +79,9 @@ pub(crate) fn document() -> &'static str {
 /// `GET /openapi.json`: this service's OpenAPI 3 document.
 #[utoipa::path(get, path = "/openapi.json", tag = "system", responses((status = 200, description = "The OpenAPI document", content_type = "application/json")))]
 pub(crate) async fn openapi_json() -> HttpResponse {
-    HttpResponse::Ok().content_type("application/json").body(document())
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(document())
 }
 
 #[cfg(test)]
@@ -101,27 +112,41 @@ mod tests {
             "date": {"open": "2030-01-01T00:00:00Z", "close": "2030-02-01T00:00:00Z",
                      "presaleWindowStart": "2030-01-05T00:00:00Z", "presaleWindowEnd": "2030-01-06T00:00:00Z"}
         });
-        let campaign = CampaignInput::parse_new(&body, CampaignId::from_bytes([1; 12]), Utc::now()).unwrap().campaign;
+        let campaign = CampaignInput::parse_new(&body, CampaignId::from_bytes([1; 12]), Utc::now())
+            .unwrap()
+            .campaign;
         let wire = serde_json::to_value(&campaign).unwrap();
         let doc: Value = serde_json::from_str(document()).unwrap();
         let documented = schema_properties(&doc, "CampaignDoc");
         for key in wire.as_object().unwrap().keys() {
-            assert!(documented.contains(key), "campaign field {key} is not in the OpenAPI schema");
+            assert!(
+                documented.contains(key),
+                "campaign field {key} is not in the OpenAPI schema"
+            );
         }
         let dates = schema_properties(&doc, "DatesDoc");
         for key in wire["date"].as_object().unwrap().keys() {
-            assert!(dates.contains(key), "date field {key} is not in the OpenAPI schema");
+            assert!(
+                dates.contains(key),
+                "date field {key} is not in the OpenAPI schema"
+            );
         }
         let artist = schema_properties(&doc, "ArtistDoc");
         for key in wire["artist"].as_object().unwrap().keys() {
-            assert!(artist.contains(key), "artist field {key} is not in the OpenAPI schema");
+            assert!(
+                artist.contains(key),
+                "artist field {key} is not in the OpenAPI schema"
+            );
         }
     }
 
     #[test]
     fn protected_operations_name_the_bearer_scheme() {
         let doc: Value = serde_json::from_str(document()).unwrap();
-        assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+        assert_eq!(
+            doc["components"]["securitySchemes"]["bearer"]["scheme"],
+            "bearer"
+        );
         let get = &doc["paths"]["/campaigns/{id}"]["get"];
         assert_eq!(get["security"][0]["bearer"], json!([]));
         assert!(doc["paths"]["/heartbeat"]["get"]["security"].is_null());

@@ -2,7 +2,10 @@
 //! The domain crate stays free of documentation tooling, so its wire shapes are described here;
 //! a test in this module checks that every field a real campaign serialises is documented.
 
-#![allow(dead_code, reason = "documentation types: read by the OpenAPI derive, never built")]
+#![allow(
+    dead_code,
+    reason = "documentation types: read by the OpenAPI derive, never built"
+)]
 
 use std::collections::BTreeMap;
 

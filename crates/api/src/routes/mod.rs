@@ -23,7 +23,9 @@ pub(crate) async fn method_not_allowed() -> Result<HttpResponse, ApiError> {
 
 /// The answer for an unknown path.
 pub(crate) async fn not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError(DomainError::NotFound("no such resource".to_owned())))
+    Err(ApiError(DomainError::NotFound(
+        "no such resource".to_owned(),
+    )))
 }
 
 /// A resource at `path` that answers 405 for methods it has no route for.

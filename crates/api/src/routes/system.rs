@@ -36,14 +36,21 @@ pub(crate) async fn heartbeat(correlation: Correlation) -> HttpResponse {
 /// 200 `{"status": "ready"}` when the store and the cache answer; 503
 /// `DEPENDENCY_UNAVAILABLE` naming the first that does not.
 #[utoipa::path(get, path = "/health/ready", tag = "system", responses((status = 200, description = "Store and cache answer", body = crate::openapi::schemas::HealthEnvelope), (status = 503, description = "DEPENDENCY_UNAVAILABLE", body = crate::openapi::schemas::ErrorEnvelope)))]
-pub(crate) async fn ready(state: web::Data<AppState>, correlation: Correlation) -> Result<HttpResponse, ApiError> {
+pub(crate) async fn ready(
+    state: web::Data<AppState>,
+    correlation: Correlation,
+) -> Result<HttpResponse, ApiError> {
     if let Err(error) = state.ports.campaigns.ping().await {
         tracing::warn!(%error, "readiness: store down");
-        return Err(ApiError(DomainError::DependencyUnavailable { dependency: "store".to_owned() }));
+        return Err(ApiError(DomainError::DependencyUnavailable {
+            dependency: "store".to_owned(),
+        }));
     }
     if let Err(error) = state.ports.cache.ping().await {
         tracing::warn!(%error, "readiness: cache down");
-        return Err(ApiError(DomainError::DependencyUnavailable { dependency: "cache".to_owned() }));
+        return Err(ApiError(DomainError::DependencyUnavailable {
+            dependency: "cache".to_owned(),
+        }));
     }
     Ok(Reply::ok().json(&correlation, Health { status: "ready" }))
 }
@@ -53,7 +60,9 @@ pub(crate) async fn ready(state: web::Data<AppState>, correlation: Correlation) 
 pub(crate) async fn prometheus() -> HttpResponse {
     HttpResponse::Ok()
         .insert_header(ContentType(
-            "text/plain; version=0.0.4; charset=utf-8".parse().unwrap_or(mime_text()),
+            "text/plain; version=0.0.4; charset=utf-8"
+                .parse()
+                .unwrap_or(mime_text()),
         ))
         .body(metrics::render())
 }

@@ -8,8 +8,9 @@ use std::time::Duration;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 /// Buckets of request and dependency durations, in seconds: 0.5 ms to 10 s.
-const DURATION_BUCKETS: [f64; 14] =
-    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+const DURATION_BUCKETS: [f64; 14] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
 
 static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
 
@@ -19,7 +20,10 @@ pub(crate) fn handle() -> Option<&'static PrometheusHandle> {
     HANDLE
         .get_or_init(|| {
             let builder = PrometheusBuilder::new()
-                .set_buckets_for_metric(Matcher::Suffix("_duration_seconds".to_owned()), &DURATION_BUCKETS)
+                .set_buckets_for_metric(
+                    Matcher::Suffix("_duration_seconds".to_owned()),
+                    &DURATION_BUCKETS,
+                )
                 .ok()?;
             let recorder = builder.build_recorder();
             let handle = recorder.handle();
@@ -31,15 +35,24 @@ pub(crate) fn handle() -> Option<&'static PrometheusHandle> {
 }
 
 fn describe() {
-    metrics::describe_counter!("http_requests_total", "HTTP requests answered, by method, route template and status");
+    metrics::describe_counter!(
+        "http_requests_total",
+        "HTTP requests answered, by method, route template and status"
+    );
     metrics::describe_histogram!(
         "http_request_duration_seconds",
         metrics::Unit::Seconds,
         "HTTP request duration, by method, route template and status"
     );
     metrics::describe_gauge!("outbox_backlog", "Outbound events waiting for delivery");
-    metrics::describe_gauge!("outbox_failed", "Outbound events given up after too many attempts");
-    metrics::describe_counter!("refresh_transitions_total", "Campaign status transitions made by the refresh, by kind");
+    metrics::describe_gauge!(
+        "outbox_failed",
+        "Outbound events given up after too many attempts"
+    );
+    metrics::describe_counter!(
+        "refresh_transitions_total",
+        "Campaign status transitions made by the refresh, by kind"
+    );
 }
 
 /// Renders the current metrics in the Prometheus text format.
@@ -76,7 +89,12 @@ pub(crate) fn record_outbox(pending: u64, failed: u64) {
 
 /// Counts the refresh's transitions by kind.
 pub(crate) fn record_refresh(opened: u64, closed: u64, inactivated: u64, skipped: u64) {
-    for (kind, n) in [("opened", opened), ("closed", closed), ("inactivated", inactivated), ("skipped", skipped)] {
+    for (kind, n) in [
+        ("opened", opened),
+        ("closed", closed),
+        ("inactivated", inactivated),
+        ("skipped", skipped),
+    ] {
         metrics::counter!("refresh_transitions_total", "kind" => kind).increment(n);
     }
 }

@@ -1,14 +1,19 @@
 //! The test harness: [`TestApp::spawn`] starts the service exactly as the binary does, on
 //! memory adapters with a manual clock and recording publishers, and offers typed helpers that
 //! read like the API.
-#![allow(dead_code, reason = "each test module uses a different part of the harness")]
+#![allow(
+    dead_code,
+    reason = "each test module uses a different part of the harness"
+)]
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
-use campaign_adapter_memory::{ManualClock, RecordingArtistStore, RecordingCdn, RecordingQueue, RecordingStream};
+use campaign_adapter_memory::{
+    ManualClock, RecordingArtistStore, RecordingCdn, RecordingQueue, RecordingStream,
+};
 use campaign_api::auth::{DevKeys, TokenClaims};
 use campaign_api::{Components, JobSettings, memory_ports};
 use campaign_app::{PasswordHasher, Ports, Publishers, Settings};
@@ -25,7 +30,9 @@ pub static KEYS: LazyLock<DevKeys> = LazyLock::new(|| DevKeys::generate().expect
 
 /// The instant every test app's clock starts at: 2030-01-01T00:00:00Z.
 pub fn start_time() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).single().expect("valid date")
+    Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0)
+        .single()
+        .expect("valid date")
 }
 
 /// What a test can tune before the app starts.
@@ -98,7 +105,9 @@ impl TestApp {
                 ..JobSettings::default()
             },
         };
-        let running = campaign_api::start("127.0.0.1:0".parse().unwrap(), components).await.expect("service starts");
+        let running = campaign_api::start("127.0.0.1:0".parse().unwrap(), components)
+            .await
+            .expect("service starts");
         let address = running.address();
         assert_ne!(address.port(), 0, "start must report the bound port");
         let (stop, stopped) = oneshot::channel::<()>();
@@ -134,13 +143,28 @@ impl TestApp {
     pub fn user_token(&self, user: &str, grants: &[(&str, &[&str])]) -> String {
         let campaigns: BTreeMap<String, Vec<String>> = grants
             .iter()
-            .map(|(id, actions)| ((*id).to_owned(), actions.iter().map(|a| (*a).to_owned()).collect()))
+            .map(|(id, actions)| {
+                (
+                    (*id).to_owned(),
+                    actions.iter().map(|a| (*a).to_owned()).collect(),
+                )
+            })
             .collect();
-        sign(TokenClaims { supreme: false, campaigns, ..TokenClaims::supreme(user, Duration::from_secs(3600)) })
+        sign(TokenClaims {
+            supreme: false,
+            campaigns,
+            ..TokenClaims::supreme(user, Duration::from_secs(3600))
+        })
     }
 
     /// Sends a request with an optional bearer token and JSON body.
-    pub async fn request(&self, method: Method, path: &str, token: Option<&str>, body: Option<&Value>) -> Response {
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Response {
         let mut req = self.client.request(method, self.url(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -158,7 +182,8 @@ impl TestApp {
 
     /// `POST path` with a token and a JSON body.
     pub async fn post(&self, path: &str, token: &str, body: &Value) -> Response {
-        self.request(Method::POST, path, Some(token), Some(body)).await
+        self.request(Method::POST, path, Some(token), Some(body))
+            .await
     }
 
     /// Creates a campaign as a supreme user; panics unless 201. Returns `data`.
@@ -173,7 +198,15 @@ impl TestApp {
     /// Waits until the relay has delivered everything recorded so far (at most 5 s).
     pub async fn wait_for_delivery(&self) {
         for _ in 0..500 {
-            if self.ports.outbox.stats().await.expect("outbox stats").pending == 0 {
+            if self
+                .ports
+                .outbox
+                .stats()
+                .await
+                .expect("outbox stats")
+                .pending
+                == 0
+            {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
@@ -192,7 +225,10 @@ impl TestApp {
             let _ = stop.send(());
         }
         if let Some(served) = self.served.take() {
-            served.await.expect("server task").expect("server stopped cleanly");
+            served
+                .await
+                .expect("server task")
+                .expect("server stopped cleanly");
         }
     }
 }
@@ -205,7 +241,8 @@ fn sign(claims: TokenClaims) -> String {
 pub async fn json_of(res: Response) -> (StatusCode, Value) {
     let status = res.status();
     let body = res.text().await.expect("body");
-    let json = serde_json::from_str(&body).unwrap_or_else(|_| panic!("not JSON ({status}): {body}"));
+    let json =
+        serde_json::from_str(&body).unwrap_or_else(|_| panic!("not JSON ({status}): {body}"));
     (status, json)
 }
 

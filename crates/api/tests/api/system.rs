@@ -10,7 +10,10 @@ async fn heartbeat_answers_ok_in_the_envelope_without_a_token() {
     let app = TestApp::spawn().await;
     let res = app.request(Method::GET, "/heartbeat", None, None).await;
     assert_eq!(res.headers()["content-type"], "application/json");
-    let correlation = res.headers()["x-correlation-id"].to_str().unwrap().to_owned();
+    let correlation = res.headers()["x-correlation-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let (status, body) = json_of(res).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["data"]["status"], "ok");
@@ -36,14 +39,19 @@ async fn readiness_pings_the_store_and_cache() {
 #[tokio::test]
 async fn unknown_routes_and_methods_answer_in_the_error_envelope() {
     let app = TestApp::spawn().await;
-    let (status, body) = json_of(app.request(Method::GET, "/no/such/route", None, None).await).await;
+    let (status, body) =
+        json_of(app.request(Method::GET, "/no/such/route", None, None).await).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["error"]["type"], "NOT_FOUND");
     assert!(body["error"]["correlation"].is_string());
     let (status, body) = json_of(app.request(Method::DELETE, "/heartbeat", None, None).await).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(body["error"]["type"], "METHOD_NOT_ALLOWED");
-    let (status, body) = json_of(app.request(Method::PUT, "/campaigns", Some(&app.supreme_token()), None).await).await;
+    let (status, body) = json_of(
+        app.request(Method::PUT, "/campaigns", Some(&app.supreme_token()), None)
+            .await,
+    )
+    .await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(body["error"]["type"], "METHOD_NOT_ALLOWED");
     app.shut_down().await;
@@ -57,15 +65,30 @@ async fn metrics_count_requests_by_route_template() {
     for _ in 0..3 {
         app.get(path, &token).await;
     }
-    let text = app.request(Method::GET, "/metrics", None, None).await.text().await.unwrap();
+    let text = app
+        .request(Method::GET, "/metrics", None, None)
+        .await
+        .text()
+        .await
+        .unwrap();
     let line = text
         .lines()
-        .find(|l| l.starts_with("http_requests_total{") && l.contains("route=\"/campaigns/{id}\"") && l.contains("status=\"404\""))
+        .find(|l| {
+            l.starts_with("http_requests_total{")
+                && l.contains("route=\"/campaigns/{id}\"")
+                && l.contains("status=\"404\"")
+        })
         .unwrap_or_else(|| panic!("no series for the route template in:\n{text}"));
     let count: f64 = line.rsplit(' ').next().unwrap().parse().unwrap();
     assert!(count >= 3.0, "{line}");
-    assert!(!text.contains("65a1b2c3d4e5f60718293a4b"), "raw ids never become labels");
-    assert!(text.contains("http_request_duration_seconds_bucket{"), "histograms have buckets");
+    assert!(
+        !text.contains("65a1b2c3d4e5f60718293a4b"),
+        "raw ids never become labels"
+    );
+    assert!(
+        text.contains("http_request_duration_seconds_bucket{"),
+        "histograms have buckets"
+    );
     app.shut_down().await;
 }
 
@@ -74,7 +97,10 @@ async fn graceful_shutdown_stops_listening() {
     let app = TestApp::spawn().await;
     let url = app.url("/heartbeat");
     app.shut_down().await;
-    assert!(reqwest::get(url).await.is_err(), "nothing listens after shutdown");
+    assert!(
+        reqwest::get(url).await.is_err(),
+        "nothing listens after shutdown"
+    );
 }
 
 #[tokio::test]
@@ -104,7 +130,10 @@ async fn the_openapi_document_lists_every_endpoint() {
         ("post", "/campaigns/{id}/contacts"),
     ];
     for (method, path) in expected {
-        assert!(doc["paths"][path][method].is_object(), "{method} {path} is not documented");
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{method} {path} is not documented"
+        );
     }
     app.shut_down().await;
 }

@@ -118,15 +118,15 @@ impl CampaignService {
         read: &DomainRead,
     ) -> Result<Campaign, DomainError> {
         let campaign = self.visible_by_domain(ctx, &read.domain).await?;
-        if let Some(hash) = &campaign.password {
-            if !ctx.actor.can(Action::Read, &campaign.id) {
-                let ok = read
-                    .password
-                    .as_deref()
-                    .is_some_and(|p| self.hasher.verify(p, hash));
-                if !ok {
-                    return Err(DomainError::InvalidCampaignPassword);
-                }
+        if let Some(hash) = &campaign.password
+            && !ctx.actor.can(Action::Read, &campaign.id)
+        {
+            let ok = read
+                .password
+                .as_deref()
+                .is_some_and(|p| self.hasher.verify(p, hash));
+            if !ok {
+                return Err(DomainError::InvalidCampaignPassword);
             }
         }
         Ok(campaign.localized(&read.locales))

@@ -36,13 +36,13 @@ impl CampaignService {
     ) -> Result<Campaign, DomainError> {
         ctx.actor.require(Action::Write, id)?;
         let before = self.load(id).await?;
-        if let Some(expected) = if_match {
-            if expected != before.version {
-                return Err(DomainError::VersionConflict {
-                    expected,
-                    current: before.version,
-                });
-            }
+        if let Some(expected) = if_match
+            && expected != before.version
+        {
+            return Err(DomainError::VersionConflict {
+                expected,
+                current: before.version,
+            });
         }
         let now = self.ports.clock.now();
         let input = CampaignInput::parse_update(&before, patch, now)?;

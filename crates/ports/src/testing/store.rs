@@ -994,7 +994,7 @@ pub async fn market_queries_and_notifications(s: &StoreUnderTest) {
     assert_eq!(due.len(), 2);
     let marked = s
         .markets
-        .mark_notified(&[late.id.clone()], at_hours(1))
+        .mark_notified(std::slice::from_ref(&late.id), at_hours(1))
         .await
         .unwrap();
     assert_eq!(marked[0].notification.notified, Some(at_hours(1)));
@@ -1009,7 +1009,7 @@ pub async fn market_queries_and_notifications(s: &StoreUnderTest) {
     assert_eq!(due, vec![none.id.clone()]);
     // Rescheduling clears `notified`.
     s.markets
-        .schedule_notification(&[late.id.clone()], at_hours(3))
+        .schedule_notification(std::slice::from_ref(&late.id), at_hours(3))
         .await
         .unwrap();
     assert_eq!(s.markets.notifiable(at_hours(5)).await.unwrap().len(), 2);

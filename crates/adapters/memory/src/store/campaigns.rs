@@ -24,10 +24,10 @@ impl State {
     }
 
     fn put_campaign(&mut self, campaign: Campaign) {
-        if let Some(old) = self.campaigns.get(&campaign.id) {
-            if let Some(site) = &old.domain.site {
-                self.sites.remove(site);
-            }
+        if let Some(old) = self.campaigns.get(&campaign.id)
+            && let Some(site) = &old.domain.site
+        {
+            self.sites.remove(site);
         }
         if let Some(site) = &campaign.domain.site {
             self.sites.insert(site.clone(), campaign.id.clone());

@@ -29,7 +29,10 @@ pub(crate) async fn faqs(
 ) -> Result<HttpResponse, ApiError> {
     let id = extract::campaign_id(&path)?;
     let locale = locale(query.locale.as_deref())?;
-    let layout = state.campaigns.faqs(&context(auth, &correlation), &id, locale.as_ref()).await?;
+    let layout = state
+        .campaigns
+        .faqs(&context(auth, &correlation), &id, locale.as_ref())
+        .await?;
     Ok(Reply::ok().json(&correlation, layout))
 }
 
@@ -46,7 +49,10 @@ pub(crate) async fn set_faqs(
 ) -> Result<HttpResponse, ApiError> {
     let id = extract::campaign_id(&path)?;
     let locale = locale(query.locale.as_deref())?;
-    let faqs = state.campaigns.set_faqs(&context(auth, &correlation), &id, locale.as_ref(), &body).await?;
+    let faqs = state
+        .campaigns
+        .set_faqs(&context(auth, &correlation), &id, locale.as_ref(), &body)
+        .await?;
     Ok(Reply::ok().json(&correlation, faqs))
 }
 
@@ -66,7 +72,10 @@ pub(crate) async fn terms(
 ) -> Result<HttpResponse, ApiError> {
     let id = extract::campaign_id(&path)?;
     let locale = locale(query.locale.as_deref())?;
-    let terms = state.campaigns.terms(&context(auth, &correlation), &id, locale.as_ref()).await?;
+    let terms = state
+        .campaigns
+        .terms(&context(auth, &correlation), &id, locale.as_ref())
+        .await?;
     Ok(Reply::ok().json(&correlation, Terms { terms }))
 }
 
@@ -82,7 +91,10 @@ pub(crate) async fn set_terms(
 ) -> Result<HttpResponse, ApiError> {
     let id = extract::campaign_id(&path)?;
     let locale = locale(query.locale.as_deref())?;
-    let terms = state.campaigns.set_terms(&context(auth, &correlation), &id, locale.as_ref(), &body).await?;
+    let terms = state
+        .campaigns
+        .set_terms(&context(auth, &correlation), &id, locale.as_ref(), &body)
+        .await?;
     Ok(Reply::ok().json(&correlation, Terms { terms: Some(terms) }))
 }
 
@@ -95,7 +107,10 @@ pub(crate) async fn contacts(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = extract::campaign_id(&path)?;
-    let contacts = state.campaigns.contacts(&context(auth, &correlation), &id).await?;
+    let contacts = state
+        .campaigns
+        .contacts(&context(auth, &correlation), &id)
+        .await?;
     Ok(Reply::ok().json(&correlation, contacts))
 }
 
@@ -110,6 +125,9 @@ pub(crate) async fn set_contacts(
     body: web::Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
     let id = extract::campaign_id(&path)?;
-    let contacts = state.campaigns.set_contacts(&context(auth, &correlation), &id, &body).await?;
+    let contacts = state
+        .campaigns
+        .set_contacts(&context(auth, &correlation), &id, &body)
+        .await?;
     Ok(Reply::ok().json(&correlation, contacts))
 }

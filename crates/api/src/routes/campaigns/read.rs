@@ -29,7 +29,10 @@ pub(crate) struct DomainQuery {
 fn domain(raw: Option<&str>) -> Result<DomainName, ApiError> {
     match raw.filter(|d| !d.is_empty()) {
         Some(d) => extract::parse("domain", d, DomainName::parse),
-        None => Err(ApiError(DomainError::Validation(ValidationErrors::single("domain", "is required")))),
+        None => Err(ApiError(DomainError::Validation(ValidationErrors::single(
+            "domain",
+            "is required",
+        )))),
     }
 }
 
@@ -49,7 +52,10 @@ pub(crate) async fn by_domain(
         locales: selection(query.locale.as_deref(), query.show_all_locales.as_deref())?,
         password: query.password,
     };
-    let campaign = state.campaigns.get_by_domain(&context(auth, &correlation), &read).await?;
+    let campaign = state
+        .campaigns
+        .get_by_domain(&context(auth, &correlation), &read)
+        .await?;
     Ok(Reply::ok().json(&correlation, campaign.public_view()))
 }
 
@@ -68,7 +74,10 @@ pub(crate) async fn status_by_domain(
     query: web::Query<DomainQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let domain = domain(query.domain.as_deref())?;
-    let (id, status) = state.campaigns.status_by_domain(&context(auth, &correlation), &domain).await?;
+    let (id, status) = state
+        .campaigns
+        .status_by_domain(&context(auth, &correlation), &domain)
+        .await?;
     Ok(Reply::ok().json(&correlation, IdStatus { id: &id, status }))
 }
 
@@ -114,8 +123,17 @@ pub(crate) async fn list(
         page: q.page,
         page_size: q.page_size,
     };
-    let page = state.campaigns.list(&context(auth, &correlation), params).await?;
-    Ok(Reply::ok().json(&correlation, CampaignList { campaigns: page.items, pagination: page.pagination }))
+    let page = state
+        .campaigns
+        .list(&context(auth, &correlation), params)
+        .await?;
+    Ok(Reply::ok().json(
+        &correlation,
+        CampaignList {
+            campaigns: page.items,
+            pagination: page.pagination,
+        },
+    ))
 }
 
 /// Query of `GET /campaigns/{id}`.
@@ -138,8 +156,13 @@ pub(crate) async fn by_id(
 ) -> Result<HttpResponse, ApiError> {
     let id = extract::campaign_id(&path)?;
     let locales = selection(query.locale.as_deref(), query.show_all_locales.as_deref())?;
-    let campaign = state.campaigns.get(&context(auth, &correlation), &id, &locales).await?;
-    Ok(Reply::ok().etag(campaign.version).json(&correlation, &campaign))
+    let campaign = state
+        .campaigns
+        .get(&context(auth, &correlation), &id, &locales)
+        .await?;
+    Ok(Reply::ok()
+        .etag(campaign.version)
+        .json(&correlation, &campaign))
 }
 
 #[derive(Debug, Serialize)]
@@ -159,7 +182,14 @@ pub(crate) async fn status(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = extract::campaign_id(&path)?;
-    let view = state.campaigns.status(&context(auth, &correlation), &id).await?;
-    let body = StatusWithHistory { id: view.id, status: view.status, status_history: view.status_history };
+    let view = state
+        .campaigns
+        .status(&context(auth, &correlation), &id)
+        .await?;
+    let body = StatusWithHistory {
+        id: view.id,
+        status: view.status,
+        status_history: view.status_history,
+    };
     Ok(Reply::ok().json(&correlation, body))
 }

@@ -21,8 +21,13 @@ pub(crate) async fn create(
     state: web::Data<AppState>,
     body: web::Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
-    let campaign = state.campaigns.create(&context(auth, &correlation), &body).await?;
-    Ok(Reply::created(format!("/campaigns/{}", campaign.id)).etag(campaign.version).json(&correlation, &campaign))
+    let campaign = state
+        .campaigns
+        .create(&context(auth, &correlation), &body)
+        .await?;
+    Ok(Reply::created(format!("/campaigns/{}", campaign.id))
+        .etag(campaign.version)
+        .json(&correlation, &campaign))
 }
 
 /// `POST /campaigns/{id}`: merge update, manual status change, `If-Match`. 200 with `ETag`;
@@ -38,8 +43,13 @@ pub(crate) async fn update(
 ) -> Result<HttpResponse, ApiError> {
     let id = extract::campaign_id(&path)?;
     let if_match = extract::if_match(&req)?;
-    let campaign = state.campaigns.update(&context(auth, &correlation), &id, &body, if_match).await?;
-    Ok(Reply::ok().etag(campaign.version).json(&correlation, &campaign))
+    let campaign = state
+        .campaigns
+        .update(&context(auth, &correlation), &id, &body, if_match)
+        .await?;
+    Ok(Reply::ok()
+        .etag(campaign.version)
+        .json(&correlation, &campaign))
 }
 
 /// `POST /campaigns/refresh` (supreme): `{opened, closed, inactivated, skipped}`. 200; 401; 403.
@@ -49,7 +59,15 @@ pub(crate) async fn refresh(
     correlation: Correlation,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let summary = state.campaigns.refresh_now(&context(auth, &correlation)).await?;
-    crate::telemetry::metrics::record_refresh(summary.opened, summary.closed, summary.inactivated, summary.skipped);
+    let summary = state
+        .campaigns
+        .refresh_now(&context(auth, &correlation))
+        .await?;
+    crate::telemetry::metrics::record_refresh(
+        summary.opened,
+        summary.closed,
+        summary.inactivated,
+        summary.skipped,
+    );
     Ok(Reply::ok().json(&correlation, summary))
 }
