@@ -174,7 +174,10 @@ async fn an_event_is_given_up_after_the_last_attempt_and_listed_as_failed() {
 
 #[tokio::test]
 async fn stream_records_of_one_campaign_keep_their_order_across_a_retry() {
-    let w = world(RelaySettings::default());
+    let w = world(RelaySettings {
+        base_backoff: Duration::from_secs(10),
+        ..RelaySettings::default()
+    });
     let c = create(&w, "A", "a.example.test").await;
     w.stream.set_down(true);
     w.relay.deliver_once().await.unwrap();
