@@ -7,6 +7,7 @@
     reason = "xtask reports its progress on the terminal"
 )]
 
+mod bench;
 mod ci;
 mod cmd;
 mod layers;
@@ -36,6 +37,8 @@ enum Task {
     Layers,
     /// Mint a token for a running dev-mode service; prints only the token.
     Token(token::TokenArgs),
+    /// Measure throughput, latency and memory against SPEC §12 (release build, wrk).
+    Bench(bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
         Task::Ci => ci::run(&root),
         Task::Layers => layers::run(&root),
         Task::Token(args) => token::run(&args),
+        Task::Bench(args) => bench::run(&root, &args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -78,8 +78,22 @@ pub fn run(args: &TokenArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A one-hour supreme token signed with the private key `pem`, for other xtask commands.
+pub fn supreme_token(pem: &[u8], user: &str) -> anyhow::Result<String> {
+    let args = TokenArgs {
+        supreme: true,
+        user: user.to_owned(),
+        campaigns: Vec::new(),
+        exp: 3600,
+        key: None,
+        issuer: None,
+        audience: None,
+    };
+    mint(pem, &args, jsonwebtoken::get_current_timestamp())
+}
+
 /// Where a dev-mode service writes its private key.
-fn default_key_path() -> PathBuf {
+pub fn default_key_path() -> PathBuf {
     std::env::temp_dir().join(DEV_KEY_FILE_NAME)
 }
 

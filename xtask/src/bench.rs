@@ -1,0 +1,380 @@
+//! `cargo xtask bench`: measures the service against the targets of SPEC §12 on this machine.
+//!
+//! It builds the release binary, starts it on the embedded default (dev mode, refresh off) on a
+//! free loopback port, creates one complete campaign, then drives `wrk` (installed from Debian
+//! when missing) at `GET /campaigns/{id}` and `POST /campaigns/{id}` with an RS256 token, and
+//! reads the service's resident memory from `/proc`. The load generator shares the machine with
+//! the service, as SPEC §12 asks ("a load generator on the same machine"). Results are printed as
+//! a Markdown table for `docs/benchmarks.md`.
+
+use std::io::{Read as _, Write as _};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, bail};
+
+use crate::{cmd, token};
+
+/// Options of `cargo xtask bench`.
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// Seconds of load per scenario.
+    #[arg(long, default_value_t = 20)]
+    duration: u64,
+    /// Open connections.
+    #[arg(long, default_value_t = 64)]
+    connections: u32,
+    /// wrk threads.
+    #[arg(long, default_value_t = 2)]
+    threads: u32,
+    /// `RUST_LOG` of the service under load (`info` writes one access-log line per request).
+    #[arg(long, default_value = "info")]
+    log: String,
+    /// Use the release binary as it is, without building.
+    #[arg(long)]
+    no_build: bool,
+}
+
+/// One scenario's figures.
+#[derive(Debug)]
+struct Measured {
+    name: &'static str,
+    requests_per_sec: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    non_2xx: u64,
+}
+
+/// Runs the benchmark.
+pub fn run(root: &Path, args: &BenchArgs) -> anyhow::Result<()> {
+    ensure_wrk()?;
+    if !args.no_build {
+        cmd::run(
+            root,
+            cmd::cargo(),
+            &["build", "--release", "--locked", "-p", "campaign-api"],
+        )?;
+    }
+    let work = root.join("target/bench");
+    std::fs::create_dir_all(&work)?;
+    let port = free_port()?;
+    let mut service = Service::start(root, port, &args.log, &work)?;
+    let result = measure(&mut service, port, args, &work);
+    service.stop();
+    let (rows, rss_kib, hwm_kib) = result?;
+    print_table(&rows, rss_kib, hwm_kib, args);
+    Ok(())
+}
+
+fn measure(
+    service: &mut Service,
+    port: u16,
+    args: &BenchArgs,
+    work: &Path,
+) -> anyhow::Result<(Vec<Measured>, u64, u64)> {
+    wait_ready(port)?;
+    let pem =
+        std::fs::read(token::default_key_path()).context("the dev-mode service wrote no key")?;
+    let bearer = token::supreme_token(&pem, "xtask-bench")?;
+    let id = create_campaign(port, &bearer)?;
+    let url = format!("http://127.0.0.1:{port}/campaigns/{id}");
+    let auth = format!("Authorization: Bearer {bearer}");
+
+    let script = work.join("update.lua");
+    std::fs::write(
+        &script,
+        "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n\
+         wrk.body = '{\"tour\": {\"name\": \"Benchmark Tour\"}}'\n",
+    )?;
+    let warm = ["-t1", "-c8", "-d2s", "-H", &auth, &url];
+    wrk(&warm)?;
+    let mut rows = Vec::new();
+    for (name, lua) in [
+        ("GET /campaigns/{id}", None),
+        ("POST /campaigns/{id}", Some(&script)),
+    ] {
+        let threads = format!("-t{}", args.threads);
+        let conns = format!("-c{}", args.connections);
+        let dur = format!("-d{}s", args.duration);
+        let mut a: Vec<&str> = vec![&threads, &conns, &dur, "--latency", "-H", &auth];
+        let script_path;
+        if let Some(s) = lua {
+            script_path = s.display().to_string();
+            a.extend(["-s", &script_path]);
+        }
+        a.push(&url);
+        let out = wrk(&a)?;
+        std::fs::write(
+            work.join(format!("{}.txt", name.replace(['/', ' ', '{', '}'], "_"))),
+            &out,
+        )?;
+        rows.push(parse_wrk(name, &out)?);
+    }
+    let (rss, hwm) = memory_kib(service.pid())?;
+    Ok((rows, rss, hwm))
+}
+
+fn ensure_wrk() -> anyhow::Result<()> {
+    if Command::new("wrk").arg("--version").output().is_ok() {
+        return Ok(());
+    }
+    println!("wrk not found; installing it from Debian (apt-get install -y wrk)");
+    let status = Command::new("apt-get")
+        .args(["install", "-y", "-q", "wrk"])
+        .status();
+    match status {
+        Ok(s) if s.success() => Ok(()),
+        _ => bail!("wrk is needed: install it (Debian: apt-get install wrk) and run again"),
+    }
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// The service process.
+struct Service {
+    child: Child,
+}
+
+impl Service {
+    fn start(root: &Path, port: u16, log: &str, work: &Path) -> anyhow::Result<Self> {
+        let binary: PathBuf = root.join("target/release/campaign-service");
+        let logfile = std::fs::File::create(work.join("service.log"))?;
+        let child = Command::new(&binary)
+            .env("CAMPAIGN_DEV_MODE", "true")
+            .env("CAMPAIGN_LISTEN", format!("127.0.0.1:{port}"))
+            .env("CAMPAIGN_REFRESH_INTERVAL_SECS", "0")
+            .env("RUST_LOG", log)
+            .stdout(Stdio::null())
+            .stderr(logfile)
+            .spawn()
+            .with_context(|| format!("cannot start {}", binary.display()))?;
+        Ok(Self { child })
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    fn stop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+    }
+}
+
+/// One HTTP/1.1 exchange on a fresh connection; returns status and body.
+fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    bearer: Option<&str>,
+    body: Option<&str>,
+) -> anyhow::Result<(u16, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut request =
+        format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+    if let Some(t) = bearer {
+        request.push_str(&format!("Authorization: Bearer {t}\r\n"));
+    }
+    if let Some(b) = body {
+        request.push_str(&format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            b.len()
+        ));
+    }
+    request.push_str("\r\n");
+    request.push_str(body.unwrap_or_default());
+    stream.write_all(request.as_bytes())?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let status = response
+        .get(9..12)
+        .and_then(|s| s.parse().ok())
+        .context("no HTTP status in the answer")?;
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    Ok((status, body))
+}
+
+fn wait_ready(port: u16) -> anyhow::Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if let Ok((200, _)) = http(port, "GET", "/heartbeat", None, None) {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    bail!("the service did not answer /heartbeat within 30 s (see target/bench/service.log)")
+}
+
+fn create_campaign(port: u16, bearer: &str) -> anyhow::Result<String> {
+    let body = serde_json::json!({
+        "name": "Benchmark", "identifier": "bench", "status": "PREVIEW",
+        "artist": {"id": "K8vZ917G7x0", "name": "The Band"},
+        "domain": {"site": "bench.example.test", "preview": "preview.bench.example.test"},
+        "tour": {"name": "World Tour"},
+        "style": {"theme": {"primary": "#112233"}, "border": {"primary": "#000000"},
+                  "pageBackground": {"primary": "#ffffff"}, "text": {"primary": "#101010"}},
+        "image": {"main": {"url": "https://img.example.test/main.png"}},
+        "locales": [{"id": "en-US", "is_default": true}],
+        "content": {"en-US": {"terms": "Be nice.", "faqs": {}}}
+    });
+    let (status, answer) = http(
+        port,
+        "POST",
+        "/campaigns",
+        Some(bearer),
+        Some(&body.to_string()),
+    )?;
+    if status != 201 {
+        bail!("creating the benchmark campaign answered {status}: {answer}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&answer)?;
+    json["data"]["id"]
+        .as_str()
+        .map(str::to_owned)
+        .context("no id in the create answer")
+}
+
+fn wrk(args: &[&str]) -> anyhow::Result<String> {
+    let out = Command::new("wrk")
+        .args(args)
+        .output()
+        .context("cannot run wrk")?;
+    if !out.status.success() {
+        bail!("wrk failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// A wrk duration (`812.00us`, `3.45ms`, `1.02s`) in milliseconds.
+fn millis(raw: &str) -> Option<f64> {
+    let (number, factor) = if let Some(n) = raw.strip_suffix("us") {
+        (n, 0.001)
+    } else if let Some(n) = raw.strip_suffix("ms") {
+        (n, 1.0)
+    } else if let Some(n) = raw.strip_suffix('s') {
+        (n, 1000.0)
+    } else {
+        return None;
+    };
+    number.parse::<f64>().ok().map(|n| n * factor)
+}
+
+fn parse_wrk(name: &'static str, out: &str) -> anyhow::Result<Measured> {
+    let field = |prefix: &str| -> Option<String> {
+        out.lines()
+            .map(str::trim)
+            .find(|l| l.starts_with(prefix))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .map(str::to_owned)
+    };
+    let requests_per_sec = out
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Requests/sec:"))
+        .and_then(|v| v.trim().parse().ok())
+        .context("no Requests/sec in the wrk output")?;
+    let p50_ms = field("50%")
+        .and_then(|v| millis(&v))
+        .context("no 50% latency")?;
+    let p99_ms = field("99%")
+        .and_then(|v| millis(&v))
+        .context("no 99% latency")?;
+    let non_2xx = out
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Non-2xx or 3xx responses:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    Ok(Measured {
+        name,
+        requests_per_sec,
+        p50_ms,
+        p99_ms,
+        non_2xx,
+    })
+}
+
+/// Current and peak resident memory of `pid`, in KiB.
+fn memory_kib(pid: u32) -> anyhow::Result<(u64, u64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let value = |key: &str| -> u64 {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    Ok((value("VmRSS:"), value("VmHWM:")))
+}
+
+fn print_table(rows: &[Measured], rss_kib: u64, hwm_kib: u64, args: &BenchArgs) {
+    println!();
+    println!(
+        "wrk -t{} -c{} -d{}s, service RUST_LOG={}, {} cores",
+        args.threads,
+        args.connections,
+        args.duration,
+        args.log,
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    println!("| scenario | requests/s | p50 | p99 | non-2xx |");
+    println!("|---|---:|---:|---:|---:|");
+    for r in rows {
+        println!(
+            "| {} | {:.0} | {:.2} ms | {:.2} ms | {} |",
+            r.name, r.requests_per_sec, r.p50_ms, r.p99_ms, r.non_2xx
+        );
+    }
+    println!(
+        "| service memory after the load (RSS / peak) | {:.1} MiB / {:.1} MiB | | | |",
+        rss_kib as f64 / 1024.0,
+        hwm_kib as f64 / 1024.0
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "Running 10s test @ http://127.0.0.1:8080/x
+  2 threads and 64 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     2.10ms    1.00ms  30.00ms   90.00%
+  Latency Distribution
+     50%  812.00us
+     75%    2.00ms
+     90%    3.00ms
+     99%    7.50ms
+  200000 requests in 10.00s, 100.00MB read
+  Non-2xx or 3xx responses: 3
+Requests/sec:  20000.50
+Transfer/sec:     10.00MB
+";
+
+    #[test]
+    fn parses_wrk_figures() {
+        let m = parse_wrk("x", SAMPLE).unwrap();
+        assert!((m.requests_per_sec - 20000.5).abs() < 1e-6);
+        assert!((m.p50_ms - 0.812).abs() < 1e-9);
+        assert!((m.p99_ms - 7.5).abs() < 1e-9);
+        assert_eq!(m.non_2xx, 3);
+        assert_eq!(millis("1.5s"), Some(1500.0));
+        assert_eq!(millis("12"), None);
+    }
+}
