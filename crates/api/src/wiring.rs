@@ -157,7 +157,12 @@ impl Components {
             ports,
             publishers: logging_publishers(),
             verifier,
-            settings: Settings::default(),
+            settings: Settings {
+                search_cache_ttl: config.search_cache_ttl,
+                // The memory store is itself in process: its reads need no cache (ADR 0007).
+                cache_campaigns: config.store != StoreConfig::Memory,
+                ..Settings::default()
+            },
             hasher: PasswordHasher::default(),
             jobs: JobSettings {
                 refresh_interval: config.refresh_interval,

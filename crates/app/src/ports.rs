@@ -69,14 +69,24 @@ impl std::fmt::Debug for Publishers {
 /// Tunables of the use cases.
 #[derive(Debug, Clone)]
 pub struct Settings {
+    /// Whether campaign reads go through the cache. Off when the store is itself in process
+    /// (the memory store): caching its reads would only add copies.
+    pub cache_campaigns: bool,
     /// How long a campaign read stays cached.
     pub campaign_cache_ttl: Duration,
+    /// How long a promoter read stays cached (`promoter:<id>`).
+    pub promoter_cache_ttl: Duration,
+    /// How long an artist or venue search stays cached (`CAMPAIGN_SEARCH_CACHE_TTL_SECS`).
+    pub search_cache_ttl: Duration,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
+            cache_campaigns: true,
             campaign_cache_ttl: Duration::from_secs(60),
+            promoter_cache_ttl: Duration::from_secs(60),
+            search_cache_ttl: Duration::from_secs(300),
         }
     }
 }

@@ -24,10 +24,10 @@ struct Cached {
     password_hash: Option<String>,
 }
 
-/// The campaign cache.
+/// The campaign cache; without a cache every lookup misses and every write is skipped.
 #[derive(Clone)]
 pub(super) struct CampaignCache {
-    cache: Arc<dyn Cache>,
+    cache: Option<Arc<dyn Cache>>,
     ttl: Duration,
 }
 
@@ -40,12 +40,13 @@ impl std::fmt::Debug for CampaignCache {
 }
 
 impl CampaignCache {
-    pub(super) fn new(cache: Arc<dyn Cache>, ttl: Duration) -> Self {
+    pub(super) fn new(cache: Option<Arc<dyn Cache>>, ttl: Duration) -> Self {
         Self { cache, ttl }
     }
 
     async fn get(&self, key: &str) -> Option<Campaign> {
-        match self.cache.get(key).await {
+        let cache = self.cache.as_ref()?;
+        match cache.get(key).await {
             Ok(Some(raw)) => match serde_json::from_str::<Cached>(&raw) {
                 Ok(cached) => {
                     let mut campaign = cached.campaign;
@@ -66,6 +67,7 @@ impl CampaignCache {
     }
 
     async fn put(&self, key: &str, campaign: &Campaign) {
+        let Some(cache) = &self.cache else { return };
         let cached = Cached {
             campaign: campaign.clone(),
             password_hash: campaign.password.as_ref().map(|h| h.as_str().to_owned()),
@@ -73,7 +75,7 @@ impl CampaignCache {
         let Ok(raw) = serde_json::to_string(&cached) else {
             return;
         };
-        if let Err(error) = self.cache.set(key, &raw, self.ttl).await {
+        if let Err(error) = cache.set(key, &raw, self.ttl).await {
             tracing::warn!(%key, %error, "cache write failed");
         }
     }
@@ -97,6 +99,7 @@ impl CampaignCache {
 
     /// Drops every entry of these campaigns: by id and by each of their domains.
     pub(super) async fn invalidate(&self, campaigns: &[&Campaign]) {
+        let Some(cache) = &self.cache else { return };
         let mut keys = Vec::new();
         for c in campaigns {
             keys.push(CacheKey::campaign(&c.id));
@@ -110,7 +113,7 @@ impl CampaignCache {
         }
         keys.sort();
         keys.dedup();
-        if let Err(error) = self.cache.delete(&keys).await {
+        if let Err(error) = cache.delete(&keys).await {
             tracing::warn!(%error, "cache invalidation failed; entries expire by their TTL");
         }
     }

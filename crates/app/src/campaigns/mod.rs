@@ -38,7 +38,10 @@ pub struct CampaignService {
 impl CampaignService {
     /// The use cases over `ports`.
     pub fn new(ports: Ports, settings: &Settings, hasher: PasswordHasher) -> Self {
-        let cache = CampaignCache::new(ports.cache.clone(), settings.campaign_cache_ttl);
+        let cache = CampaignCache::new(
+            settings.cache_campaigns.then(|| ports.cache.clone()),
+            settings.campaign_cache_ttl,
+        );
         Self {
             ports,
             cache,
