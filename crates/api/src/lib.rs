@@ -29,7 +29,13 @@ use actix_web::dev::Server;
 use actix_web::middleware::{Compress, from_fn};
 use actix_web::{App, HttpServer, web};
 use campaign_app::campaigns::CampaignService;
+use campaign_app::contacts::ContactService;
+use campaign_app::events::EventService;
+use campaign_app::markets::MarketService;
+use campaign_app::promoters::PromoterService;
+use campaign_app::queries::CampaignQueryService;
 use campaign_app::relay::OutboxRelay;
+use campaign_app::search::SearchService;
 
 pub use crate::dev::{DevSession, dev_key_path};
 pub use crate::wiring::{AssembleError, Components, JobSettings, logging_publishers, memory_ports};
@@ -95,9 +101,16 @@ pub async fn start(listen: SocketAddr, components: Components) -> Result<Running
         components.publishers.clone(),
         components.jobs.relay.clone(),
     );
+    let ports = &components.ports;
     let state = web::Data::new(AppState {
         campaigns: campaigns.clone(),
-        ports: components.ports.clone(),
+        queries: CampaignQueryService::new(ports.clone()),
+        markets: MarketService::new(ports.clone()),
+        promoters: PromoterService::new(ports.clone(), &components.settings),
+        contacts: ContactService::new(ports.clone()),
+        events: EventService::new(ports.clone()),
+        search: SearchService::new(ports.clone(), &components.settings),
+        ports: ports.clone(),
     });
     let verifier = web::Data::new(components.verifier.clone());
     let bind_error = |source| RunError::Bind {

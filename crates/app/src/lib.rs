@@ -8,11 +8,18 @@
 //! the memory adapters or the real ones.
 
 pub mod campaigns;
+pub mod contacts;
 mod context;
+pub mod events;
+pub mod markets;
 mod outbox;
+mod params;
 mod password;
 mod ports;
+pub mod promoters;
+pub mod queries;
 pub mod relay;
+pub mod search;
 
 pub use context::RequestContext;
 pub use password::PasswordHasher;

@@ -7,7 +7,8 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::reader::wire_time;
+use crate::error::ValidationErrors;
+use crate::reader::{ObjectReader, wire_time};
 use crate::values::{EventId, InvalidValue};
 
 /// Status of a ticketing event, as the Discovery API names them.
@@ -69,6 +70,21 @@ impl FromStr for EventStatus {
     }
 }
 
+impl EventStatus {
+    /// Parses the body of `POST /events/{eventId}`: `{status}`.
+    pub fn parse_body(body: &serde_json::Value) -> Result<EventStatus, ValidationErrors> {
+        if !body.is_object() {
+            return Err(ValidationErrors::single("body", "must be a JSON object"));
+        }
+        let mut e = ValidationErrors::new();
+        let root = ObjectReader::new(Some(body), "", &mut e);
+        match root.required("status", &mut e, str::parse::<EventStatus>) {
+            Some(status) => e.into_result(status),
+            None => Err(e),
+        }
+    }
+}
+
 /// What the service knows of one ticketing event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
@@ -84,4 +100,30 @@ pub struct Event {
         skip_serializing_if = "Option::is_none"
     )]
     pub date: Option<DateTime<Utc>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn statuses_parse_from_a_body_in_any_case() {
+        assert_eq!(
+            EventStatus::parse_body(&json!({"status": "Cancelled"})).unwrap(),
+            EventStatus::Cancelled
+        );
+        for bad in [
+            json!({}),
+            json!({"status": "gone"}),
+            json!({"status": 1}),
+            json!([]),
+        ] {
+            assert!(EventStatus::parse_body(&bad).is_err(), "{bad}");
+        }
+        for s in EventStatus::ALL {
+            assert_eq!(s.as_str().parse::<EventStatus>().unwrap(), s);
+        }
+    }
 }

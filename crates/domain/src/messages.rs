@@ -226,8 +226,9 @@ pub fn stream_record(campaign: &Campaign, event_ids: Vec<EventId>) -> CampaignSt
 }
 
 /// The messages a campaign change owes (SPEC §8): the stream record and the data-pipeline
-/// summary always; a CDN purge when the status, a domain or anything the public sees changed;
-/// an artist-extension sync when the status changed (or the campaign is new, or changed artist).
+/// summary always; a CDN purge when the status, a domain, the password or anything the public
+/// sees changed; an artist-extension sync when the status changed (or the campaign is new, or
+/// changed artist).
 /// `before` is `None` for a create; `event_ids` is the campaign's full covered list.
 pub fn campaign_change_messages(
     before: Option<&Campaign>,
@@ -249,6 +250,8 @@ pub fn campaign_change_messages(
     let public_changed = before.is_none_or(|b| {
         b.status != after.status
             || b.domain != after.domain
+            // Setting or removing the password changes who may see the cached pages.
+            || b.password != after.password
             || serde_json::to_value(b.public_view()).ok()
                 != serde_json::to_value(after.public_view()).ok()
     });

@@ -4,7 +4,7 @@
 use actix_web::error::{JsonPayloadError, QueryPayloadError};
 use actix_web::http::header;
 use actix_web::{HttpRequest, web};
-use campaign_domain::values::{CampaignId, InvalidValue};
+use campaign_domain::values::{CampaignId, EventId, InvalidValue, MarketId, PromoterId};
 use campaign_domain::{DomainError, ValidationErrors};
 
 use crate::error::ApiError;
@@ -78,6 +78,21 @@ pub(crate) fn parse<T>(
 /// A campaign id from the path.
 pub(crate) fn campaign_id(raw: &str) -> Result<CampaignId, ApiError> {
     parse("id", raw, CampaignId::parse)
+}
+
+/// A market id from the path.
+pub(crate) fn market_id(raw: &str) -> Result<MarketId, ApiError> {
+    parse("marketId", raw, MarketId::parse)
+}
+
+/// A promoter id from the path.
+pub(crate) fn promoter_id(raw: &str) -> Result<PromoterId, ApiError> {
+    parse("id", raw, PromoterId::parse)
+}
+
+/// A ticketing event id from the path.
+pub(crate) fn event_id(raw: &str) -> Result<EventId, ApiError> {
+    parse("eventId", raw, EventId::parse)
 }
 
 /// The version an `If-Match` header names: `"3"`, `3` or `W/"3"`; `*` (or no header) means no

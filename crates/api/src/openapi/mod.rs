@@ -55,11 +55,42 @@ impl Modify for BearerAuth {
         routes::campaigns::content::set_terms,
         routes::campaigns::content::contacts,
         routes::campaigns::content::set_contacts,
+        routes::campaigns::queries::by_event,
+        routes::campaigns::queries::ids_by_category,
+        routes::campaigns::queries::category_ids,
+        routes::campaigns::queries::event_ids,
+        routes::markets::list,
+        routes::markets::create,
+        routes::markets::clone,
+        routes::markets::get,
+        routes::markets::update,
+        routes::markets::delete,
+        routes::markets::upcoming,
+        routes::markets::notify_date,
+        routes::markets::notifiable,
+        routes::markets::notified,
+        routes::events::list,
+        routes::events::set_status,
+        routes::contacts::search,
+        routes::promoters::list,
+        routes::promoters::create,
+        routes::promoters::get,
+        routes::promoters::update,
+        routes::promoters::delete,
+        routes::search::artists,
+        routes::search::venues,
     ),
     modifiers(&BearerAuth),
     tags(
         (name = "system", description = "Liveness, readiness, metrics, this document"),
         (name = "campaigns", description = "Campaigns, their status, content and contacts"),
+        (name = "campaign queries", description = "Campaigns by event, category and presale window, for internal services; answers hold only the campaigns the caller may read"),
+        (name = "markets", description = "Markets of a campaign"),
+        (name = "reminders", description = "Reminder bookkeeping of markets (supreme only)"),
+        (name = "events", description = "Ticketing event statuses (supreme only)"),
+        (name = "contacts", description = "Contact search (supreme only)"),
+        (name = "promoters", description = "Promoters (supreme only)"),
+        (name = "search", description = "Artist and venue search through the Discovery API"),
     )
 )]
 struct ApiDoc;
@@ -138,6 +169,62 @@ mod tests {
                 "artist field {key} is not in the OpenAPI schema"
             );
         }
+    }
+
+    /// Fails unless every key of `wire` is a property of schema `name`.
+    fn assert_documented(doc: &Value, name: &str, wire: &Value) {
+        let documented = schema_properties(doc, name);
+        for key in wire.as_object().unwrap().keys() {
+            assert!(
+                documented.contains(key),
+                "field {key} is not in the OpenAPI schema {name}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_field_a_market_and_a_promoter_serialise_is_documented() {
+        use campaign_domain::market::Market;
+        use campaign_domain::promoter::Promoter;
+        use campaign_domain::values::{MarketId, PromoterId};
+
+        let body = json!({
+            "name": "NYC", "city": "New York", "state": "NY", "timezone": "America/New_York",
+            "point": {"type": "Point", "coordinates": [-73.98, 40.75]}, "population": 1,
+            "promoterIds": ["65a1b2c3d4e5f60718293a4b"],
+            "event": {"ids": ["e1"], "name": "Show", "date": "2030-03-01T20:00:00Z",
+                      "presaleDateTime": "2030-02-01T15:00:00Z", "ticketer": "TM",
+                      "category_ids": ["c1"], "venue": {"id": "v1", "name": "MSG"},
+                      "sharedCode": "S"}
+        });
+        let mut market = Market::parse_new(
+            &body,
+            MarketId::from_bytes([1; 12]),
+            CampaignId::from_bytes([2; 12]),
+            Utc::now(),
+        )
+        .unwrap();
+        market.notification.date = Some(Utc::now());
+        market.notification.notified = Some(Utc::now());
+        let wire = serde_json::to_value(&market).unwrap();
+        let doc: Value = serde_json::from_str(document()).unwrap();
+        assert_documented(&doc, "MarketDoc", &wire);
+        assert_documented(&doc, "MarketEventDoc", &wire["event"]);
+        assert_documented(&doc, "VenueRefDoc", &wire["event"]["venue"]);
+        assert_documented(&doc, "NotificationDoc", &wire["notification"]);
+        assert_documented(&doc, "RecordDatesDoc", &wire["date"]);
+        assert_documented(&doc, "PointDoc", &wire["point"]);
+
+        let promoter = Promoter::parse_new(
+            &json!({"name": "P", "privacyUrls": [{"locale": "en", "url": "https://p.test", "is_default": true}]}),
+            PromoterId::from_bytes([3; 12]),
+            Utc::now(),
+        )
+        .unwrap();
+        let wire = serde_json::to_value(&promoter).unwrap();
+        assert_documented(&doc, "PromoterDoc", &wire);
+        assert_documented(&doc, "PrivacyUrlDoc", &wire["privacyUrls"][0]);
+        assert_documented(&doc, "RecordDatesDoc", &wire["date"]);
     }
 
     #[test]

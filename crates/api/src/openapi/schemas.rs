@@ -450,3 +450,320 @@ envelope!(FaqMapEnvelope, BTreeMap<String, FaqDoc>);
 envelope!(TermsEnvelope, TermsDoc);
 envelope!(ContactsEnvelope, Vec<ContactDoc>);
 envelope!(HealthEnvelope, HealthDoc);
+
+/// A GeoJSON point: `{"type": "Point", "coordinates": [longitude, latitude]}`, longitude in
+/// -180..180, latitude in -90..90.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct PointDoc {
+    /// Always `Point`.
+    #[serde(rename = "type")]
+    kind: String,
+    /// `[longitude, latitude]`.
+    coordinates: Vec<f64>,
+}
+
+/// The venue of a market's event.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct VenueRefDoc {
+    /// Venue id on the ticketing platform; checked against the Discovery API when configured.
+    id: Option<String>,
+    name: Option<String>,
+}
+
+/// The ticketing side of a market.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct MarketEventDoc {
+    /// Event ids; each belongs to at most one market of a campaign, and is checked against the
+    /// Discovery API when configured.
+    ids: Option<Vec<String>>,
+    name: Option<String>,
+    #[schema(format = DateTime)]
+    date: Option<String>,
+    /// Inside the campaign's presale window when it has one.
+    #[schema(format = DateTime)]
+    presale_date_time: Option<String>,
+    ticketer: Option<String>,
+    #[serde(rename = "category_ids")]
+    category_ids: Option<Vec<String>>,
+    venue: Option<VenueRefDoc>,
+    shared_code: Option<String>,
+}
+
+/// Reminder bookkeeping of a market (set through `/markets/notifyDate` and `/markets/notified`).
+#[derive(Serialize, ToSchema)]
+pub(crate) struct NotificationDoc {
+    #[schema(format = DateTime)]
+    date: Option<String>,
+    #[schema(format = DateTime)]
+    notified: Option<String>,
+}
+
+/// Bookkeeping dates.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct RecordDatesDoc {
+    #[schema(format = DateTime)]
+    created: String,
+    #[schema(format = DateTime)]
+    updated: String,
+}
+
+/// A market (SPEC §7.7). A create needs `name`, `city`, `state` and `timezone`; updates are JSON
+/// merge patches. Read-only fields sent by a client are ignored.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct MarketDoc {
+    /// 24 hexadecimal characters.
+    #[schema(read_only)]
+    id: Option<String>,
+    /// The campaign.
+    #[serde(rename = "campaign_id")]
+    #[schema(read_only)]
+    campaign_id: Option<String>,
+    /// Unique within the campaign.
+    name: Option<String>,
+    city: Option<String>,
+    state: Option<String>,
+    /// IANA time zone name.
+    timezone: Option<String>,
+    point: Option<PointDoc>,
+    population: Option<u64>,
+    event: Option<MarketEventDoc>,
+    /// Ids of existing promoters.
+    promoter_ids: Option<Vec<String>>,
+    #[schema(read_only)]
+    notification: Option<NotificationDoc>,
+    #[schema(read_only)]
+    date: Option<RecordDatesDoc>,
+    /// Incremented on every write; also the `ETag`.
+    #[schema(read_only)]
+    version: Option<u64>,
+}
+
+/// `{markets}`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct MarketsDoc {
+    markets: Vec<MarketDoc>,
+}
+
+/// A market as a GeoJSON Feature.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct MarketFeatureDoc {
+    /// Always `Feature`.
+    #[serde(rename = "type")]
+    kind: String,
+    /// The market's point, or `null`.
+    geometry: Option<PointDoc>,
+    /// The market without its point.
+    properties: MarketDoc,
+}
+
+/// Markets as a GeoJSON FeatureCollection (RFC 7946).
+#[derive(Serialize, ToSchema)]
+pub(crate) struct MarketFeatureCollectionDoc {
+    /// Always `FeatureCollection`.
+    #[serde(rename = "type")]
+    kind: String,
+    features: Vec<MarketFeatureDoc>,
+}
+
+/// `data` of `GET /campaigns/{id}/markets`: `{markets}`, or a FeatureCollection with
+/// `useGeoJson=true`.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub(crate) enum MarketListDoc {
+    Markets(MarketsDoc),
+    GeoJson(MarketFeatureCollectionDoc),
+}
+
+/// Body of `POST /campaigns/{id}/markets/clones`.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CloneRequestDoc {
+    /// The campaign whose markets are copied (the caller needs `read` on it).
+    from_campaign_id: String,
+}
+
+/// A source market that was not copied.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct SkippedMarketDoc {
+    /// The source market's id.
+    id: String,
+    name: String,
+    /// `MARKET_NAME_EXISTS`, `INVALID_MARKET` or `DUPLICATE_EVENT_ID`.
+    reason: String,
+    message: String,
+}
+
+/// What a clone did.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct CloneResultDoc {
+    /// The new markets of the target campaign.
+    cloned: Vec<MarketDoc>,
+    skipped: Vec<SkippedMarketDoc>,
+}
+
+/// Body of `POST /markets/notifyDate`.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct NotifyDateRequestDoc {
+    /// 1-100 market ids.
+    market_ids: Vec<String>,
+    /// Between now and each market's presale time.
+    #[schema(format = DateTime)]
+    notification_date: String,
+}
+
+/// Body of `POST /markets/notified`.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct MarketIdsRequestDoc {
+    /// 1-100 market ids.
+    market_ids: Vec<String>,
+}
+
+/// A privacy policy link.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct PrivacyUrlDoc {
+    /// `xx` or `xx-XX`.
+    locale: String,
+    /// Absolute http(s) URL.
+    url: String,
+    /// Exactly one link is the default.
+    #[serde(rename = "is_default")]
+    is_default: Option<bool>,
+}
+
+/// A promoter (SPEC §7.8). A create needs `name` and `privacyUrls`.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct PromoterDoc {
+    #[schema(read_only)]
+    id: Option<String>,
+    name: Option<String>,
+    privacy_urls: Option<Vec<PrivacyUrlDoc>>,
+    #[schema(read_only)]
+    date: Option<RecordDatesDoc>,
+    /// Incremented on every write; also the `ETag`.
+    #[schema(read_only)]
+    version: Option<u64>,
+}
+
+/// `data` of `GET /promoters`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct PromoterListDoc {
+    promoters: Vec<PromoterDoc>,
+    pagination: PaginationDoc,
+}
+
+/// `data` of `GET /contacts`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ContactListDoc {
+    contacts: Vec<ContactDoc>,
+    pagination: PaginationDoc,
+}
+
+/// `{eventIds}`.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct EventIdsDoc {
+    event_ids: Vec<String>,
+}
+
+/// Status of a ticketing event.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum EventStatusDoc {
+    Onsale,
+    Offsale,
+    Cancelled,
+    Postponed,
+    Rescheduled,
+}
+
+/// A ticketing event as the service knows it.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct EventDoc {
+    id: String,
+    status: Option<EventStatusDoc>,
+    /// From the markets that list the event.
+    #[schema(format = DateTime)]
+    date: Option<String>,
+}
+
+/// Body of `POST /events/{eventId}`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct EventStatusRequestDoc {
+    status: EventStatusDoc,
+}
+
+/// `{campaignIds}`.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CampaignIdsDoc {
+    campaign_ids: Vec<String>,
+}
+
+/// `{categoryIds}`.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CategoryIdsDoc {
+    category_ids: Vec<String>,
+}
+
+/// `{campaigns}`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct CampaignsDoc {
+    campaigns: Vec<CampaignDoc>,
+}
+
+/// An artist found by a search.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ArtistSummaryDoc {
+    /// Discovery attraction id.
+    id: String,
+    name: String,
+    image_url: Option<String>,
+    url: Option<String>,
+}
+
+/// A venue found by a search.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct VenueSummaryDoc {
+    /// Discovery venue id.
+    id: String,
+    name: String,
+    city: Option<String>,
+    state: Option<String>,
+    country: Option<String>,
+}
+
+/// `data` of `GET /artists`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ArtistListDoc {
+    artists: Vec<ArtistSummaryDoc>,
+    pagination: PaginationDoc,
+}
+
+/// `data` of `GET /venues`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct VenueListDoc {
+    venues: Vec<VenueSummaryDoc>,
+    pagination: PaginationDoc,
+}
+
+envelope!(MarketEnvelope, MarketDoc);
+envelope!(MarketListEnvelope, MarketListDoc);
+envelope!(MarketsEnvelope, MarketsDoc);
+envelope!(CloneEnvelope, CloneResultDoc);
+envelope!(PromoterEnvelope, PromoterDoc);
+envelope!(PromoterListEnvelope, PromoterListDoc);
+envelope!(ContactListEnvelope, ContactListDoc);
+envelope!(EventIdsEnvelope, EventIdsDoc);
+envelope!(EventEnvelope, EventDoc);
+envelope!(CampaignIdsEnvelope, CampaignIdsDoc);
+envelope!(CategoryIdsEnvelope, CategoryIdsDoc);
+envelope!(CampaignsEnvelope, CampaignsDoc);
+envelope!(ArtistListEnvelope, ArtistListDoc);
+envelope!(VenueListEnvelope, VenueListDoc);

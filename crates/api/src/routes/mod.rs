@@ -3,17 +3,35 @@
 //! answer 405 in the error envelope; unknown paths answer 404.
 
 pub(crate) mod campaigns;
+pub(crate) mod contacts;
+pub(crate) mod events;
+pub(crate) mod markets;
+pub(crate) mod promoters;
+pub(crate) mod search;
 pub(crate) mod system;
 
 use actix_web::{HttpResponse, web};
+use campaign_app::RequestContext;
 use campaign_domain::DomainError;
 
+use crate::auth::Authenticated;
 use crate::error::ApiError;
+use crate::http::correlation::Correlation;
 
 /// Registers every route on the application.
 pub(crate) fn configure(config: &mut web::ServiceConfig) {
     system::configure(config);
     campaigns::configure(config);
+    markets::configure(config);
+    promoters::configure(config);
+    contacts::configure(config);
+    events::configure(config);
+    search::configure(config);
+}
+
+/// The use-case context of an authenticated request.
+pub(crate) fn context(auth: Authenticated, correlation: &Correlation) -> RequestContext {
+    RequestContext::new(auth.0, correlation.0.clone())
 }
 
 /// The answer for a known path with a method it does not have.

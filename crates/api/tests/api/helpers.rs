@@ -12,13 +12,14 @@ use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use campaign_adapter_memory::{
-    ManualClock, RecordingArtistStore, RecordingCdn, RecordingQueue, RecordingStream,
+    ManualClock, MemoryDiscovery, RecordingArtistStore, RecordingCdn, RecordingQueue,
+    RecordingStream,
 };
 use campaign_api::auth::{DevKeys, TokenClaims};
 use campaign_api::{Components, JobSettings, memory_ports};
 use campaign_app::{PasswordHasher, Ports, Publishers, Settings};
 use campaign_domain::chrono::{DateTime, TimeZone, Utc};
-use campaign_domain::messages::OutboundEvent;
+use campaign_domain::messages::{OutboundEvent, OutboundMessage};
 use campaign_domain::uuid::Uuid;
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
@@ -44,6 +45,8 @@ pub struct Options {
     pub audience: Option<String>,
     /// Run the scheduled refresh at this period.
     pub refresh_interval: Option<Duration>,
+    /// A Discovery API catalogue; without one the service runs with Discovery not configured.
+    pub discovery: Option<Arc<MemoryDiscovery>>,
 }
 
 /// A running service and everything a test inspects.
@@ -79,7 +82,10 @@ impl TestApp {
     /// Starts the service with `options`.
     pub async fn spawn_with(options: Options) -> Self {
         let clock = Arc::new(ManualClock::new(start_time()));
-        let ports = memory_ports(clock.clone());
+        let mut ports = memory_ports(clock.clone());
+        if let Some(discovery) = &options.discovery {
+            ports.discovery = Some(discovery.clone());
+        }
         let stream = Arc::new(RecordingStream::default());
         let data_pipeline = Arc::new(RecordingQueue::default());
         let refresh_selections = Arc::new(RecordingQueue::default());
@@ -186,6 +192,38 @@ impl TestApp {
             .await
     }
 
+    /// `DELETE path` with a token.
+    pub async fn delete(&self, path: &str, token: &str) -> Response {
+        self.request(Method::DELETE, path, Some(token), None).await
+    }
+
+    /// How many items every recording publisher holds now, to look at what comes after.
+    pub fn outbound_mark(&self) -> OutboundMark {
+        OutboundMark {
+            stream: self.stream.sent().len(),
+            data_pipeline: self.data_pipeline.sent().len(),
+            refresh_selections: self.refresh_selections.sent().len(),
+            cdn: self.cdn.sent().len(),
+            artist_extension: self.artist_extension.sent().len(),
+        }
+    }
+
+    /// What the publishers received after `mark` (call [`wait_for_delivery`] first).
+    ///
+    /// [`wait_for_delivery`]: Self::wait_for_delivery
+    pub fn outbound_since(&self, mark: &OutboundMark) -> Outbound {
+        let messages = |events: Vec<OutboundEvent>, from: usize| -> Vec<OutboundMessage> {
+            events.into_iter().skip(from).map(|e| e.message).collect()
+        };
+        Outbound {
+            stream: messages(self.stream.sent(), mark.stream),
+            data_pipeline: messages(self.data_pipeline.sent(), mark.data_pipeline),
+            refresh_selections: messages(self.refresh_selections.sent(), mark.refresh_selections),
+            cdn: self.cdn.sent().into_iter().skip(mark.cdn).collect(),
+            artist_extension: self.artist_extension.sent().len() - mark.artist_extension,
+        }
+    }
+
     /// Creates a campaign as a supreme user; panics unless 201. Returns `data`.
     pub async fn create_campaign(&self, body: &Value) -> Value {
         let res = self.post("/campaigns", &self.supreme_token(), body).await;
@@ -231,6 +269,31 @@ impl TestApp {
                 .expect("server stopped cleanly");
         }
     }
+}
+
+/// Item counts of the recording publishers at one moment.
+#[derive(Debug, Clone, Copy)]
+pub struct OutboundMark {
+    stream: usize,
+    data_pipeline: usize,
+    refresh_selections: usize,
+    cdn: usize,
+    artist_extension: usize,
+}
+
+/// What the recording publishers received after a mark.
+#[derive(Debug, Clone)]
+pub struct Outbound {
+    /// Campaign data stream messages.
+    pub stream: Vec<OutboundMessage>,
+    /// Data pipeline messages.
+    pub data_pipeline: Vec<OutboundMessage>,
+    /// Refresh-selections messages.
+    pub refresh_selections: Vec<OutboundMessage>,
+    /// CDN purges (surrogate keys per call).
+    pub cdn: Vec<Vec<String>>,
+    /// How many artist-extension files were written.
+    pub artist_extension: usize,
 }
 
 fn sign(claims: TokenClaims) -> String {
@@ -280,4 +343,106 @@ pub fn complete(name: &str) -> Value {
         },
         "faqs": {"landing": {"open": [faq]}}
     })
+}
+
+/// Checks a success answer's status and returns its `data`.
+#[track_caller]
+pub fn expect_data_of(status: StatusCode, body: &Value, expected: StatusCode) -> Value {
+    assert_eq!(status, expected, "unexpected answer: {body}");
+    assert!(body["meta"]["correlation"].is_string(), "{body}");
+    body["data"].clone()
+}
+
+/// Reads a success answer with the `expected` status; returns its `data`.
+pub async fn data_of(res: Response, expected: StatusCode) -> Value {
+    let (status, body) = json_of(res).await;
+    expect_data_of(status, &body, expected)
+}
+
+/// Reads an error answer, checks its status and `type`, and returns `error`.
+pub async fn error_of(res: Response, expected: StatusCode, kind: &str) -> Value {
+    let (status, body) = json_of(res).await;
+    assert_eq!(status, expected, "unexpected answer: {body}");
+    assert_eq!(body["error"]["type"], kind, "{body}");
+    assert!(body["error"]["correlation"].is_string(), "{body}");
+    body["error"].clone()
+}
+
+/// The `field`s of an error's `details`, in order.
+pub fn detail_fields(error: &Value) -> Vec<String> {
+    error["details"]
+        .as_array()
+        .map(|d| {
+            d.iter()
+                .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A complete campaign with a presale window from 2030-02-01 to 2030-03-01 (UTC), automated
+/// reminders on, and its own event id `own-1`.
+pub fn presale_campaign(name: &str) -> Value {
+    let mut doc = complete(name);
+    doc["date"] = json!({
+        "presaleWindowStart": "2030-02-01T00:00:00Z",
+        "presaleWindowEnd": "2030-03-01T00:00:00Z"
+    });
+    doc["options"] = json!({"automatedReminders": true});
+    doc["eventIds"] = json!(["own-1"]);
+    doc
+}
+
+/// A market document named `name` listing `event_ids`, with its presale on 2030-02-10T15:00Z
+/// (inside [`presale_campaign`]'s window) and its event on 2030-03-10T20:00Z.
+pub fn market_doc(name: &str, event_ids: &[&str]) -> Value {
+    json!({
+        "name": name,
+        "city": "New York",
+        "state": "NY",
+        "timezone": "America/New_York",
+        "point": {"type": "Point", "coordinates": [-73.98, 40.75]},
+        "population": 8_000_000,
+        "event": {
+            "ids": event_ids,
+            "name": "The Band live",
+            "date": "2030-03-10T20:00:00Z",
+            "presaleDateTime": "2030-02-10T15:00:00Z",
+            "ticketer": "TM",
+            "category_ids": ["cat-1"],
+            "venue": {"id": "KovZpZA7AAEA", "name": "Madison Square Garden"},
+            "sharedCode": "SPRING"
+        }
+    })
+}
+
+impl TestApp {
+    /// Creates a market of campaign `campaign_id` as a supreme user; panics unless 201.
+    /// Returns `data`.
+    pub async fn create_market(&self, campaign_id: &str, body: &Value) -> Value {
+        data_of(
+            self.post(
+                &format!("/campaigns/{campaign_id}/markets"),
+                &self.supreme_token(),
+                body,
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await
+    }
+
+    /// Moves a campaign to OPEN as a supreme user; panics unless 200. Returns `data`.
+    pub async fn open(&self, campaign_id: &str) -> Value {
+        data_of(
+            self.post(
+                &format!("/campaigns/{campaign_id}"),
+                &self.supreme_token(),
+                &json!({"status": "OPEN"}),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await
+    }
 }

@@ -8,5 +8,22 @@
     reason = "test code fails loudly; clippy exempts only #[test] bodies"
 )]
 
+mod auth;
+mod campaigns_content;
+mod campaigns_create;
+mod campaigns_read;
+mod campaigns_update;
+mod contacts;
+mod errors;
+mod events;
 mod helpers;
+mod markets;
+mod markets_clone;
+mod promoters;
+mod queries;
+mod refresh;
+mod reminders;
+mod search;
+mod side_effects;
+mod support;
 mod system;

@@ -75,6 +75,7 @@ async fn metrics_count_requests_by_route_template() {
         .lines()
         .find(|l| {
             l.starts_with("http_requests_total{")
+                && l.contains("method=\"GET\"")
                 && l.contains("route=\"/campaigns/{id}\"")
                 && l.contains("status=\"404\"")
         })
@@ -128,6 +129,30 @@ async fn the_openapi_document_lists_every_endpoint() {
         ("post", "/campaigns/{id}/terms"),
         ("get", "/campaigns/{id}/contacts"),
         ("post", "/campaigns/{id}/contacts"),
+        ("get", "/campaigns/events"),
+        ("get", "/campaigns/ids"),
+        ("get", "/campaigns/categoryIds"),
+        ("get", "/campaigns/eventIds"),
+        ("get", "/campaigns/{id}/markets"),
+        ("post", "/campaigns/{id}/markets"),
+        ("post", "/campaigns/{id}/markets/clones"),
+        ("get", "/campaigns/{id}/markets/{marketId}"),
+        ("post", "/campaigns/{id}/markets/{marketId}"),
+        ("delete", "/campaigns/{id}/markets/{marketId}"),
+        ("get", "/markets/upcoming"),
+        ("post", "/markets/notifyDate"),
+        ("get", "/markets/notifiable"),
+        ("post", "/markets/notified"),
+        ("get", "/events"),
+        ("post", "/events/{eventId}"),
+        ("get", "/contacts"),
+        ("get", "/promoters"),
+        ("post", "/promoters"),
+        ("get", "/promoters/{id}"),
+        ("post", "/promoters/{id}"),
+        ("delete", "/promoters/{id}"),
+        ("get", "/artists"),
+        ("get", "/venues"),
     ];
     for (method, path) in expected {
         assert!(

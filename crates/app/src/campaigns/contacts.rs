@@ -61,7 +61,7 @@ impl CampaignService {
             }
         }
         self.modify(ctx, id, |c| {
-            c.contacts = ids;
+            c.contacts.clone_from(&ids);
             Ok(())
         })
         .await?;

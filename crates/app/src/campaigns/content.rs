@@ -8,7 +8,7 @@ use campaign_domain::serde_json::Value;
 use campaign_domain::values::{CampaignId, FaqId, Locale};
 use campaign_domain::{Campaign, DomainError, ValidationErrors};
 
-use super::CampaignService;
+use super::{CampaignService, MAX_WRITE_ATTEMPTS};
 use crate::RequestContext;
 
 /// The locale a content request is about: the one asked for (which must be one of the
@@ -30,22 +30,34 @@ fn content_locale(campaign: &Campaign, requested: Option<&Locale>) -> Result<Loc
 
 impl CampaignService {
     /// Changes one part of a campaign under the caller's `write` permission and saves it with
-    /// the usual checks and messages.
+    /// the usual checks and messages. These writes take no `If-Match`: one that loses a race
+    /// to another writer is made again on the campaign that won (up to [`MAX_WRITE_ATTEMPTS`]
+    /// times).
     pub(super) async fn modify(
         &self,
         ctx: &RequestContext,
         id: &CampaignId,
-        change: impl FnOnce(&mut Campaign) -> Result<(), DomainError>,
+        mut change: impl FnMut(&mut Campaign) -> Result<(), DomainError>,
     ) -> Result<Campaign, DomainError> {
         ctx.actor.require(Action::Write, id)?;
-        let before = self.load(id).await?;
-        let mut after = before.clone();
-        change(&mut after)?;
-        let now = self.ports.clock.now();
-        after.date.updated = now;
-        after.check_for_status(after.status)?;
-        self.save(ctx.correlation.as_deref(), Some(&before), &after, now)
-            .await
+        let mut attempt = 1;
+        loop {
+            let before = self.load(id).await?;
+            let mut after = before.clone();
+            change(&mut after)?;
+            let now = self.ports.clock.now();
+            after.date.updated = now;
+            after.check_for_status(after.status)?;
+            match self
+                .save(ctx.correlation.as_deref(), Some(&before), &after, now)
+                .await
+            {
+                Err(DomainError::VersionConflict { .. }) if attempt < MAX_WRITE_ATTEMPTS => {
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
     }
 
     /// The FAQ layout of the campaign's pages for a locale (default locale as fallback).
@@ -81,7 +93,7 @@ impl CampaignService {
         let saved = self
             .modify(ctx, id, |c| {
                 let l = content_locale(c, locale)?;
-                c.content.entry(l.clone()).or_default().faqs = faqs;
+                c.content.entry(l.clone()).or_default().faqs = faqs.clone();
                 chosen = Some(l);
                 Ok(())
             })

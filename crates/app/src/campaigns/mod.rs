@@ -27,6 +27,10 @@ use crate::outbox::events;
 use crate::password::PasswordHasher;
 use crate::ports::{Ports, Settings};
 
+/// How often a write without a version condition is tried when other writers keep winning the
+/// race for the same campaign (each lost race means another write succeeded).
+const MAX_WRITE_ATTEMPTS: u32 = 16;
+
 /// The campaign use cases.
 #[derive(Debug, Clone)]
 pub struct CampaignService {
@@ -107,7 +111,11 @@ impl CampaignService {
             self.check_domain_free(after).await?;
         }
         let covered = self.covered_event_ids(after).await?;
-        let messages = campaign_change_messages(before, after, covered);
+        // The messages describe the campaign as the store will hold it: version 1 when new,
+        // the version written over plus one for a change.
+        let mut as_stored = after.clone();
+        as_stored.version = before.map_or(1, |b| b.version + 1);
+        let messages = campaign_change_messages(before, &as_stored, covered);
         let events = events(self.ports.ids.as_ref(), correlation, at, messages);
         let stored = match before {
             None => self.ports.campaigns.insert(after, &events).await,

@@ -8,7 +8,7 @@ use campaign_domain::status::TransitionKind;
 use campaign_domain::values::CampaignId;
 use campaign_domain::{Campaign, DomainError};
 
-use super::CampaignService;
+use super::{CampaignService, MAX_WRITE_ATTEMPTS};
 use crate::RequestContext;
 
 /// Whether the fields linked campaigns share (artist, tour, presale window) differ.
@@ -23,6 +23,9 @@ impl CampaignService {
     /// Applies `patch` to the campaign. A `status` in the patch is a manual transition (SPEC
     /// §7.2) recorded in the history under the caller's id.
     ///
+    /// Without `if_match`, a write that loses a race to another writer is applied again to the
+    /// campaign that won (up to [`MAX_WRITE_ATTEMPTS`] times), as a merge patch means.
+    ///
     /// Errors: `UNAUTHORIZED` without `write`; `CAMPAIGN_NOT_FOUND`; `VERSION_CONFLICT` when
     /// `if_match` is not the stored version, or another write won meanwhile;
     /// `VALIDATION_ERROR` / `INVALID_CAMPAIGN` for the merged document;
@@ -35,6 +38,33 @@ impl CampaignService {
         if_match: Option<u64>,
     ) -> Result<Campaign, DomainError> {
         ctx.actor.require(Action::Write, id)?;
+        let mut attempt = 1;
+        let (before, stored) = loop {
+            match self.update_once(ctx, id, patch, if_match).await {
+                // Without `If-Match` the client asked for its patch on the campaign as it is:
+                // a write that lost a race to another writer is merged again into the winner.
+                Err(DomainError::VersionConflict { .. })
+                    if if_match.is_none() && attempt < MAX_WRITE_ATTEMPTS =>
+                {
+                    attempt += 1;
+                }
+                other => break other?,
+            }
+        };
+        if shared_fields_changed(&before, &stored) {
+            self.update_linked(ctx, &stored).await;
+        }
+        Ok(stored)
+    }
+
+    /// One attempt of [`update`](Self::update): the campaign before and as stored.
+    async fn update_once(
+        &self,
+        ctx: &RequestContext,
+        id: &CampaignId,
+        patch: &Value,
+        if_match: Option<u64>,
+    ) -> Result<(Campaign, Campaign), DomainError> {
         let before = self.load(id).await?;
         if let Some(expected) = if_match
             && expected != before.version
@@ -61,10 +91,7 @@ impl CampaignService {
         let stored = self
             .save(ctx.correlation.as_deref(), Some(&before), &after, now)
             .await?;
-        if shared_fields_changed(&before, &stored) {
-            self.update_linked(ctx, &stored).await;
-        }
-        Ok(stored)
+        Ok((before, stored))
     }
 
     /// Copies the shared fields of `source` to each linked campaign the caller may write, each

@@ -254,9 +254,12 @@ fn parse_document(
     let password = parse_password(&root, &mut e);
     let trackers = root.array("trackers", &mut e, |v, path, e| {
         let t = ObjectReader::new(Some(v), path, e);
+        // Both are read (and reported) before either ends the entry.
+        let kind = t.required_text("type", NAME_MAX, e);
+        let id = t.required_text("id", TEXT_MAX, e);
         Some(Tracker {
-            kind: t.required_text("type", NAME_MAX, e)?,
-            id: t.required_text("id", TEXT_MAX, e)?,
+            kind: kind?,
+            id: id?,
         })
     });
     let schema = SchemaInfo {
@@ -334,15 +337,20 @@ fn parse_artist(root: &ObjectReader<'_>, e: &mut ValidationErrors) -> Option<Art
     }
     let a = root.object("artist", e);
     let id = a.required("id", e, ArtistId::parse);
-    let artist = Artist {
+    // Every field is read (and reported) before a missing id ends the artist.
+    let name = a.text("name", NAME_MAX, e);
+    let discovery_id = a.text("discovery_id", NAME_MAX, e);
+    let image_url = a.parsed("image_url", e, HttpUrl::parse);
+    let adp_url = a.parsed("adpUrl", e, HttpUrl::parse);
+    let fanclub_name = a.text("fanclubName", NAME_MAX, e);
+    Some(Artist {
         id: id?,
-        name: a.text("name", NAME_MAX, e),
-        discovery_id: a.text("discovery_id", NAME_MAX, e),
-        image_url: a.parsed("image_url", e, HttpUrl::parse),
-        adp_url: a.parsed("adpUrl", e, HttpUrl::parse),
-        fanclub_name: a.text("fanclubName", NAME_MAX, e),
-    };
-    Some(artist)
+        name,
+        discovery_id,
+        image_url,
+        adp_url,
+        fanclub_name,
+    })
 }
 
 fn parse_domains(root: &ObjectReader<'_>, e: &mut ValidationErrors) -> Domains {

@@ -22,6 +22,12 @@ pub use locale::Locale;
 pub use time_zone::TimeZone;
 pub use url::HttpUrl;
 
+/// Parses an RFC 3339 date-time (a query parameter, say) into UTC at the wire's millisecond
+/// precision, the way every date of a document is read.
+pub fn parse_instant(raw: &str) -> Result<chrono::DateTime<chrono::Utc>, InvalidValue> {
+    crate::reader::parse_date(raw)
+}
+
 /// Why a raw value was rejected by its parser; the message is safe to show to a client.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]

@@ -1,19 +1,18 @@
 //! Campaign routes (SPEC §6 "Campaigns"). Literal paths (`/campaigns/list`, `/status`,
-//! `/refresh`) are registered before `/campaigns/{id}` so they are never read as ids.
+//! `/refresh`, `/events`, `/ids`, `/categoryIds`, `/eventIds`) are registered before
+//! `/campaigns/{id}` so they are never read as ids.
 
 pub(crate) mod content;
+pub(crate) mod queries;
 pub(crate) mod read;
 pub(crate) mod write;
 
 use actix_web::web;
-use campaign_app::RequestContext;
 use campaign_domain::campaign::LocaleSelection;
 use campaign_domain::values::Locale;
 
-use super::resource;
-use crate::auth::Authenticated;
+use super::{context, resource};
 use crate::error::ApiError;
-use crate::http::correlation::Correlation;
 use crate::http::extract;
 
 pub(super) fn configure(config: &mut web::ServiceConfig) {
@@ -26,6 +25,10 @@ pub(super) fn configure(config: &mut web::ServiceConfig) {
         .service(resource("/campaigns/status").route(web::get().to(read::status_by_domain)))
         .service(resource("/campaigns/list").route(web::get().to(read::list)))
         .service(resource("/campaigns/refresh").route(web::post().to(write::refresh)))
+        .service(resource("/campaigns/events").route(web::get().to(queries::by_event)))
+        .service(resource("/campaigns/ids").route(web::get().to(queries::ids_by_category)))
+        .service(resource("/campaigns/categoryIds").route(web::get().to(queries::category_ids)))
+        .service(resource("/campaigns/eventIds").route(web::get().to(queries::event_ids)))
         .service(
             resource("/campaigns/{id}")
                 .route(web::get().to(read::by_id))
@@ -47,11 +50,6 @@ pub(super) fn configure(config: &mut web::ServiceConfig) {
                 .route(web::get().to(content::contacts))
                 .route(web::post().to(content::set_contacts)),
         );
-}
-
-/// The use-case context of an authenticated request.
-fn context(auth: Authenticated, correlation: &Correlation) -> RequestContext {
-    RequestContext::new(auth.0, correlation.0.clone())
 }
 
 /// The `locale` query parameter, validated.
