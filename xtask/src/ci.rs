@@ -1,15 +1,17 @@
 //! `cargo xtask ci`: the whole check, the command README and `.ci/run` name.
 //!
 //! Steps run in order and stop at the first failure, naming the step. Each prints a banner and
-//! its elapsed time. Local services the tests need (see [`crate::services`]) will start right
-//! before the `test` step and stop after it.
+//! its elapsed time. The `test` step starts the local services the tests need (see
+//! [`crate::services`]: Redis today) right before `cargo test`, hands them to it through
+//! environment variables, and stops them right after it, also when the tests fail.
 
 use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Context as _;
 
-use crate::{cmd, layers};
+use crate::services::{self, Set};
+use crate::{cmd, deploy, layers};
 
 /// One step of the run: a name for the banner and error, and what it does.
 struct Step {
@@ -17,8 +19,7 @@ struct Step {
     run: fn(&Path) -> anyhow::Result<()>,
 }
 
-/// The run order. Service start (Redis, a Mongo-wire server, moto) goes right before `test`,
-/// and their stop right after it, once the first adapter needs them.
+/// The run order. Services start and stop inside `test`, so they run only while tests do.
 const STEPS: &[Step] = &[
     Step {
         name: "fmt",
@@ -31,6 +32,10 @@ const STEPS: &[Step] = &[
     Step {
         name: "layers",
         run: layers::run,
+    },
+    Step {
+        name: "deploy",
+        run: deploy::run,
     },
     Step {
         name: "test",
@@ -79,6 +84,16 @@ fn clippy(root: &Path) -> anyhow::Result<()> {
     )
 }
 
+/// Starts the services, runs every test with their environment, and stops the services
+/// whatever the tests did.
 fn test(root: &Path) -> anyhow::Result<()> {
-    cmd::run(root, cmd::cargo(), &["test", "--workspace", "--locked"])
+    let env = services::up(root, Set::Ci).context("cannot start the local test services")?;
+    let tested = cmd::run_with_env(
+        root,
+        cmd::cargo(),
+        &["test", "--workspace", "--locked"],
+        &env,
+    );
+    let stopped = services::down(root, Set::Ci).context("cannot stop the local test services");
+    tested.and(stopped)
 }

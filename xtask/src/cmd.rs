@@ -36,11 +36,22 @@ pub fn cargo() -> OsString {
 /// Runs `program args..` in `root`, inheriting stdio; fails with [`CommandFailed`] on a
 /// non-zero exit and with a plain error when the program cannot be started at all.
 pub fn run(root: &Path, program: impl Into<OsString>, args: &[&str]) -> anyhow::Result<()> {
+    run_with_env(root, program, args, &[])
+}
+
+/// [`run`] with these extra environment variables set for the child.
+pub fn run_with_env(
+    root: &Path,
+    program: impl Into<OsString>,
+    args: &[&str],
+    env: &[(String, String)],
+) -> anyhow::Result<()> {
     let program = program.into();
     let command = display(&program, args);
     println!("$ {command}");
     let status = Command::new(&program)
         .args(args)
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .current_dir(root)
         .status()
         .with_context(|| format!("cannot start `{command}` (is it installed and on PATH?)"))?;

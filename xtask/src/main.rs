@@ -10,6 +10,7 @@
 mod bench;
 mod ci;
 mod cmd;
+mod deploy;
 mod layers;
 mod services;
 #[cfg(test)]
@@ -31,14 +32,31 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Task {
-    /// Run the whole check: formatting, clippy, the layer check, then every test.
+    /// Run the whole check: formatting, clippy, the layer check, then every test (with the
+    /// local services started around it).
     Ci,
+    /// Start or stop the local services the tests need (Redis primary and replica).
+    Services {
+        #[command(subcommand)]
+        action: ServicesAction,
+    },
     /// Check the crate dependency rules (SPEC §2) with the shared layer-check script.
     Layers,
+    /// Lint the Dockerfile and the Helm chart, render the chart and check it (installs hadolint
+    /// and helm into target/tools when missing).
+    Deploy,
     /// Mint a token for a running dev-mode service; prints only the token.
     Token(token::TokenArgs),
     /// Measure throughput, latency and memory against SPEC §12 (release build, wrk).
     Bench(bench::BenchArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum ServicesAction {
+    /// (Re)start them on free 127.0.0.1 ports; prints their environment as `export` lines.
+    Up,
+    /// Stop them.
+    Down,
 }
 
 fn main() -> ExitCode {
@@ -46,7 +64,12 @@ fn main() -> ExitCode {
     let root = workspace_root();
     let outcome = match cli.task {
         Task::Ci => ci::run(&root),
+        Task::Services { action } => match action {
+            ServicesAction::Up => services::up_command(&root),
+            ServicesAction::Down => services::down_command(&root),
+        },
         Task::Layers => layers::run(&root),
+        Task::Deploy => deploy::run(&root),
         Task::Token(args) => token::run(&args),
         Task::Bench(args) => bench::run(&root, &args),
     };

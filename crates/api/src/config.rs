@@ -7,6 +7,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use campaign_adapter_http::{
+    BaseUrl, DiscoverySettings, FastlySettings, GitLabSettings, HttpSettings, RetryPolicy, Secret,
+};
+use campaign_adapter_redis::{RedisSettings, RedisUrl};
+
 /// Where the service listens when `CAMPAIGN_LISTEN` is unset.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
@@ -25,6 +30,42 @@ pub struct Config {
     pub refresh_interval: Option<Duration>,
     /// `CAMPAIGN_SEARCH_CACHE_TTL_SECS`: how long Discovery searches stay cached (default 300 s).
     pub search_cache_ttl: Duration,
+    /// Logs and traces.
+    pub telemetry: TelemetryConfig,
+    /// `CAMPAIGN_REDIS_URL`, `CAMPAIGN_REDIS_REPLICA_URLS`: the Redis cache and job lock;
+    /// `None` (unset) keeps the in-process cache and lock.
+    pub redis: Option<RedisSettings>,
+    /// The outbound HTTP integrations that are configured.
+    pub integrations: IntegrationsConfig,
+}
+
+/// The outbound HTTP integrations (SPEC §3). Each is configured by all of its variables or
+/// none: a partial set stops start-up naming the first missing variable.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IntegrationsConfig {
+    /// `CAMPAIGN_DISCOVERY_URL` + `CAMPAIGN_DISCOVERY_API_KEY`; `None`: searches answer 503.
+    pub discovery: Option<DiscoverySettings>,
+    /// `CAMPAIGN_FASTLY_URL` + `CAMPAIGN_FASTLY_TOKEN` + `CAMPAIGN_FASTLY_SERVICE_ID`; `None`:
+    /// purges are logged only.
+    pub fastly: Option<FastlySettings>,
+    /// `CAMPAIGN_GITLAB_URL` + `CAMPAIGN_GITLAB_TOKEN` + `CAMPAIGN_GITLAB_PROJECT` (and
+    /// optionally `CAMPAIGN_GITLAB_BRANCH`, default `main`); `None`: artist files are logged
+    /// only.
+    pub gitlab: Option<GitLabSettings>,
+}
+
+/// Logs and trace export (SPEC §10).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TelemetryConfig {
+    /// `RUST_LOG`: the log filter (`info` when unset).
+    pub log_filter: Option<String>,
+    /// Whether spans are exported over OTLP: `OTEL_EXPORTER_OTLP_ENDPOINT` (or
+    /// `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is set, and neither `OTEL_SDK_DISABLED=true` nor
+    /// `OTEL_TRACES_EXPORTER=none` says otherwise. The exporter reads the other standard
+    /// `OTEL_EXPORTER_OTLP_*` variables (protocol, headers, timeout, compression) itself.
+    pub otlp_export: bool,
+    /// `OTEL_SERVICE_NAME`: `service.name` of the spans (`campaign-service` by default).
+    pub service_name: String,
 }
 
 /// Where campaigns and their related records are stored.
@@ -61,24 +102,15 @@ pub struct ConfigError {
 
 /// Variables of integrations whose adapters this build does not have yet. Setting one stops
 /// start-up: the service never runs half-configured, silently ignoring what it was told.
-const NOT_YET_SUPPORTED: [(&str, &str); 14] = [
+const NOT_YET_SUPPORTED: [(&str, &str); 5] = [
     ("CAMPAIGN_MONGODB_URI", "the MongoDB store"),
-    ("CAMPAIGN_REDIS_URL", "the Redis cache"),
-    ("CAMPAIGN_REDIS_REPLICA_URLS", "the Redis cache"),
+    ("CAMPAIGN_MONGODB_DATABASE", "the MongoDB store"),
     ("CAMPAIGN_KINESIS_STREAM", "the Kinesis data stream"),
     ("CAMPAIGN_SQS_DATA_PIPELINE_QUEUE_URL", "the SQS queues"),
     (
         "CAMPAIGN_SQS_REFRESH_SELECTIONS_QUEUE_URL",
         "the SQS queues",
     ),
-    ("CAMPAIGN_DISCOVERY_URL", "the Discovery API client"),
-    ("CAMPAIGN_DISCOVERY_API_KEY", "the Discovery API client"),
-    ("CAMPAIGN_FASTLY_URL", "the Fastly purge client"),
-    ("CAMPAIGN_FASTLY_TOKEN", "the Fastly purge client"),
-    ("CAMPAIGN_FASTLY_SERVICE_ID", "the Fastly purge client"),
-    ("CAMPAIGN_GITLAB_URL", "the GitLab client"),
-    ("CAMPAIGN_GITLAB_TOKEN", "the GitLab client"),
-    ("CAMPAIGN_GITLAB_PROJECT", "the GitLab client"),
 ];
 
 impl Config {
@@ -136,13 +168,9 @@ impl Config {
                 reason: format!("`{url}` is not an http(s) URL"),
             });
         }
-        if read(&lookup, "OTEL_EXPORTER_OTLP_ENDPOINT")?.is_some_and(|v| !v.is_empty()) {
-            return Err(ConfigError {
-                variable: "OTEL_EXPORTER_OTLP_ENDPOINT",
-                reason: "trace export is not available in this build yet; unset the variable"
-                    .to_owned(),
-            });
-        }
+        let telemetry = telemetry(&lookup)?;
+        let redis = redis(&lookup)?;
+        let integrations = integrations(&lookup)?;
         let dev_mode = match read(&lookup, "CAMPAIGN_DEV_MODE")?
             .as_deref()
             .map(str::trim)
@@ -185,8 +213,219 @@ impl Config {
             auth,
             refresh_interval,
             search_cache_ttl,
+            telemetry,
+            redis,
+            integrations,
         })
     }
+}
+
+/// `CAMPAIGN_REDIS_URL` (the primary) and `CAMPAIGN_REDIS_REPLICA_URLS` (comma-separated
+/// replicas, which need a primary).
+fn redis(
+    lookup: &impl Fn(&str) -> Result<String, VarError>,
+) -> Result<Option<RedisSettings>, ConfigError> {
+    let primary = set(lookup, "CAMPAIGN_REDIS_URL")?;
+    let replicas = set(lookup, "CAMPAIGN_REDIS_REPLICA_URLS")?;
+    let Some(primary) = primary else {
+        return match replicas {
+            Some(_) => Err(ConfigError {
+                variable: "CAMPAIGN_REDIS_REPLICA_URLS",
+                reason: "read replicas need CAMPAIGN_REDIS_URL (the primary) too".to_owned(),
+            }),
+            None => Ok(None),
+        };
+    };
+    let parse = |variable, raw: &str| {
+        RedisUrl::parse(raw).map_err(|e| ConfigError {
+            variable,
+            reason: e.to_string(),
+        })
+    };
+    let primary = parse("CAMPAIGN_REDIS_URL", &primary)?;
+    let replicas = replicas
+        .iter()
+        .flat_map(|list| list.split(','))
+        .map(str::trim)
+        .filter(|url| !url.is_empty())
+        .map(|url| parse("CAMPAIGN_REDIS_REPLICA_URLS", url))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(RedisSettings::new(primary).with_replicas(replicas)))
+}
+
+/// The Discovery, Fastly and GitLab variables.
+fn integrations(
+    lookup: &impl Fn(&str) -> Result<String, VarError>,
+) -> Result<IntegrationsConfig, ConfigError> {
+    // Searches run inside a client's request: shorter tries, one retry.
+    let discovery_http = HttpSettings {
+        connect_timeout: Duration::from_secs(2),
+        request_timeout: Duration::from_secs(3),
+        retry: RetryPolicy {
+            max_attempts: 2,
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_millis(500),
+        },
+    };
+    // Purges and artist files are delivered by the outbox relay, which retries on its own too.
+    let relay_http = HttpSettings {
+        request_timeout: Duration::from_secs(10),
+        ..HttpSettings::default()
+    };
+    let discovery = all_or_none(
+        lookup,
+        ["CAMPAIGN_DISCOVERY_URL", "CAMPAIGN_DISCOVERY_API_KEY"],
+        &[],
+    )?
+    .map(|[url, key]| -> Result<_, ConfigError> {
+        Ok(DiscoverySettings {
+            base_url: base_url("CAMPAIGN_DISCOVERY_URL", &url)?,
+            api_key: Secret::new(key),
+            http: discovery_http,
+        })
+    })
+    .transpose()?;
+    let fastly = all_or_none(
+        lookup,
+        [
+            "CAMPAIGN_FASTLY_URL",
+            "CAMPAIGN_FASTLY_TOKEN",
+            "CAMPAIGN_FASTLY_SERVICE_ID",
+        ],
+        &[],
+    )?
+    .map(|[url, token, service_id]| -> Result<_, ConfigError> {
+        Ok(FastlySettings {
+            base_url: base_url("CAMPAIGN_FASTLY_URL", &url)?,
+            token: Secret::new(token),
+            service_id,
+            http: relay_http,
+        })
+    })
+    .transpose()?;
+    let gitlab = all_or_none(
+        lookup,
+        [
+            "CAMPAIGN_GITLAB_URL",
+            "CAMPAIGN_GITLAB_TOKEN",
+            "CAMPAIGN_GITLAB_PROJECT",
+        ],
+        &["CAMPAIGN_GITLAB_BRANCH"],
+    )?
+    .map(|[url, token, project]| -> Result<_, ConfigError> {
+        Ok(GitLabSettings {
+            base_url: base_url("CAMPAIGN_GITLAB_URL", &url)?,
+            token: Secret::new(token),
+            project,
+            branch: set(lookup, "CAMPAIGN_GITLAB_BRANCH")?.unwrap_or_else(|| "main".to_owned()),
+            http: relay_http,
+        })
+    })
+    .transpose()?;
+    Ok(IntegrationsConfig {
+        discovery,
+        fastly,
+        gitlab,
+    })
+}
+
+/// The values of a group of variables that go together: `None` when none of `required` and
+/// `optional` is set, the required values when all are, an error naming the first missing
+/// required variable otherwise.
+fn all_or_none<const N: usize>(
+    lookup: &impl Fn(&str) -> Result<String, VarError>,
+    required: [&'static str; N],
+    optional: &[&'static str],
+) -> Result<Option<[String; N]>, ConfigError> {
+    let mut values = Vec::with_capacity(N);
+    for variable in required {
+        values.push(set(lookup, variable)?);
+    }
+    let mut given = required
+        .iter()
+        .zip(&values)
+        .filter(|(_, value)| value.is_some())
+        .map(|(variable, _)| *variable);
+    let first_given = match given.next() {
+        Some(variable) => variable,
+        None => match optional
+            .iter()
+            .copied()
+            .find(|v| set(lookup, v).ok().flatten().is_some())
+        {
+            Some(variable) => variable,
+            None => return Ok(None),
+        },
+    };
+    let mut complete = Vec::with_capacity(N);
+    for (variable, value) in required.iter().zip(values) {
+        match value {
+            Some(value) => complete.push(value),
+            None => {
+                return Err(ConfigError {
+                    variable,
+                    reason: format!(
+                        "is required when {first_given} is set (set all of {} or none)",
+                        required.join(", ")
+                    ),
+                });
+            }
+        }
+    }
+    // `complete` has exactly one value per required variable, so the conversion holds.
+    Ok(complete.try_into().ok())
+}
+
+/// A base URL variable's value, checked.
+fn base_url(variable: &'static str, raw: &str) -> Result<BaseUrl, ConfigError> {
+    BaseUrl::parse(raw).map_err(|e| ConfigError {
+        variable,
+        reason: e.to_string(),
+    })
+}
+
+/// A variable's value, `None` when unset or empty.
+fn set(
+    lookup: &impl Fn(&str) -> Result<String, VarError>,
+    variable: &'static str,
+) -> Result<Option<String>, ConfigError> {
+    Ok(read(lookup, variable)?
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty()))
+}
+
+/// The telemetry variables. An endpoint must be an http(s) URL (gRPC endpoints are too).
+fn telemetry(
+    lookup: &impl Fn(&str) -> Result<String, VarError>,
+) -> Result<TelemetryConfig, ConfigError> {
+    let mut endpoint_set = false;
+    for variable in [
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+    ] {
+        if let Some(url) = read(lookup, variable)?.filter(|v| !v.trim().is_empty()) {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(ConfigError {
+                    variable,
+                    reason: format!(
+                        "`{url}` is not an http(s) URL such as http://otel-collector:4318"
+                    ),
+                });
+            }
+            endpoint_set = true;
+        }
+    }
+    let disabled = read(lookup, "OTEL_SDK_DISABLED")?
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+        || read(lookup, "OTEL_TRACES_EXPORTER")?
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("none"));
+    Ok(TelemetryConfig {
+        log_filter: read(lookup, "RUST_LOG")?.filter(|v| !v.trim().is_empty()),
+        otlp_export: endpoint_set && !disabled,
+        service_name: read(lookup, "OTEL_SERVICE_NAME")?
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| crate::telemetry::DEFAULT_SERVICE_NAME.to_owned()),
+    })
 }
 
 /// A whole number of seconds, `default` when unset.
@@ -325,6 +564,212 @@ mod tests {
                 .variable,
             "CAMPAIGN_STORE"
         );
+    }
+
+    #[test]
+    fn an_otlp_endpoint_turns_trace_export_on() {
+        let config = config_from(&[DEV]).unwrap();
+        assert!(!config.telemetry.otlp_export);
+        assert_eq!(config.telemetry.service_name, "campaign-service");
+        assert_eq!(config.telemetry.log_filter, None);
+        let config = config_from(&[
+            DEV,
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"),
+            ("OTEL_SERVICE_NAME", "campaigns-eu"),
+            ("RUST_LOG", "warn,access=info"),
+        ])
+        .unwrap();
+        assert!(config.telemetry.otlp_export);
+        assert_eq!(config.telemetry.service_name, "campaigns-eu");
+        assert_eq!(
+            config.telemetry.log_filter.as_deref(),
+            Some("warn,access=info")
+        );
+        let off = config_from(&[
+            DEV,
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"),
+            ("OTEL_SDK_DISABLED", "true"),
+        ])
+        .unwrap();
+        assert!(!off.telemetry.otlp_export);
+        let err =
+            config_from(&[DEV, ("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4317")]).unwrap_err();
+        assert_eq!(err.variable, "OTEL_EXPORTER_OTLP_ENDPOINT");
+    }
+
+    #[test]
+    fn redis_takes_a_primary_and_replicas() {
+        assert_eq!(config_from(&[DEV]).unwrap().redis, None);
+        let config = config_from(&[
+            DEV,
+            ("CAMPAIGN_REDIS_URL", "redis://:pw@cache.internal:6379/0"),
+            (
+                "CAMPAIGN_REDIS_REPLICA_URLS",
+                "redis://replica-1.internal, redis://replica-2.internal:6380,",
+            ),
+        ])
+        .unwrap();
+        let redis = config.redis.unwrap();
+        assert_eq!(
+            redis.primary.to_string(),
+            "redis://***@cache.internal:6379/0"
+        );
+        let replicas: Vec<String> = redis.replicas.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            replicas,
+            [
+                "redis://replica-1.internal",
+                "redis://replica-2.internal:6380"
+            ]
+        );
+        let only_primary = config_from(&[DEV, ("CAMPAIGN_REDIS_URL", "rediss://cache:6380")])
+            .unwrap()
+            .redis
+            .unwrap();
+        assert!(only_primary.replicas.is_empty());
+    }
+
+    #[test]
+    fn bad_or_partial_redis_settings_name_their_variable() {
+        let err =
+            config_from(&[DEV, ("CAMPAIGN_REDIS_REPLICA_URLS", "redis://replica")]).unwrap_err();
+        assert_eq!(err.variable, "CAMPAIGN_REDIS_REPLICA_URLS");
+        assert!(err.reason.contains("CAMPAIGN_REDIS_URL"), "{err}");
+        let err =
+            config_from(&[DEV, ("CAMPAIGN_REDIS_URL", "http://:s3cret@cache:6379")]).unwrap_err();
+        assert_eq!(err.variable, "CAMPAIGN_REDIS_URL");
+        assert!(!err.to_string().contains("s3cret"), "{err}");
+        let err = config_from(&[
+            DEV,
+            ("CAMPAIGN_REDIS_URL", "redis://cache"),
+            ("CAMPAIGN_REDIS_REPLICA_URLS", "redis://replica,cache:6379"),
+        ])
+        .unwrap_err();
+        assert_eq!(err.variable, "CAMPAIGN_REDIS_REPLICA_URLS");
+    }
+
+    #[test]
+    fn integrations_take_all_their_variables() {
+        let config = config_from(&[
+            DEV,
+            ("CAMPAIGN_DISCOVERY_URL", "https://app.ticketmaster.com"),
+            ("CAMPAIGN_DISCOVERY_API_KEY", "disc-key"),
+            ("CAMPAIGN_FASTLY_URL", "https://api.fastly.com"),
+            ("CAMPAIGN_FASTLY_TOKEN", "fastly-token"),
+            ("CAMPAIGN_FASTLY_SERVICE_ID", "SU1Z0isxPaozGVKXdv0eY"),
+            ("CAMPAIGN_GITLAB_URL", "https://gitlab.example.com"),
+            ("CAMPAIGN_GITLAB_TOKEN", "glpat-token"),
+            ("CAMPAIGN_GITLAB_PROJECT", "group/campaign-config"),
+        ])
+        .unwrap();
+        let i = &config.integrations;
+        let discovery = i.discovery.as_ref().unwrap();
+        assert_eq!(
+            discovery.base_url.to_string(),
+            "https://app.ticketmaster.com/"
+        );
+        assert_eq!(discovery.api_key, Secret::new("disc-key"));
+        let fastly = i.fastly.as_ref().unwrap();
+        assert_eq!(fastly.service_id, "SU1Z0isxPaozGVKXdv0eY");
+        let gitlab = i.gitlab.as_ref().unwrap();
+        assert_eq!(gitlab.project, "group/campaign-config");
+        assert_eq!(gitlab.branch, "main");
+        // Secrets never reach a log line through the configuration's `Debug`.
+        let printed = format!("{config:?}");
+        for secret in ["disc-key", "fastly-token", "glpat-token"] {
+            assert!(!printed.contains(secret), "{secret} printed");
+        }
+        let none = config_from(&[DEV]).unwrap();
+        assert_eq!(none.integrations, IntegrationsConfig::default());
+        let branch = config_from(&[
+            DEV,
+            ("CAMPAIGN_GITLAB_URL", "https://gitlab.example.com"),
+            ("CAMPAIGN_GITLAB_TOKEN", "t"),
+            ("CAMPAIGN_GITLAB_PROJECT", "42"),
+            ("CAMPAIGN_GITLAB_BRANCH", "config"),
+        ])
+        .unwrap();
+        assert_eq!(branch.integrations.gitlab.unwrap().branch, "config");
+    }
+
+    #[test]
+    fn a_partial_integration_stops_start_up_naming_what_is_missing() {
+        let cases: [(&[(&str, &str)], &str); 7] = [
+            (
+                &[("CAMPAIGN_DISCOVERY_URL", "https://app.ticketmaster.com")],
+                "CAMPAIGN_DISCOVERY_API_KEY",
+            ),
+            (
+                &[("CAMPAIGN_DISCOVERY_API_KEY", "k")],
+                "CAMPAIGN_DISCOVERY_URL",
+            ),
+            (
+                &[
+                    ("CAMPAIGN_FASTLY_URL", "https://api.fastly.com"),
+                    ("CAMPAIGN_FASTLY_TOKEN", "t"),
+                ],
+                "CAMPAIGN_FASTLY_SERVICE_ID",
+            ),
+            (
+                &[("CAMPAIGN_FASTLY_SERVICE_ID", "svc")],
+                "CAMPAIGN_FASTLY_URL",
+            ),
+            (
+                &[
+                    ("CAMPAIGN_GITLAB_URL", "https://gitlab.example.com"),
+                    ("CAMPAIGN_GITLAB_PROJECT", "g/p"),
+                ],
+                "CAMPAIGN_GITLAB_TOKEN",
+            ),
+            (&[("CAMPAIGN_GITLAB_BRANCH", "main")], "CAMPAIGN_GITLAB_URL"),
+            (
+                &[("CAMPAIGN_GITLAB_TOKEN", "secret-token")],
+                "CAMPAIGN_GITLAB_URL",
+            ),
+        ];
+        for (vars, missing) in cases {
+            let mut all = vec![DEV];
+            all.extend_from_slice(vars);
+            let err = config_from(&all).unwrap_err();
+            assert_eq!(err.variable, missing, "{vars:?}");
+            assert!(err.reason.contains("is required when"), "{err}");
+            assert!(!err.to_string().contains("secret-token"), "{err}");
+        }
+    }
+
+    #[test]
+    fn bad_integration_urls_name_their_variable() {
+        let cases = [
+            (
+                [
+                    ("CAMPAIGN_DISCOVERY_URL", "app.ticketmaster.com"),
+                    ("CAMPAIGN_DISCOVERY_API_KEY", "k"),
+                    ("CAMPAIGN_LISTEN", "127.0.0.1:8080"),
+                ],
+                "CAMPAIGN_DISCOVERY_URL",
+            ),
+            (
+                [
+                    ("CAMPAIGN_FASTLY_URL", "https://api.fastly.com/?x=1"),
+                    ("CAMPAIGN_FASTLY_TOKEN", "t"),
+                    ("CAMPAIGN_FASTLY_SERVICE_ID", "s"),
+                ],
+                "CAMPAIGN_FASTLY_URL",
+            ),
+            (
+                [
+                    ("CAMPAIGN_GITLAB_URL", "ftp://gitlab.example.com"),
+                    ("CAMPAIGN_GITLAB_TOKEN", "t"),
+                    ("CAMPAIGN_GITLAB_PROJECT", "p"),
+                ],
+                "CAMPAIGN_GITLAB_URL",
+            ),
+        ];
+        for (vars, variable) in cases {
+            let mut all = vec![DEV];
+            all.extend_from_slice(&vars);
+            assert_eq!(config_from(&all).unwrap_err().variable, variable);
+        }
     }
 
     #[test]

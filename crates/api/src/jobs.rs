@@ -12,6 +12,7 @@ use campaign_ports::LockToken;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio::time::MissedTickBehavior;
+use tracing::Instrument as _;
 
 use crate::telemetry::metrics;
 use crate::wiring::JobSettings;
@@ -125,30 +126,43 @@ async fn refresh_loop(
             _ = ticks.tick() => {}
             _ = stopped.changed() => return,
         }
-        // The lock outlives a run comfortably and is released after it; a crashed holder's
-        // lock expires by itself.
-        let ttl = period.max(Duration::from_secs(30)) * 2;
-        match ports.lock.try_acquire(REFRESH_LOCK, &token, ttl).await {
-            Ok(true) => {
-                match campaigns.refresh(None).await {
-                    Ok(summary) => {
-                        metrics::record_refresh(
-                            summary.opened,
-                            summary.closed,
-                            summary.inactivated,
-                            summary.skipped,
-                        );
-                        if summary != Default::default() {
-                            tracing::info!(?summary, "scheduled refresh");
-                        }
+        // Each run is one trace, with its own correlation id for its logs and port spans.
+        let run = tracing::info_span!("job.refresh", correlation = %Uuid::new_v4());
+        refresh_once(&campaigns, &ports, period, &token)
+            .instrument(run)
+            .await;
+    }
+}
+
+async fn refresh_once(
+    campaigns: &CampaignService,
+    ports: &Ports,
+    period: Duration,
+    token: &LockToken,
+) {
+    // The lock outlives a run comfortably and is released after it; a crashed holder's
+    // lock expires by itself.
+    let ttl = period.max(Duration::from_secs(30)) * 2;
+    match ports.lock.try_acquire(REFRESH_LOCK, token, ttl).await {
+        Ok(true) => {
+            match campaigns.refresh(None).await {
+                Ok(summary) => {
+                    metrics::record_refresh(
+                        summary.opened,
+                        summary.closed,
+                        summary.inactivated,
+                        summary.skipped,
+                    );
+                    if summary != Default::default() {
+                        tracing::info!(?summary, "scheduled refresh");
                     }
-                    Err(error) => tracing::warn!(%error, "scheduled refresh failed"),
                 }
-                let _ = ports.lock.release(REFRESH_LOCK, &token).await;
+                Err(error) => tracing::warn!(%error, "scheduled refresh failed"),
             }
-            Ok(false) => tracing::debug!("refresh running on another replica"),
-            Err(error) => tracing::warn!(%error, "refresh lock unavailable; skipping this run"),
+            let _ = ports.lock.release(REFRESH_LOCK, token).await;
         }
+        Ok(false) => tracing::debug!("refresh running on another replica"),
+        Err(error) => tracing::warn!(%error, "refresh lock unavailable; skipping this run"),
     }
 }
 

@@ -18,7 +18,7 @@ mod publishers;
 mod routes;
 mod shutdown;
 mod state;
-mod telemetry;
+pub mod telemetry;
 pub mod wiring;
 
 use std::future::Future;
@@ -67,6 +67,9 @@ pub enum RunError {
     /// The server failed while running.
     #[error("the HTTP server failed: {0}")]
     Serve(#[source] io::Error),
+    /// Logs or trace export could not be set up.
+    #[error(transparent)]
+    Telemetry(#[from] telemetry::TelemetryError),
 }
 
 /// A started service: the server (not yet awaited) and its background jobs.
@@ -85,12 +88,15 @@ impl std::fmt::Debug for Running {
 }
 
 /// Binds the server to `listen` (port 0 picks a free port) on `components`, and starts the
-/// background jobs. Actix's own signal handling is off: the caller decides when to stop.
+/// background jobs. Every port and publisher is wrapped once in the instrumenting decorator
+/// (spans and dependency metrics, SPEC §10). Actix's own signal handling is off: the caller
+/// decides when to stop.
 ///
 /// # Errors
 /// [`RunError::Bind`] when the address cannot be bound.
 pub async fn start(listen: SocketAddr, components: Components) -> Result<Running, RunError> {
     telemetry::metrics::handle();
+    let components = components.instrumented();
     let campaigns = CampaignService::new(
         components.ports.clone(),
         &components.settings,
@@ -177,12 +183,28 @@ impl Running {
 /// What the binary does: assemble from `config`, bind, announce, serve until SIGINT or SIGTERM.
 ///
 /// # Errors
-/// [`RunError`] when the components cannot be assembled, the signal handlers cannot be
-/// installed, the address cannot be bound, or the server fails.
+/// [`RunError`] when telemetry cannot be set up (a bad `RUST_LOG` or OTLP exporter), the
+/// components cannot be assembled, the signal handlers cannot be installed, the address cannot
+/// be bound, or the server fails. Buffered spans are flushed before it returns.
 pub async fn run(config: Config) -> Result<(), RunError> {
-    telemetry::logs::init();
+    let telemetry = telemetry::init(telemetry::TelemetrySettings {
+        log_filter: config.telemetry.log_filter.clone(),
+        sink: telemetry::LogSink::Stderr,
+        traces: if config.telemetry.otlp_export {
+            telemetry::TraceExport::OtlpFromEnv
+        } else {
+            telemetry::TraceExport::Off
+        },
+        service_name: config.telemetry.service_name.clone(),
+    })?;
+    let served = serve(&config).await;
+    telemetry.shutdown().await;
+    served
+}
+
+async fn serve(config: &Config) -> Result<(), RunError> {
     let signals = shutdown::Signals::install().map_err(RunError::Signals)?;
-    let (components, dev) = Components::from_config(&config)?;
+    let (components, dev) = Components::from_config(config)?;
     let running = start(config.listen, components).await?;
     announce(running.address(), dev.as_ref());
     running

@@ -5,9 +5,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use campaign_adapter_http::{
+    CurrentSpan, FastlyPurger, GitLabArtistStore, HttpDiscovery, TraceContext,
+};
 use campaign_adapter_memory::{
     MemoryCache, MemoryLock, MemoryStore, ObjectIdGenerator, SystemClock,
 };
+use campaign_adapter_redis::RedisCache;
 use campaign_app::relay::RelaySettings;
 use campaign_app::{PasswordHasher, Ports, Publishers, Settings};
 use campaign_ports::Clock;
@@ -80,6 +84,14 @@ pub enum AssembleError {
     /// The dev key file could not be written.
     #[error("dev mode: {0}")]
     DevKeyFile(std::io::Error),
+    /// A Redis or HTTP client could not be built from its variables.
+    #[error("{variable}: {reason}")]
+    Integration {
+        /// The variable whose client failed.
+        variable: &'static str,
+        /// What went wrong.
+        reason: String,
+    },
 }
 
 /// Memory-backed ports: the embedded default, and the base of the test harness.
@@ -122,12 +134,28 @@ pub fn logging_publishers() -> Publishers {
 }
 
 impl Components {
+    /// The same components with every port and publisher wrapped in the instrumenting
+    /// decorator (a span and a duration per call, SPEC §10). [`crate::start`] applies it once,
+    /// so the adapters, the binary and the tests all run instrumented.
+    #[must_use]
+    pub(crate) fn instrumented(self) -> Self {
+        Self {
+            ports: crate::telemetry::instrumented::instrument_ports(self.ports),
+            publishers: crate::telemetry::instrumented::instrument_publishers(self.publishers),
+            ..self
+        }
+    }
+
     /// Assembles the components `config` describes. In dev mode without a key file, an
     /// ephemeral key pair is made and returned as a [`DevSession`] (its private key written to
     /// a file so more tokens can be minted).
     ///
+    /// Must run inside the Tokio runtime: the Redis connections, when configured, start in
+    /// the background.
+    ///
     /// # Errors
-    /// [`AssembleError`] naming the variable whose key cannot be used.
+    /// [`AssembleError`] naming the variable whose key cannot be used or whose client cannot
+    /// be built.
     pub fn from_config(config: &Config) -> Result<(Self, Option<DevSession>), AssembleError> {
         let (issuer, audience) = (config.auth.issuer.clone(), config.auth.audience.clone());
         let (verifier, dev) = match &config.auth.public_key_file {
@@ -150,17 +178,19 @@ impl Components {
                 (verifier, Some(session))
             }
         };
-        let ports = match config.store {
+        let mut ports = match config.store {
             StoreConfig::Memory => memory_ports(Arc::new(SystemClock)),
         };
+        let publishers = plug_integrations(config, &mut ports)?;
         let components = Self {
             ports,
-            publishers: logging_publishers(),
+            publishers,
             verifier,
             settings: Settings {
                 search_cache_ttl: config.search_cache_ttl,
-                // The memory store is itself in process: its reads need no cache (ADR 0007).
-                cache_campaigns: config.store != StoreConfig::Memory,
+                // The memory store is itself in process: its reads need no cache (ADR 0007),
+                // unless Redis is configured (ADR 0009).
+                cache_campaigns: config.store != StoreConfig::Memory || config.redis.is_some(),
                 ..Settings::default()
             },
             hasher: PasswordHasher::default(),
@@ -170,5 +200,109 @@ impl Components {
             },
         };
         Ok((components, dev))
+    }
+}
+
+/// Puts the configured Redis cache and lock and the Discovery client into `ports`, and returns
+/// the publishers: Fastly and GitLab where configured, logging stand-ins for the rest. Must run
+/// inside the Tokio runtime (the Redis connections start in the background; a Redis that is
+/// down at start-up is not an error — the cache fails open until it answers).
+fn plug_integrations(config: &Config, ports: &mut Ports) -> Result<Publishers, AssembleError> {
+    if let Some(redis) = &config.redis {
+        let cache = Arc::new(
+            RedisCache::connect(redis).map_err(|e| integration("CAMPAIGN_REDIS_URL", &e))?,
+        );
+        tracing::info!(
+            primary = %redis.primary,
+            replicas = redis.replicas.len(),
+            "cache and refresh lock on Redis"
+        );
+        ports.cache = cache.clone();
+        ports.lock = cache;
+    }
+    let trace: Arc<dyn TraceContext> = Arc::new(OutboundTrace);
+    let integrations = &config.integrations;
+    if let Some(discovery) = &integrations.discovery {
+        let client = HttpDiscovery::new(discovery, trace.clone())
+            .map_err(|e| integration("CAMPAIGN_DISCOVERY_URL", &e))?;
+        ports.discovery = Some(Arc::new(client));
+    }
+    let mut publishers = logging_publishers();
+    if let Some(fastly) = &integrations.fastly {
+        let purger = FastlyPurger::new(fastly, trace.clone())
+            .map_err(|e| integration("CAMPAIGN_FASTLY_URL", &e))?;
+        publishers.cdn = Arc::new(purger);
+    }
+    if let Some(gitlab) = &integrations.gitlab {
+        let store = GitLabArtistStore::new(gitlab, trace)
+            .map_err(|e| integration("CAMPAIGN_GITLAB_URL", &e))?;
+        publishers.artist_extension = Arc::new(store);
+    }
+    Ok(publishers)
+}
+
+fn integration(variable: &'static str, error: &dyn std::fmt::Display) -> AssembleError {
+    AssembleError::Integration {
+        variable,
+        reason: error.to_string(),
+    }
+}
+
+/// The `traceparent` of outbound HTTP calls: the current OpenTelemetry context when there is
+/// one (a request continuing its caller's trace, or any span while trace export is on), else
+/// the adapter's default ([`CurrentSpan`]: a new trace id with the current span as parent).
+#[derive(Debug, Clone, Copy)]
+struct OutboundTrace;
+
+impl TraceContext for OutboundTrace {
+    fn traceparent(&self) -> Option<String> {
+        use opentelemetry::propagation::TextMapPropagator as _;
+        use opentelemetry::trace::TraceContextExt as _;
+        use tracing_opentelemetry::OpenTelemetrySpanExt as _;
+
+        let context = tracing::Span::current().context();
+        if !context.span().span_context().is_valid() {
+            return CurrentSpan.traceparent();
+        }
+        let mut headers = std::collections::HashMap::new();
+        opentelemetry_sdk::propagation::TraceContextPropagator::new()
+            .inject_context(&context, &mut headers);
+        headers.remove("traceparent")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use opentelemetry::trace::{TraceContextExt as _, TracerProvider as _};
+    use tracing_opentelemetry::OpenTelemetrySpanExt as _;
+    use tracing_subscriber::layer::SubscriberExt as _;
+
+    use super::*;
+
+    #[test]
+    fn outbound_calls_continue_the_current_trace() {
+        let provider = opentelemetry_sdk::trace::SdkTracerProvider::builder().build();
+        let layer = tracing_opentelemetry::layer().with_tracer(provider.tracer("test"));
+        let subscriber = tracing_subscriber::registry().with(layer);
+        tracing::subscriber::with_default(subscriber, || {
+            assert_eq!(OutboundTrace.traceparent(), None, "no span, no header");
+            let span = tracing::info_span!("request");
+            let _entered = span.enter();
+            let header = OutboundTrace.traceparent().unwrap();
+            let context = span.context();
+            let trace_id = context.span().span_context().trace_id();
+            assert!(campaign_adapter_http::is_traceparent(&header), "{header}");
+            assert!(header.contains(&format!("-{trace_id}-")), "{header}");
+        });
+    }
+
+    #[test]
+    fn without_trace_export_the_adapter_default_applies() {
+        tracing::subscriber::with_default(tracing_subscriber::registry(), || {
+            let span = tracing::info_span!("request");
+            let _entered = span.enter();
+            let header = OutboundTrace.traceparent().unwrap();
+            assert!(campaign_adapter_http::is_traceparent(&header), "{header}");
+        });
     }
 }

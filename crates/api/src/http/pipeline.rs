@@ -1,6 +1,7 @@
 //! The request pipeline (SPEC §4, §10), one middleware around every route:
 //! 1. correlation id: read or made, stored for handlers, returned in `x-correlation-id`;
-//! 2. a request span carrying the correlation id, method and route;
+//! 2. a request span carrying the correlation id, method, route and status, named
+//!    `<METHOD> <route>` in the trace backend and continuing the caller's W3C `traceparent`;
 //! 3. the error envelope: any error answer — from a handler, an extractor, routing or the
 //!    framework — gets the SPEC §4 error body with the correlation id;
 //! 4. metrics: `http_requests_total` and `http_request_duration_seconds` by method, route
@@ -21,7 +22,7 @@ use tracing::Instrument as _;
 use super::correlation::{Correlation, HEADER};
 use super::envelope::error_json;
 use crate::error::ApiError;
-use crate::telemetry::metrics;
+use crate::telemetry::{self, metrics};
 
 /// Route label of requests that matched no route (never the raw path: labels stay bounded).
 const UNMATCHED: &str = "unmatched";
@@ -36,7 +37,16 @@ pub(crate) async fn pipeline(
         Correlation::from_header(req.headers().get(HEADER).map(HeaderValue::as_bytes));
     req.extensions_mut().insert(correlation.clone());
     let method = req.method().to_string();
-    let span = tracing::info_span!("request", correlation = %correlation.0, method = %method, route = tracing::field::Empty);
+    let span = tracing::info_span!(
+        "request",
+        otel.kind = "server",
+        otel.status_code = tracing::field::Empty,
+        correlation = %correlation.0,
+        method = %method,
+        route = tracing::field::Empty,
+        status = tracing::field::Empty,
+    );
+    telemetry::traces::continue_trace(&span, req.headers());
 
     // Handler and extractor errors arrive as responses (actix renders them per route); an `Err`
     // here would come from the framework itself and is passed on as it is. The request must not
@@ -51,6 +61,7 @@ pub(crate) async fn pipeline(
         .match_pattern()
         .unwrap_or_else(|| UNMATCHED.to_owned());
     span.record("route", route.as_str());
+    telemetry::traces::rename(&span, format!("{method} {route}"));
     let mut res = if res.status().is_client_error() || res.status().is_server_error() {
         with_error_envelope(res, &correlation, &span)
     } else {
@@ -63,6 +74,10 @@ pub(crate) async fn pipeline(
 
     let status = res.status().as_u16();
     let elapsed = started.elapsed();
+    span.record("status", status);
+    if res.status().is_server_error() {
+        span.record("otel.status_code", "error");
+    }
     metrics::record_request(&method, &route, status, elapsed);
     span.in_scope(|| {
         tracing::info!(

@@ -1,6 +1,8 @@
 //! Prometheus metrics (SPEC §10). The `metrics` facade has one recorder per process; it is
 //! installed on first use and its handle renders `GET /metrics`. Labels are bounded: routes are
-//! templates (`/campaigns/{id}`), never raw paths or ids.
+//! templates (`/campaigns/{id}`), dependencies and operations are port and method names, never
+//! raw paths or ids. Every `*_duration_seconds` histogram has the explicit buckets below. The
+//! process metrics (`process_*`) are read from the operating system at each scrape.
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -13,6 +15,8 @@ const DURATION_BUCKETS: [f64; 14] = [
 ];
 
 static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+
+static PROCESS: OnceLock<metrics_process::Collector> = OnceLock::new();
 
 /// The process's Prometheus handle, installing the recorder on first call. `None` only if
 /// another recorder was installed first (then `/metrics` answers empty).
@@ -53,11 +57,33 @@ fn describe() {
         "refresh_transitions_total",
         "Campaign status transitions made by the refresh, by kind"
     );
+    metrics::describe_histogram!(
+        "dependency_call_duration_seconds",
+        metrics::Unit::Seconds,
+        "Duration of port calls (stores, cache, outbox, integrations), by dependency and operation"
+    );
+    metrics::describe_counter!(
+        "dependency_call_errors_total",
+        "Port calls that returned an error, by dependency and operation"
+    );
+    metrics::describe_counter!(
+        "cache_requests_total",
+        "Cache reads, by result: hit, miss or error"
+    );
+    process().describe();
+}
+
+fn process() -> &'static metrics_process::Collector {
+    PROCESS.get_or_init(metrics_process::Collector::default)
 }
 
 /// Renders the current metrics in the Prometheus text format.
 pub(crate) fn render() -> String {
-    handle().map(PrometheusHandle::render).unwrap_or_default()
+    let Some(handle) = handle() else {
+        return String::new();
+    };
+    process().collect();
+    handle.render()
 }
 
 /// Keeps the histograms bounded; call periodically.
@@ -97,4 +123,36 @@ pub(crate) fn record_refresh(opened: u64, closed: u64, inactivated: u64, skipped
     ] {
         metrics::counter!("refresh_transitions_total", "kind" => kind).increment(n);
     }
+}
+
+/// Times one port call; `failed` when it returned an error.
+pub(crate) fn record_dependency_call(
+    dependency: &'static str,
+    operation: &'static str,
+    elapsed: Duration,
+    failed: bool,
+) {
+    let labels = [("dependency", dependency), ("operation", operation)];
+    metrics::histogram!("dependency_call_duration_seconds", &labels).record(elapsed.as_secs_f64());
+    if failed {
+        metrics::counter!("dependency_call_errors_total", &labels).increment(1);
+    }
+}
+
+/// The result of a cache read, as counted by `cache_requests_total`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CacheResult {
+    Hit,
+    Miss,
+    Error,
+}
+
+/// Counts one cache read.
+pub(crate) fn record_cache(result: CacheResult) {
+    let result = match result {
+        CacheResult::Hit => "hit",
+        CacheResult::Miss => "miss",
+        CacheResult::Error => "error",
+    };
+    metrics::counter!("cache_requests_total", "result" => result).increment(1);
 }

@@ -93,6 +93,107 @@ async fn metrics_count_requests_by_route_template() {
     app.shut_down().await;
 }
 
+/// One scrape of `/metrics`: each sample line as (series, value).
+async fn scrape(app: &TestApp) -> Vec<(String, f64)> {
+    let text = app
+        .request(Method::GET, "/metrics", None, None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .filter_map(|l| {
+            let (series, value) = l.rsplit_once(' ')?;
+            Some((series.to_owned(), value.parse().ok()?))
+        })
+        .collect()
+}
+
+/// The value of the series named `name` with all of `labels` (summed over the others).
+fn sample(samples: &[(String, f64)], name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+    let matching: Vec<f64> = samples
+        .iter()
+        .filter(|(series, _)| {
+            series.split('{').next() == Some(name)
+                && labels
+                    .iter()
+                    .all(|(k, v)| series.contains(&format!("{k}=\"{v}\"")))
+        })
+        .map(|(_, v)| *v)
+        .collect();
+    (!matching.is_empty()).then(|| matching.iter().sum())
+}
+
+#[tokio::test]
+async fn metrics_cover_dependencies_cache_refresh_outbox_and_the_process() {
+    let app = TestApp::spawn().await;
+    let token = app.supreme_token();
+    let before = scrape(&app).await;
+    let id = app.create_campaign(&crate::helpers::draft("Metered")).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for _ in 0..2 {
+        assert_eq!(
+            app.get(&format!("/campaigns/{id}"), &token).await.status(),
+            StatusCode::OK
+        );
+    }
+    let refreshed = app
+        .request(Method::POST, "/campaigns/refresh", Some(&token), None)
+        .await;
+    assert_eq!(refreshed.status(), StatusCode::OK);
+    app.wait_for_delivery().await;
+    let after = scrape(&app).await;
+    // The recorder is process-wide and other tests run alongside: compare deltas, at least.
+    let delta = |name: &str, labels: &[(&str, &str)]| {
+        sample(&after, name, labels).unwrap_or_else(|| panic!("no {name} {labels:?}"))
+            - sample(&before, name, labels).unwrap_or(0.0)
+    };
+    let created = [
+        ("method", "POST"),
+        ("route", "/campaigns"),
+        ("status", "201"),
+    ];
+    assert!(delta("http_requests_total", &created) >= 1.0);
+    assert!(delta("http_request_duration_seconds_count", &created) >= 1.0);
+    for (dependency, operation, at_least) in [
+        ("campaigns", "findByDomain", 1.0),
+        ("campaigns", "insert", 1.0),
+        ("campaigns", "findById", 1.0),
+        ("cache", "get", 2.0),
+        ("stream", "putRecords", 1.0),
+    ] {
+        let labels = [("dependency", dependency), ("operation", operation)];
+        let calls = delta("dependency_call_duration_seconds_count", &labels);
+        assert!(calls >= at_least, "{dependency}.{operation}: {calls}");
+    }
+    // Explicit buckets, from 0.5 ms to 10 s.
+    for le in ["0.0005", "0.1", "10", "+Inf"] {
+        let labels = [
+            ("dependency", "campaigns"),
+            ("operation", "insert"),
+            ("le", le),
+        ];
+        assert!(
+            sample(&after, "dependency_call_duration_seconds_bucket", &labels).is_some(),
+            "no bucket {le}"
+        );
+    }
+    assert!(delta("cache_requests_total", &[("result", "miss")]) >= 1.0);
+    assert!(delta("cache_requests_total", &[("result", "hit")]) >= 1.0);
+    for kind in ["opened", "closed", "inactivated", "skipped"] {
+        assert!(sample(&after, "refresh_transitions_total", &[("kind", kind)]).is_some());
+    }
+    assert!(sample(&after, "outbox_backlog", &[]).is_some());
+    assert!(sample(&after, "outbox_failed", &[]).is_some());
+    assert!(sample(&after, "process_resident_memory_bytes", &[]).is_some_and(|v| v > 0.0));
+    assert!(sample(&after, "process_cpu_seconds_total", &[]).is_some());
+    assert!(sample(&after, "process_start_time_seconds", &[]).is_some_and(|v| v > 0.0));
+    app.shut_down().await;
+}
+
 #[tokio::test]
 async fn graceful_shutdown_stops_listening() {
     let app = TestApp::spawn().await;

