@@ -78,15 +78,33 @@ fn measure(
     let pem =
         std::fs::read(token::default_key_path()).context("the dev-mode service wrote no key")?;
     let bearer = token::supreme_token(&pem, "xtask-bench")?;
-    let id = create_campaign(port, &bearer)?;
-    let url = format!("http://127.0.0.1:{port}/campaigns/{id}");
+    let ids = (0..CAMPAIGNS)
+        .map(|i| create_campaign(port, &bearer, i))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let url = format!("http://127.0.0.1:{port}/campaigns/{}", ids[0]);
     let auth = format!("Authorization: Bearer {bearer}");
 
     let script = work.join("update.lua");
+    // Each request updates one of the campaigns at random: writers of one campaign queue behind
+    // each other by design (conditional writes), so one hot campaign would measure contention,
+    // not throughput.
+    let quoted: Vec<String> = ids.iter().map(|id| format!("\"{id}\"")).collect();
     std::fs::write(
         &script,
-        "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n\
-         wrk.body = '{\"tour\": {\"name\": \"Benchmark Tour\"}}'\n",
+        format!(
+            "local ids = {{{}}}\n\
+             local headers = {{}}\n\
+             init = function(args)\n\
+               for k, v in pairs(wrk.headers) do headers[k] = v end\n\
+               headers[\"Content-Type\"] = \"application/json\"\n\
+             end\n\
+             request = function()\n\
+               local id = ids[math.random(#ids)]\n\
+               local body = '{{\"tour\": {{\"name\": \"Tour ' .. math.random(1000000) .. '\"}}}}'\n\
+               return wrk.format(\"POST\", \"/campaigns/\" .. id, headers, body)\n\
+             end\n",
+            quoted.join(", ")
+        ),
     )?;
     let warm = ["-t1", "-c8", "-d2s", "-H", &auth, &url];
     wrk(&warm)?;
@@ -222,11 +240,14 @@ fn wait_ready(port: u16) -> anyhow::Result<()> {
     bail!("the service did not answer /heartbeat within 30 s (see target/bench/service.log)")
 }
 
-fn create_campaign(port: u16, bearer: &str) -> anyhow::Result<String> {
+/// How many campaigns the write scenario spreads its updates over.
+const CAMPAIGNS: usize = 256;
+
+fn create_campaign(port: u16, bearer: &str, n: usize) -> anyhow::Result<String> {
     let body = serde_json::json!({
         "name": "Benchmark", "identifier": "bench", "status": "PREVIEW",
         "artist": {"id": "K8vZ917G7x0", "name": "The Band"},
-        "domain": {"site": "bench.example.test", "preview": "preview.bench.example.test"},
+        "domain": {"site": format!("bench-{n}.example.test"), "preview": format!("preview.bench-{n}.example.test")},
         "tour": {"name": "World Tour"},
         "style": {"theme": {"primary": "#112233"}, "border": {"primary": "#000000"},
                   "pageBackground": {"primary": "#ffffff"}, "text": {"primary": "#101010"}},

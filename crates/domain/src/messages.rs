@@ -252,8 +252,7 @@ pub fn campaign_change_messages(
             || b.domain != after.domain
             // Setting or removing the password changes who may see the cached pages.
             || b.password != after.password
-            || serde_json::to_value(b.public_view()).ok()
-                != serde_json::to_value(after.public_view()).ok()
+            || b.public_view() != after.public_view()
     });
     if public_changed {
         let mut keys = after.surrogate_keys();

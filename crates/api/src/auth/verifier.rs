@@ -7,10 +7,16 @@
 //! and is ignored when not configured; the claims must have the service's shape (a token without
 //! `userId` is malformed). The reason given to the client names the rule that failed, never the
 //! token or the key.
+//!
+//! A successful verification is remembered for [`VERIFIED_TTL_SECS`] under the exact token text
+//! (bounded to [`VERIFIED_CAPACITY`] tokens): clients send the same token with every request,
+//! and the RSA signature check is the most expensive step of a read. A remembered token is still
+//! refused once its `exp` (plus leeway) has passed.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use campaign_domain::DomainError;
 use campaign_domain::permission::Claims;
@@ -30,6 +36,31 @@ struct Inner {
     validation: Validation,
     issuer: Option<String>,
     audience: Option<String>,
+    verified: Mutex<HashMap<Box<str>, Verified>>,
+}
+
+/// How many verified tokens are remembered at most.
+pub const VERIFIED_CAPACITY: usize = 4096;
+/// How long a verification is remembered before the signature is checked again.
+pub const VERIFIED_TTL_SECS: u64 = 60;
+
+/// A token that passed every rule.
+struct Verified {
+    claims: Claims,
+    /// The token's `exp`.
+    expires: u64,
+    /// When the signature was checked.
+    checked: u64,
+}
+
+/// The claims plus the `exp` the remembered verification needs. `exp` is read as any value so
+/// that the library's own checks (present, a number) give their precise reasons.
+#[derive(serde::Deserialize)]
+struct ClaimsWithExp {
+    #[serde(flatten)]
+    claims: Claims,
+    #[serde(default)]
+    exp: serde_json::Value,
 }
 
 impl TokenVerifier {
@@ -98,6 +129,7 @@ impl TokenVerifier {
                 validation,
                 issuer,
                 audience,
+                verified: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -107,9 +139,46 @@ impl TokenVerifier {
     /// # Errors
     /// [`DomainError::Unauthenticated`] with a short client-safe reason for any failure.
     pub fn verify(&self, token: &str) -> Result<Claims, DomainError> {
-        jsonwebtoken::decode::<Claims>(token, &self.inner.key, &self.inner.validation)
-            .map(|data| data.claims)
-            .map_err(|error| DomainError::Unauthenticated(reason(error.kind())))
+        let now = jsonwebtoken::get_current_timestamp();
+        if let Some(claims) = self.remembered(token, now) {
+            return Ok(claims);
+        }
+        let data =
+            jsonwebtoken::decode::<ClaimsWithExp>(token, &self.inner.key, &self.inner.validation)
+                .map_err(|error| DomainError::Unauthenticated(reason(error.kind())))?;
+        let Some(expires) = data.claims.exp.as_u64() else {
+            // Validation accepted the token, so `exp` is a number; a float is simply not remembered.
+            return Ok(data.claims.claims);
+        };
+        let verified = Verified {
+            claims: data.claims.claims.clone(),
+            expires,
+            checked: now,
+        };
+        let mut remembered = self
+            .inner
+            .verified
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if remembered.len() >= VERIFIED_CAPACITY {
+            // Bounded memory: start over rather than track recency.
+            remembered.clear();
+        }
+        remembered.insert(token.into(), verified);
+        Ok(data.claims.claims)
+    }
+
+    /// The claims of a token verified less than [`VERIFIED_TTL_SECS`] ago that has not expired.
+    fn remembered(&self, token: &str, now: u64) -> Option<Claims> {
+        let remembered = self
+            .inner
+            .verified
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let v = remembered.get(token)?;
+        let fresh = now < v.checked.saturating_add(VERIFIED_TTL_SECS)
+            && now <= v.expires.saturating_add(LEEWAY_SECS);
+        fresh.then(|| v.claims.clone())
     }
 
     /// The issuer tokens must carry, if configured.
@@ -284,6 +353,47 @@ mod tests {
         assert_refused(&plain(), &sign(&lapsed), "the token has expired");
         let within_leeway = with(base_claims(), "exp", json!(now() - 10));
         assert!(plain().verify(&sign(&within_leeway)).is_ok());
+    }
+
+    #[test]
+    fn a_verified_token_is_remembered_until_it_expires() {
+        let verifier = plain();
+        let token = sign(&base_claims());
+        let first = verifier.verify(&token).unwrap();
+        assert_eq!(verifier.verify(&token).unwrap(), first);
+        assert_eq!(verifier.inner.verified.lock().unwrap().len(), 1);
+
+        // A remembered token whose `exp` has passed is not served from memory: the full check
+        // runs again and refuses it.
+        let lapsed = sign(&with(base_claims(), "exp", json!(now() - 120)));
+        verifier.inner.verified.lock().unwrap().insert(
+            lapsed.as_str().into(),
+            Verified {
+                claims: first.clone(),
+                expires: u64::try_from(now() - 120).unwrap(),
+                checked: get_current_timestamp(),
+            },
+        );
+        assert_refused(&verifier, &lapsed, "the token has expired");
+
+        // An entry older than the memory's lifetime is checked again too.
+        let forged = "not.a.token";
+        verifier.inner.verified.lock().unwrap().insert(
+            forged.into(),
+            Verified {
+                claims: first,
+                expires: u64::MAX / 2,
+                checked: get_current_timestamp() - VERIFIED_TTL_SECS,
+            },
+        );
+        assert_refused(&verifier, forged, "the token is malformed");
+    }
+
+    #[test]
+    fn a_refused_token_is_not_remembered() {
+        let verifier = plain();
+        let _ = verifier.verify(&sign_with(&OTHER, &base_claims()));
+        assert!(verifier.inner.verified.lock().unwrap().is_empty());
     }
 
     #[test]

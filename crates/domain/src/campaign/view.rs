@@ -203,7 +203,7 @@ pub struct PublicDates {
 }
 
 /// The public view of a campaign, borrowed from it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PublicCampaign<'a> {
     /// Id.
