@@ -9,7 +9,7 @@
 
 use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -148,20 +148,35 @@ fn ensure_wrk() -> anyhow::Result<()> {
     }
 }
 
-fn free_port() -> anyhow::Result<u16> {
+pub(crate) fn free_port() -> anyhow::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 /// The service process.
-struct Service {
+pub(crate) struct Service {
     child: Child,
 }
 
 impl Service {
     fn start(root: &Path, port: u16, log: &str, work: &Path) -> anyhow::Result<Self> {
-        let binary: PathBuf = root.join("target/release/campaign-service");
+        Self::start_binary(
+            &root.join("target/release/campaign-service"),
+            port,
+            log,
+            work,
+        )
+    }
+
+    /// Starts `binary` on the embedded default in dev mode on `port`, refresh job off, its log
+    /// in `work/service.log`.
+    pub(crate) fn start_binary(
+        binary: &Path,
+        port: u16,
+        log: &str,
+        work: &Path,
+    ) -> anyhow::Result<Self> {
         let logfile = std::fs::File::create(work.join("service.log"))?;
-        let child = Command::new(&binary)
+        let child = Command::new(binary)
             .env("CAMPAIGN_DEV_MODE", "true")
             .env("CAMPAIGN_LISTEN", format!("127.0.0.1:{port}"))
             .env("CAMPAIGN_REFRESH_INTERVAL_SECS", "0")
@@ -177,7 +192,8 @@ impl Service {
         self.child.id()
     }
 
-    fn stop(&mut self) {
+    /// Stops the service with SIGTERM (SIGKILL after 30 s).
+    pub(crate) fn stop(&mut self) {
         let _ = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status();
@@ -229,7 +245,7 @@ fn http(
     Ok((status, body))
 }
 
-fn wait_ready(port: u16) -> anyhow::Result<()> {
+pub(crate) fn wait_ready(port: u16) -> anyhow::Result<()> {
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
         if let Ok((200, _)) = http(port, "GET", "/heartbeat", None, None) {

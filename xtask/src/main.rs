@@ -11,6 +11,7 @@ mod bench;
 mod ci;
 mod cmd;
 mod deploy;
+mod fuzz;
 mod layers;
 mod services;
 #[cfg(test)]
@@ -49,6 +50,8 @@ enum Task {
     Token(token::TokenArgs),
     /// Measure throughput, latency and memory against SPEC §12 (release build, wrk).
     Bench(bench::BenchArgs),
+    /// Fuzz every operation of /openapi.json with schemathesis; fails on any 5xx.
+    Fuzz(fuzz::FuzzArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -72,6 +75,7 @@ fn main() -> ExitCode {
         Task::Deploy => deploy::run(&root),
         Task::Token(args) => token::run(&args),
         Task::Bench(args) => bench::run(&root, &args),
+        Task::Fuzz(args) => fuzz::run(&root, &args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
