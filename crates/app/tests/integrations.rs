@@ -4,13 +4,13 @@
 //! (fail open).
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use campaign_adapter_memory::{
-    ManualClock, MemoryDiscovery, MemoryLock, MemoryStore, ObjectIdGenerator,
-};
+use campaign_adapter_memory::{ManualClock, MemoryDiscovery};
 use campaign_app::campaigns::CampaignService;
 use campaign_app::markets::MarketService;
 use campaign_app::promoters::PromoterService;
@@ -83,20 +83,7 @@ fn ports(discovery: Option<Arc<dyn Discovery>>) -> Ports {
     let clock = Arc::new(ManualClock::new(
         Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap(),
     ));
-    let store = Arc::new(MemoryStore::new());
-    Ports {
-        campaigns: store.clone(),
-        markets: store.clone(),
-        promoters: store.clone(),
-        contacts: store.clone(),
-        events: store.clone(),
-        outbox: store,
-        cache: Arc::new(DownCache),
-        lock: Arc::new(MemoryLock::new(clock.clone())),
-        discovery,
-        clock,
-        ids: Arc::new(ObjectIdGenerator::new()),
-    }
+    common::memory_ports(clock, Arc::new(DownCache), discovery)
 }
 
 fn admin() -> RequestContext {

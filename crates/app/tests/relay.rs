@@ -2,12 +2,13 @@
 //! giving up, per-campaign order, and the artist file rebuilt at delivery.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use campaign_adapter_memory::{
-    ManualClock, MemoryCache, MemoryLock, MemoryStore, ObjectIdGenerator, RecordingArtistStore,
-    RecordingCdn, RecordingQueue, RecordingStream,
+    ManualClock, MemoryCache, RecordingArtistStore, RecordingCdn, RecordingQueue, RecordingStream,
 };
 use campaign_app::campaigns::CampaignService;
 use campaign_app::relay::{OutboxRelay, RelaySettings};
@@ -33,20 +34,11 @@ fn world(settings: RelaySettings) -> World {
     let clock = Arc::new(ManualClock::new(
         Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap(),
     ));
-    let store = Arc::new(MemoryStore::new());
-    let ports = Ports {
-        campaigns: store.clone(),
-        markets: store.clone(),
-        promoters: store.clone(),
-        contacts: store.clone(),
-        events: store.clone(),
-        outbox: store,
-        cache: Arc::new(MemoryCache::new(clock.clone())),
-        lock: Arc::new(MemoryLock::new(clock.clone())),
-        discovery: None,
-        clock: clock.clone(),
-        ids: Arc::new(ObjectIdGenerator::new()),
-    };
+    let ports = common::memory_ports(
+        clock.clone(),
+        Arc::new(MemoryCache::new(clock.clone())),
+        None,
+    );
     let (stream, pipeline, cdn, artist) = (
         Arc::new(RecordingStream::default()),
         Arc::new(RecordingQueue::default()),
