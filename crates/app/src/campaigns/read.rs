@@ -54,7 +54,7 @@ impl CampaignService {
         locales: &LocaleSelection,
     ) -> Result<Campaign, DomainError> {
         ctx.actor.require(Action::Read, id)?;
-        Ok(self.cached(id).await?.localized(locales))
+        Ok(self.cached(id).await?.into_localized(locales))
     }
 
     /// `{id, status, statusHistory}` by id. Errors as for [`get`](Self::get).
@@ -129,7 +129,7 @@ impl CampaignService {
                 return Err(DomainError::InvalidCampaignPassword);
             }
         }
-        Ok(campaign.localized(&read.locales))
+        Ok(campaign.into_localized(&read.locales))
     }
 
     /// `{id, status}` of the campaign a domain serves (no password needed: the status is

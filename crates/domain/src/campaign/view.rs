@@ -46,14 +46,18 @@ impl Campaign {
     /// A copy whose `content` holds only what `selection` asks for. A campaign without locales
     /// (a DRAFT) keeps its content as it is.
     pub fn localized(&self, selection: &LocaleSelection) -> Campaign {
-        let mut out = self.clone();
+        self.clone().into_localized(selection)
+    }
+
+    /// [`localized`](Self::localized) without the copy, for a campaign the caller owns.
+    pub fn into_localized(mut self, selection: &LocaleSelection) -> Campaign {
         if let LocaleSelection::One(requested) = selection
             && !self.locales.is_empty()
         {
             let chosen = self.resolve_locale(requested.as_ref()).cloned();
-            out.content.retain(|l, _| Some(l) == chosen.as_ref());
+            self.content.retain(|l, _| Some(l) == chosen.as_ref());
         }
-        out
+        self
     }
 
     /// The FAQ layout of the pages for `locale`: each placed id resolved to its entry in that
