@@ -1,0 +1,387 @@
+//! `CampaignRepository` on MongoDB: the `campaigns` collection.
+//!
+//! A campaign document is the campaign's wire shape (dates under `date` and in
+//! `statusHistory` as BSON dates) plus `version`, `passwordHash` when a password is set,
+//! `_statusRank` (the status as a number, for sorting in lifecycle order) and `_outbox` (events
+//! not yet moved to the outbox).
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use campaign_domain::Campaign;
+use campaign_domain::campaign::PasswordHash;
+use campaign_domain::chrono::{DateTime, Utc};
+use campaign_domain::messages::OutboundEvent;
+use campaign_domain::paging::{Page, Pagination, SortDirection};
+use campaign_domain::permission::ReadScope;
+use campaign_domain::status::Status;
+use campaign_domain::values::{ArtistId, CampaignId, CategoryId, DomainName, EventId};
+use campaign_ports::{CampaignQuery, CampaignRepository, CampaignSortField, StoreError};
+use futures::TryStreamExt as _;
+use mongodb::bson::{Bson, Document, doc};
+
+use crate::MongoStore;
+use crate::document::{date, from_document, id_bson, id_list, id_text, to_document};
+use crate::errors::{failed, is_duplicate_key};
+use crate::writes::{replacement, stored_version, version_bson, with_events};
+
+/// Top-level fields whose dates are stored as BSON dates.
+const DATE_FIELDS: &[&str] = &["date", "statusHistory"];
+
+/// Status as a number in lifecycle order.
+fn status_rank(status: Status) -> i32 {
+    match status {
+        Status::Draft => 0,
+        Status::Preview => 1,
+        Status::Open => 2,
+        Status::Closed => 3,
+        Status::Inactive => 4,
+    }
+}
+
+/// The stored form of a status (its wire name).
+fn status_bson(status: Status) -> Bson {
+    Bson::String(status.as_str().to_owned())
+}
+
+fn campaign_doc(campaign: &Campaign, version: u64) -> Result<Document, StoreError> {
+    let mut doc = to_document(campaign, DATE_FIELDS)?;
+    doc.insert("version", version_bson(version));
+    doc.insert("_statusRank", status_rank(campaign.status));
+    if let Some(password) = &campaign.password {
+        doc.insert("passwordHash", password.as_str());
+    }
+    Ok(doc)
+}
+
+fn campaign_from(mut doc: Document) -> Result<Campaign, StoreError> {
+    let password = match doc.remove("passwordHash") {
+        Some(Bson::String(hash)) => Some(PasswordHash::from_hash(hash)),
+        _ => None,
+    };
+    let mut campaign: Campaign = from_document(doc)?;
+    campaign.password = password;
+    Ok(campaign)
+}
+
+/// `s` with every ASCII character that is not a letter or digit escaped, so that it matches
+/// itself literally in a PCRE (MongoDB) or Java (mongo-java-server) regular expression.
+pub(crate) fn literal_regex(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 2);
+    for c in s.chars() {
+        if c.is_ascii() && !c.is_ascii_alphanumeric() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A case-insensitive literal substring match of `text` on any of `fields`.
+pub(crate) fn text_filter(text: &str, fields: &[&str]) -> Document {
+    let pattern = literal_regex(text);
+    let any: Vec<Bson> = fields
+        .iter()
+        .map(|f| Bson::Document(doc! {*f: {"$regex": &pattern, "$options": "i"}}))
+        .collect();
+    doc! {"$or": any}
+}
+
+fn list_filter(query: &CampaignQuery) -> Document {
+    let mut filter = Document::new();
+    if let ReadScope::Only(ids) = &query.scope {
+        filter.insert(
+            "_id",
+            doc! {"$in": id_list(ids.iter().map(CampaignId::as_str))},
+        );
+    }
+    if let Some(kind) = query.kind {
+        filter.insert("type", kind.as_str());
+    }
+    if let Some(version) = query.schema_version {
+        filter.insert("schema.version", version_bson(version));
+    }
+    if let Some(artist) = &query.artist_id {
+        filter.insert("artist.id", artist.as_str());
+    }
+    if !query.statuses.is_empty() {
+        let statuses: Vec<Bson> = query.statuses.iter().copied().map(status_bson).collect();
+        filter.insert("status", doc! {"$in": statuses});
+    }
+    if let Some(text) = query.text.as_deref().filter(|t| !t.is_empty()) {
+        filter.extend(text_filter(text, &["name", "artist.name", "domain.site"]));
+    }
+    filter
+}
+
+fn list_sort(query: &CampaignQuery) -> Document {
+    let field = match query.sort.field {
+        CampaignSortField::Created => "date.created",
+        CampaignSortField::Updated => "date.updated",
+        CampaignSortField::Name => "name",
+        CampaignSortField::Open => "date.open",
+        CampaignSortField::Close => "date.close",
+        CampaignSortField::Status => "_statusRank",
+    };
+    let direction = match query.sort.direction {
+        SortDirection::Ascending => 1,
+        SortDirection::Descending => -1,
+    };
+    doc! {field: direction, "_id": 1}
+}
+
+impl MongoStore {
+    async fn campaigns_where(&self, filter: Document) -> Result<Vec<Campaign>, StoreError> {
+        let docs: Vec<Document> = self
+            .campaigns
+            .find(filter)
+            .sort(doc! {"_id": 1})
+            .await
+            .map_err(failed("find campaigns"))?
+            .try_collect()
+            .await
+            .map_err(failed("read campaigns"))?;
+        docs.into_iter().map(campaign_from).collect()
+    }
+
+    async fn campaign_doc_by_id(&self, id: &CampaignId) -> Result<Option<Document>, StoreError> {
+        self.campaigns
+            .find_one(doc! {"_id": id_bson(id.as_str())})
+            .await
+            .map_err(failed("find campaign"))
+    }
+
+    /// The error for a campaign write refused by a unique index.
+    fn domain_taken(campaign: &Campaign, error: &mongodb::error::Error) -> StoreError {
+        match &campaign.domain.site {
+            Some(site) => StoreError::DomainTaken(site.clone()),
+            None => crate::errors::unavailable("write campaign", error),
+        }
+    }
+}
+
+#[async_trait]
+impl CampaignRepository for MongoStore {
+    async fn insert(
+        &self,
+        campaign: &Campaign,
+        events: &[OutboundEvent],
+    ) -> Result<Campaign, StoreError> {
+        let doc = with_events(campaign_doc(campaign, 1)?, events)?;
+        match self.campaigns.insert_one(doc).await {
+            Ok(_) => {
+                let mut stored = campaign.clone();
+                stored.version = 1;
+                Ok(stored)
+            }
+            Err(e) if is_duplicate_key(&e) => Err(Self::domain_taken(campaign, &e)),
+            Err(e) => Err(crate::errors::unavailable("insert campaign", &e)),
+        }
+    }
+
+    async fn update(
+        &self,
+        campaign: &Campaign,
+        expected_version: u64,
+        events: &[OutboundEvent],
+    ) -> Result<Campaign, StoreError> {
+        let current = self
+            .campaign_doc_by_id(&campaign.id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let current_version = stored_version(&current);
+        if current_version != expected_version {
+            return Err(StoreError::VersionConflict {
+                expected: expected_version,
+                current: current_version,
+            });
+        }
+        let next = expected_version + 1;
+        let update = replacement(&current, campaign_doc(campaign, next)?, events)?;
+        let filter = doc! {
+            "_id": id_bson(campaign.id.as_str()),
+            "version": version_bson(expected_version),
+        };
+        match self.campaigns.update_one(filter, update).await {
+            Ok(result) if result.matched_count == 1 => {
+                let mut stored = campaign.clone();
+                stored.version = next;
+                Ok(stored)
+            }
+            // Someone wrote in between: report what is stored now.
+            Ok(_) => match self.campaign_doc_by_id(&campaign.id).await? {
+                None => Err(StoreError::NotFound),
+                Some(now) => Err(StoreError::VersionConflict {
+                    expected: expected_version,
+                    current: stored_version(&now),
+                }),
+            },
+            Err(e) if is_duplicate_key(&e) => Err(Self::domain_taken(campaign, &e)),
+            Err(e) => Err(crate::errors::unavailable("update campaign", &e)),
+        }
+    }
+
+    async fn find_by_id(&self, id: &CampaignId) -> Result<Option<Campaign>, StoreError> {
+        self.campaign_doc_by_id(id)
+            .await?
+            .map(campaign_from)
+            .transpose()
+    }
+
+    async fn find_by_ids(&self, ids: &[CampaignId]) -> Result<Vec<Campaign>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let found = self
+            .campaigns_where(doc! {"_id": {"$in": id_list(ids.iter().map(CampaignId::as_str))}})
+            .await?;
+        let mut by_id: HashMap<CampaignId, Campaign> =
+            found.into_iter().map(|c| (c.id.clone(), c)).collect();
+        Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    }
+
+    async fn find_by_domain(&self, domain: &DomainName) -> Result<Option<Campaign>, StoreError> {
+        if let Some(doc) = self
+            .campaigns
+            .find_one(doc! {"domain.site": domain.as_str()})
+            .await
+            .map_err(failed("find campaign by domain"))?
+        {
+            return campaign_from(doc).map(Some);
+        }
+        self.campaigns
+            .find_one(doc! {
+                "domain.preview": domain.as_str(),
+                "status": status_bson(Status::Preview),
+            })
+            .sort(doc! {"date.updated": -1, "_id": 1})
+            .await
+            .map_err(failed("find campaign by preview domain"))?
+            .map(campaign_from)
+            .transpose()
+    }
+
+    async fn list(&self, query: &CampaignQuery) -> Result<Page<Campaign>, StoreError> {
+        let filter = list_filter(query);
+        let total = self
+            .campaigns
+            .count_documents(filter.clone())
+            .await
+            .map_err(failed("count campaigns"))?;
+        let page = query.page;
+        let docs: Vec<Document> = self
+            .campaigns
+            .find(filter)
+            .sort(list_sort(query))
+            .skip(page.offset())
+            .limit(i64::from(page.page_size()))
+            .await
+            .map_err(failed("list campaigns"))?
+            .try_collect()
+            .await
+            .map_err(failed("read campaigns"))?;
+        Ok(Page {
+            items: docs
+                .into_iter()
+                .map(campaign_from)
+                .collect::<Result<_, _>>()?,
+            pagination: Pagination {
+                page: page.page(),
+                page_size: page.page_size(),
+                total,
+            },
+        })
+    }
+
+    async fn refresh_candidates(
+        &self,
+        now: DateTime<Utc>,
+        closed_before: DateTime<Utc>,
+    ) -> Result<Vec<Campaign>, StoreError> {
+        self.campaigns_where(doc! {"$or": [
+            {
+                "status": {"$in": [status_bson(Status::Draft), status_bson(Status::Preview)]},
+                "date.open": {"$lte": date(now)},
+            },
+            {"status": status_bson(Status::Open), "date.close": {"$lte": date(now)}},
+            {"status": status_bson(Status::Closed), "date.closed": {"$lte": date(closed_before)}},
+        ]})
+        .await
+    }
+
+    async fn find_by_event_id(&self, event_id: &EventId) -> Result<Vec<Campaign>, StoreError> {
+        self.campaigns_where(doc! {"eventIds": event_id.as_str()})
+            .await
+    }
+
+    async fn ids_by_category(
+        &self,
+        categories: &[CategoryId],
+    ) -> Result<Vec<CampaignId>, StoreError> {
+        if categories.is_empty() {
+            return Ok(Vec::new());
+        }
+        let wanted: Vec<&str> = categories.iter().map(CategoryId::as_str).collect();
+        let docs: Vec<Document> = self
+            .campaigns
+            .find(doc! {"categoryId": {"$in": wanted}})
+            .projection(doc! {"_id": 1})
+            .sort(doc! {"_id": 1})
+            .await
+            .map_err(failed("find campaigns by category"))?
+            .try_collect()
+            .await
+            .map_err(failed("read campaign ids"))?;
+        docs.iter()
+            .map(|d| {
+                d.get("_id")
+                    .and_then(id_text)
+                    .and_then(|id| CampaignId::parse(&id).ok())
+                    .ok_or_else(|| {
+                        StoreError::Unavailable("a stored campaign id is malformed".to_owned())
+                    })
+            })
+            .collect()
+    }
+
+    async fn presale_window_overlapping(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<Vec<Campaign>, StoreError> {
+        self.campaigns_where(doc! {
+            "date.presaleWindowStart": {"$lte": date(end)},
+            "$or": [
+                {"date.presaleWindowEnd": {"$exists": false}},
+                {"date.presaleWindowEnd": {"$gte": date(start)}},
+            ],
+        })
+        .await
+    }
+
+    async fn find_by_artist(&self, artist_id: &ArtistId) -> Result<Vec<Campaign>, StoreError> {
+        self.campaigns_where(doc! {"artist.id": artist_id.as_str()})
+            .await
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.db
+            .run_command(doc! {"ping": 1})
+            .await
+            .map(|_| ())
+            .map_err(failed("ping"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regex_metacharacters_are_escaped() {
+        assert_eq!(literal_regex("a.b"), "a\\.b");
+        assert_eq!(literal_regex("(ops"), "\\(ops");
+        assert_eq!(literal_regex(".*"), "\\.\\*");
+        assert_eq!(literal_regex("Ärzte 1"), "Ärzte\\ 1");
+    }
+}

@@ -1,0 +1,89 @@
+//! `ContactRepository` on MongoDB: the `contacts` collection (wire shape, `_id` for the id).
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use campaign_domain::contact::Contact;
+use campaign_domain::paging::{Page, PageRequest, Pagination};
+use campaign_domain::values::ContactId;
+use campaign_ports::{ContactRepository, StoreError};
+use futures::TryStreamExt as _;
+use mongodb::bson::{Document, doc};
+
+use crate::MongoStore;
+use crate::campaigns::text_filter;
+use crate::document::{from_document, id_bson, id_list, to_document};
+use crate::errors::failed;
+
+#[async_trait]
+impl ContactRepository for MongoStore {
+    async fn upsert(&self, contacts: &[Contact]) -> Result<(), StoreError> {
+        for contact in contacts {
+            let doc = to_document(contact, &[])?;
+            self.contacts
+                .replace_one(doc! {"_id": id_bson(contact.id.as_str())}, doc)
+                .upsert(true)
+                .await
+                .map_err(failed("upsert contact"))?;
+        }
+        Ok(())
+    }
+
+    async fn find_by_ids(&self, ids: &[ContactId]) -> Result<Vec<Contact>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let docs: Vec<Document> = self
+            .contacts
+            .find(doc! {"_id": {"$in": id_list(ids.iter().map(ContactId::as_str))}})
+            .await
+            .map_err(failed("find contacts"))?
+            .try_collect()
+            .await
+            .map_err(failed("read contacts"))?;
+        let mut by_id: HashMap<ContactId, Contact> = docs
+            .into_iter()
+            .map(from_document::<Contact>)
+            .map(|c| c.map(|c| (c.id.clone(), c)))
+            .collect::<Result<_, _>>()?;
+        Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    }
+
+    async fn search(
+        &self,
+        text: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<Contact>, StoreError> {
+        let filter = match text.filter(|t| !t.is_empty()) {
+            Some(t) => text_filter(t, &["name", "email", "keywords"]),
+            None => doc! {},
+        };
+        let total = self
+            .contacts
+            .count_documents(filter.clone())
+            .await
+            .map_err(failed("count contacts"))?;
+        let docs: Vec<Document> = self
+            .contacts
+            .find(filter)
+            .sort(doc! {"name": 1, "_id": 1})
+            .skip(page.offset())
+            .limit(i64::from(page.page_size()))
+            .await
+            .map_err(failed("search contacts"))?
+            .try_collect()
+            .await
+            .map_err(failed("read contacts"))?;
+        Ok(Page {
+            items: docs
+                .into_iter()
+                .map(from_document)
+                .collect::<Result<_, _>>()?,
+            pagination: Pagination {
+                page: page.page(),
+                page_size: page.page_size(),
+                total,
+            },
+        })
+    }
+}

@@ -1,0 +1,104 @@
+//! The indexes, created idempotently at start-up (`createIndexes` with the same name and
+//! options is a no-op; an index of the same name with other options fails start-up loudly).
+//!
+//! Uniqueness rules live here (SPEC §7.4, §7.7):
+//! - `campaigns.domain.site` is unique among campaigns that hold one: a sparse unique index,
+//!   and the adapter never writes the field as null (an absent domain is an absent field);
+//! - a market's name is unique within its campaign: unique on (`campaign_id`, `name`), sparse so
+//!   that market tombstones (which have neither) are not indexed;
+//! - an event id belongs to at most one market of a campaign: unique on `_eventKeys`, the
+//!   market's `"<campaign id>|<event id>"` pairs, written only when the market has event ids
+//!   (sparse: a market without event ids is not indexed).
+//!
+//! Partial indexes would say "only strings" more directly, but sparse ones behave the same for
+//! documents this adapter writes and work on every server the suite runs against.
+
+use mongodb::IndexModel;
+use mongodb::bson::{Document, doc};
+use mongodb::options::IndexOptions;
+
+use crate::MongoStore;
+
+fn index(name: &str, keys: Document) -> IndexModel {
+    IndexModel::builder()
+        .keys(keys)
+        .options(IndexOptions::builder().name(name.to_owned()).build())
+        .build()
+}
+
+fn sparse(name: &str, keys: Document, unique: bool) -> IndexModel {
+    IndexModel::builder()
+        .keys(keys)
+        .options(
+            IndexOptions::builder()
+                .name(name.to_owned())
+                .unique(unique)
+                .sparse(true)
+                .build(),
+        )
+        .build()
+}
+
+/// Name of the unique index on `domain.site`.
+pub(crate) const DOMAIN_SITE_UNIQUE: &str = "domain_site_unique";
+/// Name of the unique index on a market's campaign and name.
+pub(crate) const MARKET_NAME_UNIQUE: &str = "campaign_id_name_unique";
+/// Name of the unique index on a market's campaign-scoped event ids.
+pub(crate) const MARKET_EVENT_UNIQUE: &str = "event_keys_unique";
+
+/// Creates every index (idempotent).
+pub(crate) async fn ensure(store: &MongoStore) -> Result<(), mongodb::error::Error> {
+    store
+        .campaigns
+        .create_indexes([
+            sparse(DOMAIN_SITE_UNIQUE, doc! {"domain.site": 1}, true),
+            sparse("domain_preview", doc! {"domain.preview": 1}, false),
+            index("status", doc! {"status": 1}),
+            index("date_open", doc! {"date.open": 1}),
+            index("date_close", doc! {"date.close": 1}),
+            index("status_date_closed", doc! {"status": 1, "date.closed": 1}),
+            index(
+                "date_presale_window_start",
+                doc! {"date.presaleWindowStart": 1},
+            ),
+            index("date_created", doc! {"date.created": 1}),
+            sparse("category_id", doc! {"categoryId": 1}, false),
+            index("artist_id", doc! {"artist.id": 1}),
+            index("event_ids", doc! {"eventIds": 1}),
+            sparse("outbox_pending", doc! {"_outbox.eventId": 1}, false),
+        ])
+        .await?;
+    store
+        .markets
+        .create_indexes([
+            index("campaign_id", doc! {"campaign_id": 1}),
+            sparse(MARKET_NAME_UNIQUE, doc! {"campaign_id": 1, "name": 1}, true),
+            sparse(MARKET_EVENT_UNIQUE, doc! {"_eventKeys": 1}, true),
+            index("event_ids", doc! {"event.ids": 1}),
+            sparse(
+                "event_presale_date_time",
+                doc! {"event.presaleDateTime": 1},
+                false,
+            ),
+            sparse("notification_date", doc! {"notification.date": 1}, false),
+            sparse("outbox_pending", doc! {"_outbox.eventId": 1}, false),
+        ])
+        .await?;
+    store
+        .outbox
+        .create_indexes([index("state_seq", doc! {"state": 1, "seq": 1})])
+        .await?;
+    store
+        .promoters
+        .create_indexes([index("name", doc! {"name": 1})])
+        .await?;
+    store
+        .contacts
+        .create_indexes([index("name", doc! {"name": 1})])
+        .await?;
+    store
+        .events
+        .create_indexes([index("status_date", doc! {"status": 1, "date": 1})])
+        .await?;
+    Ok(())
+}

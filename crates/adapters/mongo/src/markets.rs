@@ -1,0 +1,368 @@
+//! `MarketRepository` on MongoDB: the `markets` collection.
+//!
+//! A market document is the market's wire shape (dates under `event`, `notification` and
+//! `date` as BSON dates) plus `version`, `_eventKeys` (its `"<campaign id>|<event id>"` pairs,
+//! only when it has event ids, for the uniqueness index) and `_outbox`. A delete that owes
+//! events leaves a tombstone (`_tombstone`, no other fields but `_outbox`) until the relay has
+//! moved the events; tombstones have no `campaign_id`, so no query finds them.
+
+use async_trait::async_trait;
+use campaign_domain::chrono::{DateTime, Utc};
+use campaign_domain::market::Market;
+use campaign_domain::messages::OutboundEvent;
+use campaign_domain::values::{CampaignId, EventId, MarketId};
+use campaign_ports::{MarketRepository, StoreError};
+use futures::TryStreamExt as _;
+use mongodb::bson::{Bson, Document, doc};
+
+use crate::MongoStore;
+use crate::document::{date, from_document, id_bson, id_list, to_document};
+use crate::errors::{failed, is_duplicate_key, unavailable};
+use crate::writes::{replacement, stored_version, tombstone, version_bson, with_events};
+
+/// Top-level fields whose dates are stored as BSON dates.
+const DATE_FIELDS: &[&str] = &["event", "notification", "date"];
+
+fn market_doc(market: &Market, version: u64) -> Result<Document, StoreError> {
+    let mut doc = to_document(market, DATE_FIELDS)?;
+    doc.insert("version", version_bson(version));
+    let mut keys: Vec<String> = market
+        .event
+        .ids
+        .iter()
+        .map(|e| format!("{}|{}", market.campaign_id, e))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    if !keys.is_empty() {
+        doc.insert("_eventKeys", keys);
+    }
+    Ok(doc)
+}
+
+fn market_from(doc: Document) -> Result<Market, StoreError> {
+    from_document(doc)
+}
+
+fn by_id(id: &MarketId) -> Document {
+    doc! {"_id": id_bson(id.as_str())}
+}
+
+/// Only live markets (tombstones have no campaign).
+fn live() -> Document {
+    doc! {"campaign_id": {"$exists": true}}
+}
+
+impl MongoStore {
+    async fn markets_where(
+        &self,
+        filter: Document,
+        sort: Document,
+    ) -> Result<Vec<Market>, StoreError> {
+        let docs: Vec<Document> = self
+            .markets
+            .find(filter)
+            .sort(sort)
+            .await
+            .map_err(failed("find markets"))?
+            .try_collect()
+            .await
+            .map_err(failed("read markets"))?;
+        docs.into_iter().map(market_from).collect()
+    }
+
+    /// The live market document `id` of `campaign`.
+    async fn market_doc(
+        &self,
+        campaign: &CampaignId,
+        id: &MarketId,
+    ) -> Result<Option<Document>, StoreError> {
+        let mut filter = by_id(id);
+        filter.insert("campaign_id", campaign.as_str());
+        self.markets
+            .find_one(filter)
+            .await
+            .map_err(failed("find market"))
+    }
+
+    /// Reads back why a conditional market write matched nothing.
+    async fn market_write_missed(
+        &self,
+        campaign: &CampaignId,
+        id: &MarketId,
+        expected: u64,
+    ) -> StoreError {
+        match self.market_doc(campaign, id).await {
+            Ok(None) => StoreError::NotFound,
+            Ok(Some(now)) => StoreError::VersionConflict {
+                expected,
+                current: stored_version(&now),
+            },
+            Err(e) => e,
+        }
+    }
+
+    /// Which uniqueness rule a refused market write broke: another live market of the campaign
+    /// with the same name, or one listing one of its event ids.
+    async fn market_conflict(&self, market: &Market, error: &mongodb::error::Error) -> StoreError {
+        let others = doc! {
+            "campaign_id": market.campaign_id.as_str(),
+            "_id": {"$ne": id_bson(market.id.as_str())},
+        };
+        let mut same_name = others.clone();
+        same_name.insert("name", &market.name);
+        match self.markets.find_one(same_name).await {
+            Ok(Some(_)) => return StoreError::MarketNameTaken(market.name.clone()),
+            Ok(None) => {}
+            Err(e) => return unavailable("find market by name", &e),
+        }
+        let ids: Vec<&str> = market.event.ids.iter().map(EventId::as_str).collect();
+        let mut sharing = others;
+        sharing.insert("event.ids", doc! {"$in": ids});
+        match self.markets.find_one(sharing).await {
+            Ok(Some(other)) => {
+                let taken = other
+                    .get_document("event")
+                    .ok()
+                    .and_then(|e| e.get_array("ids").ok())
+                    .and_then(|held| {
+                        market
+                            .event
+                            .ids
+                            .iter()
+                            .find(|id| held.contains(&Bson::String(id.as_str().to_owned())))
+                    });
+                match taken {
+                    Some(id) => StoreError::EventIdTaken(id.clone()),
+                    None => unavailable("write market", error),
+                }
+            }
+            // The conflicting write went away meanwhile; call it by its index.
+            Ok(None)
+                if error
+                    .to_string()
+                    .contains(crate::indexes::MARKET_NAME_UNIQUE) =>
+            {
+                StoreError::MarketNameTaken(market.name.clone())
+            }
+            Ok(None) => unavailable("write market", error),
+            Err(e) => unavailable("find market by event id", &e),
+        }
+    }
+
+    /// Applies `change` to the live markets `ids`, one version up each, and returns them.
+    async fn change_markets(
+        &self,
+        ids: &[MarketId],
+        change: Document,
+    ) -> Result<Vec<Market>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut filter = doc! {"_id": {"$in": id_list(ids.iter().map(MarketId::as_str))}};
+        filter.extend(live());
+        let mut update = change;
+        update.insert("$inc", doc! {"version": 1_i64});
+        self.markets
+            .update_many(filter, update)
+            .await
+            .map_err(failed("update markets"))?;
+        self.find_by_ids(ids).await
+    }
+}
+
+#[async_trait]
+impl MarketRepository for MongoStore {
+    async fn insert(
+        &self,
+        market: &Market,
+        events: &[OutboundEvent],
+    ) -> Result<Market, StoreError> {
+        let doc = with_events(market_doc(market, 1)?, events)?;
+        match self.markets.insert_one(doc).await {
+            Ok(_) => {
+                let mut stored = market.clone();
+                stored.version = 1;
+                Ok(stored)
+            }
+            Err(e) if is_duplicate_key(&e) => Err(self.market_conflict(market, &e).await),
+            Err(e) => Err(unavailable("insert market", &e)),
+        }
+    }
+
+    async fn update(
+        &self,
+        market: &Market,
+        expected_version: u64,
+        events: &[OutboundEvent],
+    ) -> Result<Market, StoreError> {
+        let current = self
+            .market_doc(&market.campaign_id, &market.id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let current_version = stored_version(&current);
+        if current_version != expected_version {
+            return Err(StoreError::VersionConflict {
+                expected: expected_version,
+                current: current_version,
+            });
+        }
+        let next = expected_version + 1;
+        let update = replacement(&current, market_doc(market, next)?, events)?;
+        let mut filter = by_id(&market.id);
+        filter.insert("campaign_id", market.campaign_id.as_str());
+        filter.insert("version", version_bson(expected_version));
+        match self.markets.update_one(filter, update).await {
+            Ok(result) if result.matched_count == 1 => {
+                let mut stored = market.clone();
+                stored.version = next;
+                Ok(stored)
+            }
+            Ok(_) => Err(self
+                .market_write_missed(&market.campaign_id, &market.id, expected_version)
+                .await),
+            Err(e) if is_duplicate_key(&e) => Err(self.market_conflict(market, &e).await),
+            Err(e) => Err(unavailable("update market", &e)),
+        }
+    }
+
+    async fn delete(
+        &self,
+        campaign_id: &CampaignId,
+        market_id: &MarketId,
+        expected_version: Option<u64>,
+        events: &[OutboundEvent],
+    ) -> Result<Market, StoreError> {
+        let current = self
+            .market_doc(campaign_id, market_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let current_version = stored_version(&current);
+        if let Some(expected) = expected_version
+            && expected != current_version
+        {
+            return Err(StoreError::VersionConflict {
+                expected,
+                current: current_version,
+            });
+        }
+        let mut filter = by_id(market_id);
+        filter.insert("campaign_id", campaign_id.as_str());
+        filter.insert("version", version_bson(current_version));
+        let matched = if events.is_empty() {
+            self.markets
+                .delete_one(filter)
+                .await
+                .map_err(failed("delete market"))?
+                .deleted_count
+        } else {
+            self.markets
+                .update_one(filter, tombstone(&current, events)?)
+                .await
+                .map_err(failed("delete market"))?
+                .matched_count
+        };
+        if matched == 1 {
+            market_from(current)
+        } else {
+            Err(self
+                .market_write_missed(campaign_id, market_id, current_version)
+                .await)
+        }
+    }
+
+    async fn find(
+        &self,
+        campaign_id: &CampaignId,
+        market_id: &MarketId,
+    ) -> Result<Option<Market>, StoreError> {
+        self.market_doc(campaign_id, market_id)
+            .await?
+            .map(market_from)
+            .transpose()
+    }
+
+    async fn find_by_ids(&self, ids: &[MarketId]) -> Result<Vec<Market>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut filter = doc! {"_id": {"$in": id_list(ids.iter().map(MarketId::as_str))}};
+        filter.extend(live());
+        self.markets_where(filter, doc! {"_id": 1}).await
+    }
+
+    async fn list_by_campaign(&self, campaign_id: &CampaignId) -> Result<Vec<Market>, StoreError> {
+        self.markets_where(
+            doc! {"campaign_id": campaign_id.as_str()},
+            doc! {"name": 1, "_id": 1},
+        )
+        .await
+    }
+
+    async fn list_by_campaigns(
+        &self,
+        campaign_ids: &[CampaignId],
+    ) -> Result<Vec<Market>, StoreError> {
+        if campaign_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<&str> = campaign_ids.iter().map(CampaignId::as_str).collect();
+        self.markets_where(
+            doc! {"campaign_id": {"$in": ids}},
+            doc! {"campaign_id": 1, "name": 1, "_id": 1},
+        )
+        .await
+    }
+
+    async fn find_by_event_id(&self, event_id: &EventId) -> Result<Vec<Market>, StoreError> {
+        self.markets_where(doc! {"event.ids": event_id.as_str()}, doc! {"_id": 1})
+            .await
+    }
+
+    async fn presale_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Market>, StoreError> {
+        self.markets_where(
+            doc! {"event.presaleDateTime": {"$gte": date(from), "$lte": date(to)}},
+            doc! {"event.presaleDateTime": 1, "_id": 1},
+        )
+        .await
+    }
+
+    async fn notifiable(&self, now: DateTime<Utc>) -> Result<Vec<Market>, StoreError> {
+        self.markets_where(
+            doc! {
+                "notification.date": {"$lte": date(now)},
+                "notification.notified": {"$exists": false},
+            },
+            doc! {"notification.date": 1, "_id": 1},
+        )
+        .await
+    }
+
+    async fn schedule_notification(
+        &self,
+        ids: &[MarketId],
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Market>, StoreError> {
+        self.change_markets(
+            ids,
+            doc! {
+                "$set": {"notification.date": date(at)},
+                "$unset": {"notification.notified": ""},
+            },
+        )
+        .await
+    }
+
+    async fn mark_notified(
+        &self,
+        ids: &[MarketId],
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Market>, StoreError> {
+        self.change_markets(ids, doc! {"$set": {"notification.notified": date(at)}})
+            .await
+    }
+}

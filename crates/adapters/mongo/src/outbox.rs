@@ -1,0 +1,360 @@
+//! `Outbox` on MongoDB (ADR 0012).
+//!
+//! Writes append their events to the changed document's `_outbox` array: one single-document
+//! write, atomic on every MongoDB deployment without transactions. Before each outbox
+//! operation the relay *sweeps*: for every campaign or market document with pending entries it
+//! reserves sequence numbers (`counters`), inserts the events into the `outbox` collection with
+//! their event id as `_id` (a duplicate key means another sweep was first: ignored), then pulls
+//! them from the document (and removes a market tombstone that has nothing left). A crash in
+//! between only repeats the insert, which the `_id` absorbs, so nothing is lost and nothing is
+//! recorded twice; at worst an event completed in that window is delivered again, which
+//! at-least-once delivery allows (consumers de-duplicate by event id).
+//!
+//! An `outbox` document: `{_id: <event id>, seq, destination, orderingKey, event, state:
+//! "pending" | "failed", attempts, nextAttemptAt, leaseUntil?, lastError?}`. Claiming walks the
+//! pending events in `seq` order, keeps the per-destination-and-key order (an event waits while
+//! an older one with the same destination and key is undelivered), and leases each claimable
+//! event with a conditional `findAndModify`, so two relays never hold the same event.
+
+use std::collections::HashSet;
+
+use async_trait::async_trait;
+use campaign_domain::chrono::{DateTime, Utc};
+use campaign_domain::messages::OutboundEvent;
+use campaign_domain::paging::{Page, PageRequest, Pagination};
+use campaign_domain::uuid::Uuid;
+use campaign_ports::{Outbox, OutboxRecord, OutboxState, OutboxStats, StoreError};
+use futures::TryStreamExt as _;
+use mongodb::Collection;
+use mongodb::bson::{Bson, Document, doc};
+use mongodb::options::ReturnDocument;
+
+use crate::MongoStore;
+use crate::document::{date, from_plain_bson, instant};
+use crate::errors::{failed, only_duplicate_keys, unavailable};
+use crate::writes::{OUTBOX_FIELD, TOMBSTONE_FIELD};
+
+/// Documents swept per round.
+const SWEEP_BATCH: i64 = 200;
+const PENDING: &str = "pending";
+const FAILED: &str = "failed";
+
+fn event_key(id: Uuid) -> String {
+    id.hyphenated().to_string()
+}
+
+fn record_from(doc: &Document) -> Result<OutboxRecord, StoreError> {
+    let event: OutboundEvent = doc
+        .get("event")
+        .cloned()
+        .ok_or_else(|| "no event".to_owned())
+        .and_then(from_plain_bson)
+        .map_err(|e| StoreError::Unavailable(format!("an outbox event is unreadable: {e}")))?;
+    let state = match doc.get_str("state") {
+        Ok(FAILED) => OutboxState::Failed,
+        _ => OutboxState::Pending,
+    };
+    let attempts = match doc.get("attempts") {
+        Some(Bson::Int32(n)) => u32::try_from(*n).unwrap_or(0),
+        Some(Bson::Int64(n)) => u32::try_from(*n).unwrap_or(u32::MAX),
+        _ => 0,
+    };
+    Ok(OutboxRecord {
+        next_attempt_at: doc
+            .get("nextAttemptAt")
+            .and_then(instant)
+            .unwrap_or(event.occurred_at),
+        event,
+        state,
+        attempts,
+        last_error: doc.get_str("lastError").ok().map(str::to_owned),
+    })
+}
+
+impl MongoStore {
+    /// Moves the pending events of every campaign and market document to the outbox.
+    async fn sweep(&self) -> Result<(), StoreError> {
+        for source in [&self.campaigns, &self.markets] {
+            loop {
+                let docs: Vec<Document> = source
+                    .find(doc! {"_outbox.eventId": {"$exists": true}})
+                    .projection(doc! {OUTBOX_FIELD: 1, TOMBSTONE_FIELD: 1})
+                    .limit(SWEEP_BATCH)
+                    .await
+                    .map_err(failed("find pending events"))?
+                    .try_collect()
+                    .await
+                    .map_err(failed("read pending events"))?;
+                for doc in &docs {
+                    self.sweep_document(source, doc).await?;
+                }
+                if docs.len() < SWEEP_BATCH as usize {
+                    break;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn sweep_document(
+        &self,
+        source: &Collection<Document>,
+        doc: &Document,
+    ) -> Result<(), StoreError> {
+        let Some(id) = doc.get("_id").cloned() else {
+            return Ok(());
+        };
+        let entries: Vec<Bson> = doc.get_array(OUTBOX_FIELD).cloned().unwrap_or_default();
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let first = self.reserve_seqs(entries.len()).await?;
+        let mut ids = Vec::with_capacity(entries.len());
+        let mut records = Vec::with_capacity(entries.len());
+        for (offset, entry) in entries.into_iter().enumerate() {
+            let seq = first + offset as i64;
+            let Some(event_id) = entry
+                .as_document()
+                .and_then(|e| e.get_str("eventId").ok())
+                .map(str::to_owned)
+            else {
+                continue;
+            };
+            ids.push(Bson::String(event_id.clone()));
+            records.push(match from_plain_bson::<OutboundEvent>(entry.clone()) {
+                Ok(event) => doc! {
+                    "_id": event_id,
+                    "seq": seq,
+                    "destination": event.message.destination(),
+                    "orderingKey": event.message.ordering_key(),
+                    "event": entry,
+                    "state": PENDING,
+                    "attempts": 0_i32,
+                    "nextAttemptAt": date(event.occurred_at),
+                },
+                // Kept for inspection instead of blocking the outbox forever.
+                Err(e) => doc! {
+                    "_id": event_id,
+                    "seq": seq,
+                    "destination": "unreadable",
+                    "orderingKey": "",
+                    "event": entry,
+                    "state": FAILED,
+                    "attempts": 0_i32,
+                    "lastError": format!("unreadable event: {e}"),
+                },
+            });
+        }
+        if !records.is_empty() {
+            match self.outbox.insert_many(records).ordered(false).await {
+                Ok(_) => {}
+                Err(e) if only_duplicate_keys(&e) => {}
+                Err(e) => return Err(unavailable("record outbox events", &e)),
+            }
+        }
+        source
+            .update_one(
+                doc! {"_id": id.clone()},
+                doc! {"$pull": {OUTBOX_FIELD: {"eventId": {"$in": ids}}}},
+            )
+            .await
+            .map_err(failed("pull moved events"))?;
+        if doc.get_bool(TOMBSTONE_FIELD).unwrap_or(false) {
+            source
+                .delete_one(doc! {
+                    "_id": id,
+                    TOMBSTONE_FIELD: true,
+                    "_outbox.eventId": {"$exists": false},
+                })
+                .await
+                .map_err(failed("remove tombstone"))?;
+        }
+        Ok(())
+    }
+
+    /// Reserves `n` consecutive outbox sequence numbers; returns the first.
+    async fn reserve_seqs(&self, n: usize) -> Result<i64, StoreError> {
+        let n = i64::try_from(n).unwrap_or(i64::MAX);
+        let counter = self
+            .counters
+            .find_one_and_update(doc! {"_id": "outbox"}, doc! {"$inc": {"seq": n}})
+            .upsert(true)
+            .return_document(ReturnDocument::After)
+            .await
+            .map_err(failed("reserve outbox sequence"))?
+            .ok_or_else(|| StoreError::Unavailable("the outbox counter is missing".to_owned()))?;
+        let last = match counter.get("seq") {
+            Some(Bson::Int64(v)) => *v,
+            Some(Bson::Int32(v)) => i64::from(*v),
+            _ => {
+                return Err(StoreError::Unavailable(
+                    "the outbox counter is malformed".to_owned(),
+                ));
+            }
+        };
+        Ok(last - n + 1)
+    }
+
+    async fn count_state(&self, state: &str) -> Result<u64, StoreError> {
+        self.outbox
+            .count_documents(doc! {"state": state})
+            .await
+            .map_err(failed("count outbox"))
+    }
+}
+
+#[async_trait]
+impl Outbox for MongoStore {
+    async fn claim(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<OutboxRecord>, StoreError> {
+        self.sweep().await?;
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let mut pending = self
+            .outbox
+            .find(doc! {"state": PENDING})
+            .sort(doc! {"seq": 1})
+            .projection(
+                doc! {"destination": 1, "orderingKey": 1, "nextAttemptAt": 1, "leaseUntil": 1},
+            )
+            .await
+            .map_err(failed("find pending outbox events"))?;
+        let mut blocked: HashSet<(String, String)> = HashSet::new();
+        let mut candidates = Vec::new();
+        while let Some(doc) = pending
+            .try_next()
+            .await
+            .map_err(failed("read pending outbox events"))?
+        {
+            let key = (
+                doc.get_str("destination").unwrap_or_default().to_owned(),
+                doc.get_str("orderingKey").unwrap_or_default().to_owned(),
+            );
+            let due = doc
+                .get("nextAttemptAt")
+                .and_then(instant)
+                .is_none_or(|at| at <= now);
+            let free = doc
+                .get("leaseUntil")
+                .and_then(instant)
+                .is_none_or(|l| l <= now);
+            // Claimed now or not, this event is undelivered: later ones with its key wait.
+            if blocked.insert(key) && due && free {
+                if let Some(id) = doc.get("_id").cloned() {
+                    candidates.push(id);
+                }
+                if candidates.len() >= limit {
+                    break;
+                }
+            }
+        }
+        let mut claimed = Vec::with_capacity(candidates.len());
+        for id in candidates {
+            let leased = self
+                .outbox
+                .find_one_and_update(
+                    doc! {
+                        "_id": id,
+                        "state": PENDING,
+                        "$or": [
+                            {"leaseUntil": {"$exists": false}},
+                            {"leaseUntil": {"$lte": date(now)}},
+                        ],
+                    },
+                    doc! {"$set": {"leaseUntil": date(lease_until)}},
+                )
+                .return_document(ReturnDocument::After)
+                .await
+                .map_err(failed("lease outbox event"))?;
+            // `None`: another relay leased it meanwhile.
+            if let Some(doc) = leased {
+                claimed.push(record_from(&doc)?);
+            }
+        }
+        Ok(claimed)
+    }
+
+    async fn complete(&self, event_ids: &[Uuid]) -> Result<(), StoreError> {
+        if event_ids.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<String> = event_ids.iter().copied().map(event_key).collect();
+        self.outbox
+            .delete_many(doc! {"_id": {"$in": ids}})
+            .await
+            .map_err(failed("complete outbox events"))?;
+        Ok(())
+    }
+
+    async fn retry_later(
+        &self,
+        event_id: Uuid,
+        next_attempt_at: DateTime<Utc>,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        self.outbox
+            .update_one(
+                doc! {"_id": event_key(event_id)},
+                doc! {
+                    "$inc": {"attempts": 1_i32},
+                    "$set": {"nextAttemptAt": date(next_attempt_at), "lastError": error},
+                    "$unset": {"leaseUntil": ""},
+                },
+            )
+            .await
+            .map_err(failed("reschedule outbox event"))?;
+        Ok(())
+    }
+
+    async fn fail(&self, event_id: Uuid, error: &str) -> Result<(), StoreError> {
+        self.outbox
+            .update_one(
+                doc! {"_id": event_key(event_id)},
+                doc! {
+                    "$inc": {"attempts": 1_i32},
+                    "$set": {"state": FAILED, "lastError": error},
+                    "$unset": {"leaseUntil": ""},
+                },
+            )
+            .await
+            .map_err(failed("fail outbox event"))?;
+        Ok(())
+    }
+
+    async fn stats(&self) -> Result<OutboxStats, StoreError> {
+        self.sweep().await?;
+        Ok(OutboxStats {
+            pending: self.count_state(PENDING).await?,
+            failed: self.count_state(FAILED).await?,
+        })
+    }
+
+    async fn failed(&self, page: PageRequest) -> Result<Page<OutboxRecord>, StoreError> {
+        self.sweep().await?;
+        let total = self.count_state(FAILED).await?;
+        let docs: Vec<Document> = self
+            .outbox
+            .find(doc! {"state": FAILED})
+            .sort(doc! {"seq": 1})
+            .skip(page.offset())
+            .limit(i64::from(page.page_size()))
+            .await
+            .map_err(failed("list failed outbox events"))?
+            .try_collect()
+            .await
+            .map_err(failed("read failed outbox events"))?;
+        Ok(Page {
+            items: docs.iter().map(record_from).collect::<Result<_, _>>()?,
+            pagination: Pagination {
+                page: page.page(),
+                page_size: page.page_size(),
+                total,
+            },
+        })
+    }
+}

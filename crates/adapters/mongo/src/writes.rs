@@ -1,0 +1,122 @@
+//! Pieces shared by the versioned, outbox-carrying writes of campaigns and markets.
+//!
+//! A versioned update reads the current document, checks its version, and writes with the
+//! version it read in the filter: `$set` of every field of the new document, `$unset` of the
+//! fields it no longer has, and `$push` of the events onto `_outbox`. The whole document is
+//! never replaced, so events that the relay has not moved out of `_outbox` yet are kept.
+
+use campaign_domain::messages::OutboundEvent;
+use campaign_ports::StoreError;
+use mongodb::bson::{Bson, Document, doc};
+
+use crate::document::plain_bson;
+
+/// The field holding a document's undelivered outbox events.
+pub(crate) const OUTBOX_FIELD: &str = "_outbox";
+
+/// The stored form of a version.
+pub(crate) fn version_bson(version: u64) -> Bson {
+    Bson::Int64(i64::try_from(version).unwrap_or(i64::MAX))
+}
+
+/// The version stored in `doc` (0 when missing, which no record has).
+pub(crate) fn stored_version(doc: &Document) -> u64 {
+    match doc.get("version") {
+        Some(Bson::Int64(v)) => u64::try_from(*v).unwrap_or(0),
+        Some(Bson::Int32(v)) => u64::try_from(*v).unwrap_or(0),
+        Some(Bson::Double(v)) if *v >= 0.0 => *v as u64,
+        _ => 0,
+    }
+}
+
+/// `events` as `_outbox` entries.
+pub(crate) fn outbox_entries(events: &[OutboundEvent]) -> Result<Vec<Bson>, StoreError> {
+    events.iter().map(plain_bson).collect()
+}
+
+/// A new document with its events.
+pub(crate) fn with_events(
+    mut doc: Document,
+    events: &[OutboundEvent],
+) -> Result<Document, StoreError> {
+    if !events.is_empty() {
+        doc.insert(OUTBOX_FIELD, outbox_entries(events)?);
+    }
+    Ok(doc)
+}
+
+/// The update that turns `current` into `next` and appends `events` to `_outbox`.
+pub(crate) fn replacement(
+    current: &Document,
+    mut next: Document,
+    events: &[OutboundEvent],
+) -> Result<Document, StoreError> {
+    next.remove("_id");
+    let unset: Document = current
+        .keys()
+        .filter(|k| *k != "_id" && *k != OUTBOX_FIELD && !next.contains_key(k.as_str()))
+        .map(|k| (k.clone(), Bson::String(String::new())))
+        .collect();
+    let mut update = doc! {"$set": next};
+    if !unset.is_empty() {
+        update.insert("$unset", unset);
+    }
+    if !events.is_empty() {
+        update.insert(
+            "$push",
+            doc! {OUTBOX_FIELD: {"$each": outbox_entries(events)?}},
+        );
+    }
+    Ok(update)
+}
+
+/// The update that turns a document into a tombstone holding only its undelivered events and
+/// `events`: what a delete that owes events writes (the relay removes the tombstone once its
+/// events are moved to the outbox).
+pub(crate) fn tombstone(
+    current: &Document,
+    events: &[OutboundEvent],
+) -> Result<Document, StoreError> {
+    let unset: Document = current
+        .keys()
+        .filter(|k| *k != "_id" && *k != OUTBOX_FIELD)
+        .map(|k| (k.clone(), Bson::String(String::new())))
+        .collect();
+    let mut update = doc! {
+        "$set": {TOMBSTONE_FIELD: true},
+        "$push": {OUTBOX_FIELD: {"$each": outbox_entries(events)?}},
+    };
+    if !unset.is_empty() {
+        update.insert("$unset", unset);
+    }
+    Ok(update)
+}
+
+/// Marks a deleted record kept only until its events are moved.
+pub(crate) const TOMBSTONE_FIELD: &str = "_tombstone";
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
+
+    use super::*;
+
+    #[test]
+    fn replacement_sets_new_fields_unsets_gone_ones_and_keeps_pending_events() {
+        let current =
+            doc! {"_id": 1, "a": 1, "gone": 2, "_outbox": [{"eventId": "x"}], "version": 1_i64};
+        let next = doc! {"_id": 1, "a": 3, "new": 4, "version": 2_i64};
+        let update = replacement(&current, next, &[]).unwrap();
+        assert_eq!(
+            update,
+            doc! {"$set": {"a": 3, "new": 4, "version": 2_i64}, "$unset": {"gone": ""}}
+        );
+    }
+
+    #[test]
+    fn versions_read_back() {
+        assert_eq!(stored_version(&doc! {"version": version_bson(7)}), 7);
+        assert_eq!(stored_version(&doc! {"version": 7_i32}), 7);
+        assert_eq!(stored_version(&doc! {}), 0);
+    }
+}
