@@ -13,6 +13,7 @@ mod cmd;
 mod deploy;
 mod fuzz;
 mod layers;
+mod mongo;
 mod services;
 #[cfg(test)]
 mod tidy;
@@ -36,7 +37,8 @@ enum Task {
     /// Run the whole check: formatting, clippy, the layer check, then every test (with the
     /// local services started around it).
     Ci,
-    /// Start or stop the local services the tests need (Redis primary and replica).
+    /// Start or stop the local services the tests need (Redis primary and replica, and an
+    /// in-memory MongoDB-protocol server unless CAMPAIGN_TEST_MONGODB_URI is set).
     Services {
         #[command(subcommand)]
         action: ServicesAction,

@@ -2,17 +2,25 @@
 //! `test` step and stopped right after it, whether the tests pass or fail; and by hand with
 //! `cargo xtask services up|down`.
 //!
-//! Today that is Redis: a primary and a replica of it (`--replicaof`), each a `redis-server`
-//! (installed with `apt-get install -y redis-server` when missing) bound to 127.0.0.1 on a free
-//! port, without persistence (`--save "" --appendonly no`), daemonized with its pid file, log and
-//! working directory under `target/services/<set>/` (`dev` for `services up`, `ci` for `ci`, so a
-//! developer's servers survive a `ci` run). The tests find them through environment variables
-//! (see [`TestEnv`]) that `ci` sets on `cargo test`; `services up` prints them as `export` lines
-//! and writes them to `target/services/test.env`, where the tests also look.
+//! Today that is:
+//! - Redis: a primary and a replica of it (`--replicaof`), each a `redis-server` (installed with
+//!   `apt-get install -y redis-server` when missing) bound to 127.0.0.1 on a free port, without
+//!   persistence (`--save "" --appendonly no`), daemonized with its pid file and log
+//!   (`redis-primary.*`, `redis-replica.*`);
+//! - MongoDB: `mongo-wire-server`, an in-memory server speaking the MongoDB wire protocol (a Java
+//!   jar built from `tools/mongo-wire-server` with Maven), on a free 127.0.0.1 port with
+//!   `mongo.pid` and `mongo.log`; or, when `CAMPAIGN_TEST_MONGODB_URI` is already set, the MongoDB
+//!   it names, and nothing is started (see [`crate::mongo`]).
+//!
+//! Pid files, logs and working directories live under `target/services/<set>/` (`dev` for
+//! `services up`, `ci` for `ci`, so a developer's servers survive a `ci` run). The tests find the
+//! services through environment variables (see [`TestEnv`]) that `ci` sets on `cargo test`;
+//! `services up` prints them as `export` lines and writes them to `target/services/test.env`,
+//! where the tests also look.
 //!
 //! Starting a set first stops what a previous run of the same set left behind (a `ci` run ended
-//! by Ctrl-C, say): only processes whose pid file this module wrote and that are still
-//! `redis-server`s are signalled.
+//! by Ctrl-C, say): only processes whose pid file this module wrote and that still run the
+//! program that file is for (`redis-server`, or the `mongo-wire-server` jar) are signalled.
 
 use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
@@ -21,6 +29,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
+
+use crate::mongo::{self, Mongo};
 
 /// The environment the tests read: `(variable, value)` pairs.
 pub type TestEnv = Vec<(String, String)>;
@@ -85,22 +95,25 @@ pub fn up(root: &Path, set: Set) -> anyhow::Result<TestEnv> {
     down(root, set)?;
     let dir = set.dir(root);
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    // Both may install or build something: done before any service runs.
     let server = redis_server()?;
-    let primary = start_redis(&server, &dir, "redis-primary", None)?;
-    let started = start_redis(&server, &dir, "redis-replica", Some(primary));
-    let replica = match started {
-        Ok(port) => port,
+    let mongo = mongo::prepare(root)?;
+    match start_all(&server, &mongo, &dir) {
+        Ok(env) => Ok(env),
         Err(error) => {
             let _ = down(root, set);
-            return Err(error);
+            Err(error)
         }
-    };
-    if let Err(error) = wait_replication(replica, &dir.join("redis-replica.log")) {
-        let _ = down(root, set);
-        return Err(error);
     }
+}
+
+/// Starts the services in `dir`; on failure the caller stops what did start.
+fn start_all(server: &Path, mongo: &Mongo, dir: &Path) -> anyhow::Result<TestEnv> {
+    let primary = start_redis(server, dir, "redis-primary", None)?;
+    let replica = start_redis(server, dir, "redis-replica", Some(primary))?;
+    wait_replication(replica, &dir.join("redis-replica.log"))?;
     eprintln!("redis: primary on 127.0.0.1:{primary}, replica on 127.0.0.1:{replica}");
-    Ok(vec![
+    let mut env = vec![
         (
             "CAMPAIGN_TEST_REDIS_URL".to_owned(),
             format!("redis://127.0.0.1:{primary}"),
@@ -113,7 +126,9 @@ pub fn up(root: &Path, set: Set) -> anyhow::Result<TestEnv> {
             "CAMPAIGN_TEST_REDIS_SERVER".to_owned(),
             server.display().to_string(),
         ),
-    ])
+    ];
+    env.extend(mongo::start(mongo, dir)?);
+    Ok(env)
 }
 
 /// Stops every service of `set` that a pid file names and that is still ours.
@@ -132,7 +147,7 @@ pub fn down(root: &Path, set: Set) -> anyhow::Result<()> {
             .ok()
             .and_then(|s| s.trim().parse::<u32>().ok());
         if let Some(pid) = pid
-            && let Err(error) = stop_pid(pid)
+            && let Err(error) = stop_pid(pid, program_of(&path))
         {
             failures.push(format!("{}: {error:#}", path.display()));
             continue;
@@ -146,16 +161,30 @@ pub fn down(root: &Path, set: Set) -> anyhow::Result<()> {
     }
 }
 
-/// Whether `pid` is a running `redis-server` (a reused pid of another program is left alone).
-fn is_redis(pid: u32) -> bool {
+/// What the process a pid file names runs: the `mongo-wire-server` jar for the Mongo pid file,
+/// `redis-server` for the others.
+fn program_of(pid_file: &Path) -> &'static str {
+    if pid_file
+        .file_name()
+        .is_some_and(|name| name == mongo::PID_FILE)
+    {
+        mongo::PROGRAM
+    } else {
+        "redis-server"
+    }
+}
+
+/// Whether `pid` is a running process whose command line names `program` (a reused pid of
+/// another program is left alone; so is a zombie, whose command line is empty).
+fn runs(pid: u32, program: &str) -> bool {
     std::fs::read(format!("/proc/{pid}/cmdline"))
-        .map(|cmdline| String::from_utf8_lossy(&cmdline).contains("redis-server"))
+        .map(|cmdline| String::from_utf8_lossy(&cmdline).contains(program))
         .unwrap_or(false)
 }
 
-/// SIGTERM, then SIGKILL if it is still there after 5 s.
-fn stop_pid(pid: u32) -> anyhow::Result<()> {
-    if !is_redis(pid) {
+/// SIGTERM, then SIGKILL if it is still there after 5 s; only while `pid` still runs `program`.
+fn stop_pid(pid: u32, program: &str) -> anyhow::Result<()> {
+    if !runs(pid, program) {
         return Ok(());
     }
     let pid_arg = pid.to_string();
@@ -163,13 +192,13 @@ fn stop_pid(pid: u32) -> anyhow::Result<()> {
         let _ = Command::new("kill").args([signal, &pid_arg]).status();
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
-            if !is_redis(pid) {
+            if !runs(pid, program) {
                 return Ok(());
             }
             std::thread::sleep(Duration::from_millis(50));
         }
     }
-    bail!("redis-server (pid {pid}) did not stop")
+    bail!("{program} (pid {pid}) did not stop")
 }
 
 /// The `redis-server` program: from `PATH`, else installed from Debian.
@@ -206,7 +235,8 @@ fn on_path(program: &str) -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-fn free_port() -> anyhow::Result<u16> {
+/// A port on 127.0.0.1 that nothing listens on right now.
+pub fn free_port() -> anyhow::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
@@ -334,6 +364,22 @@ mod tests {
     fn stopping_a_set_that_never_ran_is_fine() {
         let root = std::env::temp_dir().join(format!("xtask-services-{}", std::process::id()));
         down(&root, Set::Ci).unwrap();
+    }
+
+    #[test]
+    fn each_pid_file_names_the_program_it_may_stop() {
+        let dir = Path::new("/repo/target/services/ci");
+        assert_eq!(program_of(&dir.join("mongo.pid")), "mongo-wire-server.jar");
+        assert_eq!(program_of(&dir.join("redis-primary.pid")), "redis-server");
+        assert_eq!(program_of(&dir.join("redis-replica.pid")), "redis-server");
+    }
+
+    #[test]
+    fn a_pid_running_another_program_is_not_ours() {
+        let me = std::process::id();
+        assert!(!runs(me, "redis-server"));
+        assert!(!runs(me, "mongo-wire-server.jar"));
+        assert!(runs(me, ""));
     }
 
     #[test]
