@@ -10,6 +10,7 @@ use std::time::Duration;
 use campaign_adapter_http::{
     BaseUrl, DiscoverySettings, FastlySettings, GitLabSettings, HttpSettings, RetryPolicy, Secret,
 };
+use campaign_adapter_mongo::MongoSettings;
 use campaign_adapter_redis::{RedisSettings, RedisUrl};
 
 /// Where the service listens when `CAMPAIGN_LISTEN` is unset.
@@ -73,7 +74,13 @@ pub struct TelemetryConfig {
 pub enum StoreConfig {
     /// `memory` (the embedded default): in-process, forgotten on restart.
     Memory,
+    /// `mongodb`: `CAMPAIGN_MONGODB_URI` (required) and `CAMPAIGN_MONGODB_DATABASE` (default
+    /// `campaigns`), with the adapter's default pool and timeouts (options in the URI win).
+    MongoDb(MongoSettings),
 }
+
+/// The database used when `CAMPAIGN_MONGODB_DATABASE` is unset.
+pub const DEFAULT_MONGODB_DATABASE: &str = "campaigns";
 
 /// How tokens are verified (SPEC §5).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,9 +109,7 @@ pub struct ConfigError {
 
 /// Variables of integrations whose adapters this build does not have yet. Setting one stops
 /// start-up: the service never runs half-configured, silently ignoring what it was told.
-const NOT_YET_SUPPORTED: [(&str, &str); 5] = [
-    ("CAMPAIGN_MONGODB_URI", "the MongoDB store"),
-    ("CAMPAIGN_MONGODB_DATABASE", "the MongoDB store"),
+const NOT_YET_SUPPORTED: [(&str, &str); 3] = [
     ("CAMPAIGN_KINESIS_STREAM", "the Kinesis data stream"),
     ("CAMPAIGN_SQS_DATA_PIPELINE_QUEUE_URL", "the SQS queues"),
     (
@@ -136,13 +141,20 @@ impl Config {
             reason: format!("`{listen}` is not an ip:port address such as {DEFAULT_LISTEN}"),
         })?;
         let store = match read(&lookup, "CAMPAIGN_STORE")?.as_deref() {
-            None | Some("memory") => StoreConfig::Memory,
-            Some("mongodb") => {
-                return Err(ConfigError {
-                    variable: "CAMPAIGN_STORE",
-                    reason: "`mongodb` is not available in this build yet; use `memory`".to_owned(),
-                });
+            None | Some("memory") => {
+                for variable in ["CAMPAIGN_MONGODB_URI", "CAMPAIGN_MONGODB_DATABASE"] {
+                    if read(&lookup, variable)?.is_some_and(|v| !v.is_empty()) {
+                        return Err(ConfigError {
+                            variable,
+                            reason: "is set but CAMPAIGN_STORE is `memory` (the default); set \
+                                     CAMPAIGN_STORE=mongodb to use MongoDB, or unset it"
+                                .to_owned(),
+                        });
+                    }
+                }
+                StoreConfig::Memory
             }
+            Some("mongodb") => StoreConfig::MongoDb(mongodb(&lookup)?),
             Some(other) => {
                 return Err(ConfigError {
                     variable: "CAMPAIGN_STORE",
@@ -449,6 +461,41 @@ fn seconds(
 }
 
 /// One variable's value: `None` when unset, an error when it is not valid Unicode.
+/// `CAMPAIGN_MONGODB_URI` (required, `mongodb://` or `mongodb+srv://`) and
+/// `CAMPAIGN_MONGODB_DATABASE` (MongoDB's naming rules; default `campaigns`). The URI is
+/// checked fully when the client is built at start-up.
+fn mongodb(
+    lookup: &impl Fn(&str) -> Result<String, VarError>,
+) -> Result<MongoSettings, ConfigError> {
+    let uri = read(lookup, "CAMPAIGN_MONGODB_URI")?
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| ConfigError {
+            variable: "CAMPAIGN_MONGODB_URI",
+            reason: "is required when CAMPAIGN_STORE=mongodb (e.g. mongodb://127.0.0.1:27017)"
+                .to_owned(),
+        })?;
+    if !(uri.starts_with("mongodb://") || uri.starts_with("mongodb+srv://")) {
+        return Err(ConfigError {
+            variable: "CAMPAIGN_MONGODB_URI",
+            reason: "must start with mongodb:// or mongodb+srv://".to_owned(),
+        });
+    }
+    let database = read(lookup, "CAMPAIGN_MONGODB_DATABASE")?
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| DEFAULT_MONGODB_DATABASE.to_owned());
+    if !MongoSettings::valid_database_name(&database) {
+        return Err(ConfigError {
+            variable: "CAMPAIGN_MONGODB_DATABASE",
+            reason: format!(
+                "`{database}` is not a MongoDB database name (1-63 bytes, none of /\\. \"$)"
+            ),
+        });
+    }
+    Ok(MongoSettings::new(uri, database))
+}
+
 fn read(
     lookup: &impl Fn(&str) -> Result<String, VarError>,
     variable: &'static str,
@@ -558,12 +605,60 @@ mod tests {
             assert_eq!(err.variable, variable);
             assert!(err.reason.contains("not available"), "{}", err.reason);
         }
+    }
+
+    #[test]
+    fn the_mongodb_store_needs_a_uri_and_takes_a_database() {
+        let err = config_from(&[DEV, ("CAMPAIGN_STORE", "mongodb")]).unwrap_err();
+        assert_eq!(err.variable, "CAMPAIGN_MONGODB_URI");
+        assert!(err.reason.contains("required"), "{}", err.reason);
+        let err = config_from(&[
+            DEV,
+            ("CAMPAIGN_STORE", "mongodb"),
+            ("CAMPAIGN_MONGODB_URI", "http://db:27017"),
+        ])
+        .unwrap_err();
+        assert_eq!(err.variable, "CAMPAIGN_MONGODB_URI");
+        let err = config_from(&[
+            DEV,
+            ("CAMPAIGN_STORE", "mongodb"),
+            ("CAMPAIGN_MONGODB_URI", "mongodb://db:27017"),
+            ("CAMPAIGN_MONGODB_DATABASE", "bad.name"),
+        ])
+        .unwrap_err();
+        assert_eq!(err.variable, "CAMPAIGN_MONGODB_DATABASE");
+
+        let config = config_from(&[
+            DEV,
+            ("CAMPAIGN_STORE", "mongodb"),
+            ("CAMPAIGN_MONGODB_URI", "mongodb://app:pw@db:27017"),
+        ])
+        .unwrap();
+        let StoreConfig::MongoDb(settings) = &config.store else {
+            panic!("expected the MongoDB store, got {:?}", config.store);
+        };
         assert_eq!(
-            config_from(&[DEV, ("CAMPAIGN_STORE", "mongodb")])
-                .unwrap_err()
-                .variable,
-            "CAMPAIGN_STORE"
+            (settings.uri.as_str(), settings.database.as_str()),
+            ("mongodb://app:pw@db:27017", "campaigns")
         );
+        assert!(!format!("{config:?}").contains("pw@"), "the password never prints");
+        let config = config_from(&[
+            DEV,
+            ("CAMPAIGN_STORE", "mongodb"),
+            ("CAMPAIGN_MONGODB_URI", "mongodb+srv://cluster.example"),
+            ("CAMPAIGN_MONGODB_DATABASE", "presales"),
+        ])
+        .unwrap();
+        assert!(matches!(&config.store, StoreConfig::MongoDb(s) if s.database == "presales"));
+    }
+
+    #[test]
+    fn mongodb_variables_without_the_mongodb_store_stop_start_up() {
+        for variable in ["CAMPAIGN_MONGODB_URI", "CAMPAIGN_MONGODB_DATABASE"] {
+            let err = config_from(&[DEV, (variable, "mongodb://db:27017")]).unwrap_err();
+            assert_eq!(err.variable, variable);
+            assert!(err.reason.contains("CAMPAIGN_STORE"), "{}", err.reason);
+        }
     }
 
     #[test]

@@ -38,7 +38,9 @@ use campaign_app::relay::OutboxRelay;
 use campaign_app::search::SearchService;
 
 pub use crate::dev::{DevSession, dev_key_path};
-pub use crate::wiring::{AssembleError, Components, JobSettings, logging_publishers, memory_ports};
+pub use crate::wiring::{
+    AssembleError, Components, JobSettings, logging_publishers, memory_ports, mongo_ports,
+};
 
 use crate::config::Config;
 use crate::jobs::Jobs;
@@ -204,7 +206,7 @@ pub async fn run(config: Config) -> Result<(), RunError> {
 
 async fn serve(config: &Config) -> Result<(), RunError> {
     let signals = shutdown::Signals::install().map_err(RunError::Signals)?;
-    let (components, dev) = Components::from_config(config)?;
+    let (components, dev) = Components::from_config(config).await?;
     let running = start(config.listen, components).await?;
     announce(running.address(), dev.as_ref());
     running

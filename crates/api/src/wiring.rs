@@ -8,6 +8,7 @@ use std::time::Duration;
 use campaign_adapter_http::{
     CurrentSpan, FastlyPurger, GitLabArtistStore, HttpDiscovery, TraceContext,
 };
+use campaign_adapter_mongo::{MongoSettings, MongoStore};
 use campaign_adapter_memory::{
     MemoryCache, MemoryLock, MemoryStore, ObjectIdGenerator, SystemClock,
 };
@@ -81,6 +82,9 @@ pub enum AssembleError {
         /// What went wrong.
         source: crate::auth::AuthSetupError,
     },
+    /// The store could not be reached or set up (`CAMPAIGN_MONGODB_URI`).
+    #[error("{0}")]
+    Store(String),
     /// The dev key file could not be written.
     #[error("dev mode: {0}")]
     DevKeyFile(std::io::Error),
@@ -92,6 +96,36 @@ pub enum AssembleError {
         /// What went wrong.
         reason: String,
     },
+}
+
+/// Ports on MongoDB: every repository and the outbox on one connected store (indexes
+/// created), the in-process cache and lock (replaced by Redis when configured).
+///
+/// # Errors
+/// [`AssembleError::Store`] when the URI is unusable or no server answers in time.
+pub async fn mongo_ports(
+    settings: &MongoSettings,
+    clock: Arc<dyn Clock>,
+) -> Result<Ports, AssembleError> {
+    let store = Arc::new(
+        MongoStore::connect(settings)
+            .await
+            .map_err(|e| AssembleError::Store(e.to_string()))?,
+    );
+    tracing::info!(database = store.database_name(), "records on MongoDB");
+    Ok(Ports {
+        campaigns: store.clone(),
+        markets: store.clone(),
+        promoters: store.clone(),
+        contacts: store.clone(),
+        events: store.clone(),
+        outbox: store,
+        cache: Arc::new(MemoryCache::new(clock.clone())),
+        lock: Arc::new(MemoryLock::new(clock.clone())),
+        discovery: None,
+        clock,
+        ids: Arc::new(ObjectIdGenerator::new()),
+    })
 }
 
 /// Memory-backed ports: the embedded default, and the base of the test harness.
@@ -151,12 +185,15 @@ impl Components {
     /// a file so more tokens can be minted).
     ///
     /// Must run inside the Tokio runtime: the Redis connections, when configured, start in
-    /// the background.
+    /// the background; with `CAMPAIGN_STORE=mongodb` the store is connected (and its indexes
+    /// created) before this returns, so an unreachable server stops start-up.
     ///
     /// # Errors
     /// [`AssembleError`] naming the variable whose key cannot be used or whose client cannot
     /// be built.
-    pub fn from_config(config: &Config) -> Result<(Self, Option<DevSession>), AssembleError> {
+    pub async fn from_config(
+        config: &Config,
+    ) -> Result<(Self, Option<DevSession>), AssembleError> {
         let (issuer, audience) = (config.auth.issuer.clone(), config.auth.audience.clone());
         let (verifier, dev) = match &config.auth.public_key_file {
             Some(path) => {
@@ -178,8 +215,9 @@ impl Components {
                 (verifier, Some(session))
             }
         };
-        let mut ports = match config.store {
+        let mut ports = match &config.store {
             StoreConfig::Memory => memory_ports(Arc::new(SystemClock)),
+            StoreConfig::MongoDb(settings) => mongo_ports(settings, Arc::new(SystemClock)).await?,
         };
         let publishers = plug_integrations(config, &mut ports)?;
         let components = Self {

@@ -14,7 +14,7 @@ use mongodb::options::ClientOptions;
 /// quickly instead of holding requests: `server_selection_timeout` bounds how long an
 /// operation waits for a usable server, `connect_timeout` how long one connection attempt
 /// takes. Options given in the URI (`maxPoolSize=`, ...) win over these defaults.
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct MongoSettings {
     /// `mongodb://` or `mongodb+srv://` URI; may carry credentials.
     pub uri: String,
@@ -41,6 +41,12 @@ impl MongoSettings {
             server_selection_timeout: Duration::from_secs(3),
             connect_timeout: Duration::from_secs(3),
         }
+    }
+
+    /// Whether `name` follows MongoDB's rules for database names: 1–63 bytes, none of
+    /// `/\. "$` or NUL.
+    pub fn valid_database_name(name: &str) -> bool {
+        valid_database_name(name)
     }
 
     /// Applies the defaults that the URI did not set.

@@ -1,6 +1,10 @@
 //! The test harness: [`TestApp::spawn`] starts the service exactly as the binary does, on
 //! memory adapters with a manual clock and recording publishers, and offers typed helpers that
 //! read like the API.
+//!
+//! With `CAMPAIGN_TEST_STORE=mongodb` every app keeps its records on MongoDB instead (a fresh
+//! database on the test server, `CAMPAIGN_TEST_MONGODB_URI`): `cargo xtask ci` runs this whole
+//! suite a second time that way, so every endpoint is checked end to end on both stores.
 #![allow(
     dead_code,
     reason = "each test module uses a different part of the harness"
@@ -16,7 +20,7 @@ use campaign_adapter_memory::{
     RecordingStream,
 };
 use campaign_api::auth::{DevKeys, TokenClaims};
-use campaign_api::{Components, JobSettings, memory_ports};
+use campaign_api::{Components, JobSettings, memory_ports, mongo_ports};
 use campaign_app::{PasswordHasher, Ports, Publishers, Settings};
 use campaign_domain::chrono::{DateTime, TimeZone, Utc};
 use campaign_domain::messages::{OutboundEvent, OutboundMessage};
@@ -34,6 +38,27 @@ pub fn start_time() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0)
         .single()
         .expect("valid date")
+}
+
+/// Whether the suite runs on MongoDB (`CAMPAIGN_TEST_STORE=mongodb`) rather than in memory.
+pub fn on_mongodb() -> bool {
+    match std::env::var("CAMPAIGN_TEST_STORE").as_deref() {
+        Ok("mongodb") => true,
+        Ok("memory") | Ok("") | Err(_) => false,
+        Ok(other) => panic!("CAMPAIGN_TEST_STORE={other}: expected memory or mongodb"),
+    }
+}
+
+/// The ports a test app runs on: memory, or a fresh MongoDB database (see the module docs).
+async fn test_ports(clock: Arc<ManualClock>) -> Ports {
+    if on_mongodb() {
+        let settings = campaign_adapter_mongo::testing::fresh_settings();
+        mongo_ports(&settings, clock)
+            .await
+            .unwrap_or_else(|e| panic!("cannot use the test MongoDB ({settings:?}): {e}"))
+    } else {
+        memory_ports(clock)
+    }
 }
 
 /// What a test can tune before the app starts.
@@ -82,7 +107,7 @@ impl TestApp {
     /// Starts the service with `options`.
     pub async fn spawn_with(options: Options) -> Self {
         let clock = Arc::new(ManualClock::new(start_time()));
-        let mut ports = memory_ports(clock.clone());
+        let mut ports = test_ports(clock.clone()).await;
         if let Some(discovery) = &options.discovery {
             ports.discovery = Some(discovery.clone());
         }
