@@ -2,8 +2,10 @@
 //!
 //! Steps run in order and stop at the first failure, naming the step. Each prints a banner and
 //! its elapsed time. The `test` step starts the local services the tests need (see
-//! [`crate::services`]: Redis today) right before `cargo test`, hands them to it through
-//! environment variables, and stops them right after it, also when the tests fail.
+//! [`crate::services`]: Redis and a MongoDB-wire server) right before `cargo test`, hands them
+//! to it through environment variables, and stops them right after it, also when the tests
+//! fail. It runs the whole workspace suite, then the API suite once more with every record on
+//! MongoDB (`CAMPAIGN_TEST_STORE=mongodb`; the build is reused).
 
 use std::path::Path;
 use std::time::Instant;
@@ -93,7 +95,18 @@ fn test(root: &Path) -> anyhow::Result<()> {
         cmd::cargo(),
         &["test", "--workspace", "--locked"],
         &env,
-    );
+    )
+    .and_then(|()| {
+        let mut on_mongodb = env.clone();
+        on_mongodb.push(("CAMPAIGN_TEST_STORE".to_owned(), "mongodb".to_owned()));
+        println!("==> the API suite again, on MongoDB (CAMPAIGN_TEST_STORE=mongodb)");
+        cmd::run_with_env(
+            root,
+            cmd::cargo(),
+            &["test", "-p", "campaign-api", "--test", "api", "--locked"],
+            &on_mongodb,
+        )
+    });
     let stopped = services::down(root, Set::Ci).context("cannot stop the local test services");
     tested.and(stopped)
 }

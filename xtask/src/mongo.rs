@@ -1,7 +1,9 @@
 //! The tests' MongoDB, one of the [`crate::services`]: `CAMPAIGN_TEST_MONGODB_URI` names it.
 //!
 //! When that variable is already set as xtask starts (a developer running the suite against a
-//! real `mongod`), its value is passed through and nothing is started.
+//! real `mongod`), its value is passed through and no shared server is started. Either way the
+//! launcher jar below is built and named by `CAMPAIGN_TEST_MONGODB_SERVER_JAR`: the outage tests
+//! start and stop private servers of their own from it.
 //!
 //! Otherwise xtask runs `mongo-wire-server` (`tools/mongo-wire-server`): mongo-java-server's
 //! in-memory backend behind the MongoDB wire protocol, because no official MongoDB can be
@@ -33,6 +35,9 @@ use crate::services::{TestEnv, free_port};
 /// The variable the tests read the MongoDB connection string from.
 pub const URI_VAR: &str = "CAMPAIGN_TEST_MONGODB_URI";
 
+/// The variable naming the launcher jar, for tests that run private servers (outages).
+pub const JAR_VAR: &str = "CAMPAIGN_TEST_MONGODB_SERVER_JAR";
+
 /// The pid file of the server, in the set's directory.
 pub const PID_FILE: &str = "mongo.pid";
 
@@ -58,36 +63,43 @@ const START_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Where the tests' MongoDB comes from, decided before anything starts.
 #[derive(Debug)]
-pub enum Mongo {
-    /// `CAMPAIGN_TEST_MONGODB_URI` was set: use it as it is.
-    Given(String),
-    /// Start the launcher jar at this path.
-    Jar(PathBuf),
+pub struct Mongo {
+    /// `CAMPAIGN_TEST_MONGODB_URI` as it was set, if it was: the shared server to use.
+    given: Option<String>,
+    /// The built launcher jar: the shared server when no URI was given, and the private
+    /// servers that outage tests stop and start in any case.
+    jar: PathBuf,
 }
 
-/// Decides where the MongoDB comes from and, for the launcher, builds its jar when needed (so a
-/// build failure happens before any service runs).
+/// Decides where the MongoDB comes from and builds the launcher's jar when needed (so a build
+/// failure happens before any service runs). The jar is built even when the URI is given: the
+/// outage tests run private servers of their own from it.
 pub fn prepare(root: &Path) -> anyhow::Result<Mongo> {
-    match given_uri(std::env::var(URI_VAR).ok()) {
-        Some(uri) => Ok(Mongo::Given(uri)),
-        None => build_jar(root).map(Mongo::Jar),
-    }
+    Ok(Mongo {
+        given: given_uri(std::env::var(URI_VAR).ok()),
+        jar: build_jar(root)?,
+    })
 }
 
-/// Starts the server in `dir` (unless the URI was given) and returns its environment.
+/// Starts the server in `dir` (unless the URI was given) and returns its environment: the URI
+/// and the launcher jar for private servers ([`JAR_VAR`]).
 pub fn start(mongo: &Mongo, dir: &Path) -> anyhow::Result<TestEnv> {
-    let uri = match mongo {
-        Mongo::Given(uri) => {
+    let jar = copy_jar(&mongo.jar, dir)?;
+    let uri = match &mongo.given {
+        Some(uri) => {
             eprintln!("mongo: {URI_VAR} is set; the tests use it (no mongo-wire-server started)");
             uri.clone()
         }
-        Mongo::Jar(jar) => {
-            let port = start_server(jar, dir)?;
+        None => {
+            let port = start_server(&jar, dir)?;
             eprintln!("mongo: mongo-wire-server (in memory) on 127.0.0.1:{port}");
             format!("mongodb://127.0.0.1:{port}")
         }
     };
-    Ok(vec![(URI_VAR.to_owned(), uri)])
+    Ok(vec![
+        (URI_VAR.to_owned(), uri),
+        (JAR_VAR.to_owned(), jar.display().to_string()),
+    ])
 }
 
 /// The URI from the environment, when set to something.
@@ -186,7 +198,6 @@ fn newest_under(dir: &Path, newest: &mut SystemTime) -> std::io::Result<()> {
 /// Starts the launcher on a free port with its pid file and log in `dir`, and waits until it is
 /// ready; returns the port. A server that does not get ready is killed.
 fn start_server(jar: &Path, dir: &Path) -> anyhow::Result<u16> {
-    let jar = copy_jar(jar, dir)?;
     let port = free_port()?;
     let log_path = dir.join(LOG_FILE);
     let log =
@@ -194,7 +205,7 @@ fn start_server(jar: &Path, dir: &Path) -> anyhow::Result<u16> {
     let log_err = log.try_clone()?;
     let spawned = Command::new("java")
         .arg("-jar")
-        .arg(&jar)
+        .arg(jar)
         .args(["--host", "127.0.0.1", "--port", &port.to_string()])
         .stdin(Stdio::null())
         .stdout(log)

@@ -13,7 +13,10 @@
     reason = "test support: a failed expectation is a failed test"
 )]
 
+use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use campaign_domain::uuid::Uuid;
 
@@ -21,16 +24,18 @@ use crate::{MongoSettings, MongoStore};
 
 /// The test server's URI.
 pub const URI_VARIABLE: &str = "CAMPAIGN_TEST_MONGODB_URI";
+/// The mongo-wire-server launcher jar, for private servers.
+pub const SERVER_JAR_VARIABLE: &str = "CAMPAIGN_TEST_MONGODB_SERVER_JAR";
 
 /// `<workspace>/target/services/test.env`, written by `cargo xtask services up`.
 fn env_file() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../target/services/test.env")
 }
 
-/// The test server's URI: the environment first, then `target/services/test.env`; panics with
-/// how to start the server when neither has it.
-pub fn uri() -> String {
-    if let Ok(value) = std::env::var(URI_VARIABLE)
+/// The value of a test variable: the environment first, then `target/services/test.env`;
+/// panics with how to start the server when neither has it.
+pub fn variable(name: &str) -> String {
+    if let Ok(value) = std::env::var(name)
         && !value.is_empty()
     {
         return value;
@@ -38,7 +43,7 @@ pub fn uri() -> String {
     if let Ok(file) = std::fs::read_to_string(env_file()) {
         for line in file.lines() {
             if let Some((key, value)) = line.split_once('=')
-                && key.trim() == URI_VARIABLE
+                && key.trim() == name
                 && !value.trim().is_empty()
             {
                 return value.trim().to_owned();
@@ -46,11 +51,16 @@ pub fn uri() -> String {
         }
     }
     panic!(
-        "{URI_VARIABLE} is not set: the MongoDB tests need a MongoDB-wire server. Run the whole \
-         suite with `cargo xtask ci`, or start the server with `cargo xtask services up` (and \
-         stop it with `cargo xtask services down`) before `cargo test`, or point \
-         {URI_VARIABLE} at a real mongod."
+        "{name} is not set: the MongoDB tests need a MongoDB-wire server. Run the whole suite \
+         with `cargo xtask ci`, or start the server with `cargo xtask services up` (and stop it \
+         with `cargo xtask services down`) before `cargo test`; {URI_VARIABLE} may name a real \
+         mongod instead."
     )
+}
+
+/// The test server's URI.
+pub fn uri() -> String {
+    variable(URI_VARIABLE)
 }
 
 /// A database name no other test uses: `campaign_test_<uuid>`.
@@ -69,4 +79,67 @@ pub async fn fresh_store() -> MongoStore {
     MongoStore::connect(&settings)
         .await
         .unwrap_or_else(|e| panic!("cannot connect to the test MongoDB ({settings:?}): {e}"))
+}
+
+/// A mongo-wire-server of a test's own (in memory), which the test stops and starts again on
+/// the same port to play an outage. Killed when dropped.
+#[derive(Debug)]
+pub struct PrivateMongo {
+    port: u16,
+    child: Option<Child>,
+}
+
+impl PrivateMongo {
+    /// Starts one on a free port and waits until it accepts connections.
+    pub fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+        let port = listener.local_addr().expect("its address").port();
+        drop(listener);
+        let mut server = Self { port, child: None };
+        server.restart();
+        server
+    }
+
+    /// Its URI.
+    pub fn uri(&self) -> String {
+        format!("mongodb://127.0.0.1:{}", self.port)
+    }
+
+    /// Stops it (its data is gone).
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts it again on the same port, empty, and waits until it accepts connections.
+    pub fn restart(&mut self) {
+        self.stop();
+        let jar = variable(SERVER_JAR_VARIABLE);
+        let child = Command::new("java")
+            .args(["-jar", &jar, "--host", "127.0.0.1", "--port"])
+            .arg(self.port.to_string())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start java -jar {jar}: {e}"));
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "the private mongo-wire-server did not listen on {} within 60 s",
+                self.port
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for PrivateMongo {
+    fn drop(&mut self) {
+        self.stop();
+    }
 }

@@ -1,7 +1,7 @@
-//! The whole service on its real integrations: the Redis cache and lock (the test servers that
-//! `cargo xtask ci` starts, and private ones that a test stops and starts) and the Discovery
-//! client against `wiremock` stubs. One binary, apart from `tests/api`, because these tests need
-//! the local Redis servers.
+//! The whole service on its real integrations: the Redis cache and lock and the MongoDB store
+//! (the test servers that `cargo xtask ci` starts, and private ones that a test stops and
+//! starts) and the Discovery client against `wiremock` stubs. One binary, apart from
+//! `tests/api`, because these tests need the local servers.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -10,5 +10,6 @@
 )]
 
 mod harness;
+mod mongo_store;
 mod redis_outage;
 mod search_cached;
