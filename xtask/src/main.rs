@@ -14,6 +14,7 @@ mod deploy;
 mod fuzz;
 mod layers;
 mod mongo;
+mod moto;
 mod services;
 #[cfg(test)]
 mod tidy;

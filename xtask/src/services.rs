@@ -10,7 +10,10 @@
 //! - MongoDB: `mongo-wire-server`, an in-memory server speaking the MongoDB wire protocol (a Java
 //!   jar built from `tools/mongo-wire-server` with Maven), on a free 127.0.0.1 port with
 //!   `mongo.pid` and `mongo.log`; or, when `CAMPAIGN_TEST_MONGODB_URI` is already set, the MongoDB
-//!   it names, and nothing is started (see [`crate::mongo`]).
+//!   it names, and nothing is started (see [`crate::mongo`]);
+//! - Kinesis and SQS: `moto_server` (moto in server mode, installed into a virtualenv under
+//!   `target/tools/`) on a free 127.0.0.1 port with `moto.pid` and `moto.log` (see
+//!   [`crate::moto`]).
 //!
 //! Pid files, logs and working directories live under `target/services/<set>/` (`dev` for
 //! `services up`, `ci` for `ci`, so a developer's servers survive a `ci` run). The tests find the
@@ -20,7 +23,8 @@
 //!
 //! Starting a set first stops what a previous run of the same set left behind (a `ci` run ended
 //! by Ctrl-C, say): only processes whose pid file this module wrote and that still run the
-//! program that file is for (`redis-server`, or the `mongo-wire-server` jar) are signalled.
+//! program that file is for (`redis-server`, the `mongo-wire-server` jar, `moto_server`) are
+//! signalled.
 
 use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
@@ -31,6 +35,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, bail};
 
 use crate::mongo::{self, Mongo};
+use crate::moto;
 
 /// The environment the tests read: `(variable, value)` pairs.
 pub type TestEnv = Vec<(String, String)>;
@@ -98,7 +103,8 @@ pub fn up(root: &Path, set: Set) -> anyhow::Result<TestEnv> {
     // Both may install or build something: done before any service runs.
     let server = redis_server()?;
     let mongo = mongo::prepare(root)?;
-    match start_all(&server, &mongo, &dir) {
+    let moto_server = moto::install(root)?;
+    match start_all(root, &server, &mongo, &moto_server, &dir) {
         Ok(env) => Ok(env),
         Err(error) => {
             let _ = down(root, set);
@@ -108,7 +114,13 @@ pub fn up(root: &Path, set: Set) -> anyhow::Result<TestEnv> {
 }
 
 /// Starts the services in `dir`; on failure the caller stops what did start.
-fn start_all(server: &Path, mongo: &Mongo, dir: &Path) -> anyhow::Result<TestEnv> {
+fn start_all(
+    root: &Path,
+    server: &Path,
+    mongo: &Mongo,
+    moto_server: &Path,
+    dir: &Path,
+) -> anyhow::Result<TestEnv> {
     let primary = start_redis(server, dir, "redis-primary", None)?;
     let replica = start_redis(server, dir, "redis-replica", Some(primary))?;
     wait_replication(replica, &dir.join("redis-replica.log"))?;
@@ -128,6 +140,13 @@ fn start_all(server: &Path, mongo: &Mongo, dir: &Path) -> anyhow::Result<TestEnv
         ),
     ];
     env.extend(mongo::start(mongo, dir)?);
+    let moto_port = moto::start(root, dir)?;
+    eprintln!("moto: Kinesis and SQS on http://127.0.0.1:{moto_port}");
+    env.extend(moto::test_env(moto_port));
+    env.push((
+        MOTO_SERVER_VARIABLE.to_owned(),
+        moto_server.display().to_string(),
+    ));
     Ok(env)
 }
 
@@ -161,16 +180,16 @@ pub fn down(root: &Path, set: Set) -> anyhow::Result<()> {
     }
 }
 
+/// The `moto_server` program, for tests that run private servers (outages).
+const MOTO_SERVER_VARIABLE: &str = "CAMPAIGN_TEST_MOTO_SERVER";
+
 /// What the process a pid file names runs: the `mongo-wire-server` jar for the Mongo pid file,
-/// `redis-server` for the others.
+/// `moto_server` for moto's, `redis-server` for the others.
 fn program_of(pid_file: &Path) -> &'static str {
-    if pid_file
-        .file_name()
-        .is_some_and(|name| name == mongo::PID_FILE)
-    {
-        mongo::PROGRAM
-    } else {
-        "redis-server"
+    match pid_file.file_name().and_then(|name| name.to_str()) {
+        Some(mongo::PID_FILE) => mongo::PROGRAM,
+        Some(moto::PID_FILE) => "moto_server",
+        _ => "redis-server",
     }
 }
 
