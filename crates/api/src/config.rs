@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use campaign_adapter_aws::AwsSettings;
 use campaign_adapter_http::{
     BaseUrl, DiscoverySettings, FastlySettings, GitLabSettings, HttpSettings, RetryPolicy, Secret,
 };
@@ -53,6 +54,23 @@ pub struct IntegrationsConfig {
     /// optionally `CAMPAIGN_GITLAB_BRANCH`, default `main`); `None`: artist files are logged
     /// only.
     pub gitlab: Option<GitLabSettings>,
+    /// Kinesis and SQS (see [`AwsConfig`]); `None` when none of their variables is set.
+    pub aws: Option<AwsConfig>,
+}
+
+/// The AWS publishers (SPEC §3, §8). Each destination is configured on its own; an unset one
+/// is logged only. Credentials and the region come from the SDK's default chain
+/// (`AWS_REGION`, `AWS_ACCESS_KEY_ID`, web identity, instance roles, ...).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AwsConfig {
+    /// `CAMPAIGN_AWS_ENDPOINT_URL`: one endpoint override for Kinesis and SQS (emulators).
+    pub settings: AwsSettings,
+    /// `CAMPAIGN_KINESIS_STREAM`: the campaign data stream (name or ARN).
+    pub kinesis_stream: Option<String>,
+    /// `CAMPAIGN_SQS_DATA_PIPELINE_QUEUE_URL`.
+    pub data_pipeline_queue: Option<String>,
+    /// `CAMPAIGN_SQS_REFRESH_SELECTIONS_QUEUE_URL`.
+    pub refresh_selections_queue: Option<String>,
 }
 
 /// Logs and trace export (SPEC §10).
@@ -107,17 +125,6 @@ pub struct ConfigError {
     pub reason: String,
 }
 
-/// Variables of integrations whose adapters this build does not have yet. Setting one stops
-/// start-up: the service never runs half-configured, silently ignoring what it was told.
-const NOT_YET_SUPPORTED: [(&str, &str); 3] = [
-    ("CAMPAIGN_KINESIS_STREAM", "the Kinesis data stream"),
-    ("CAMPAIGN_SQS_DATA_PIPELINE_QUEUE_URL", "the SQS queues"),
-    (
-        "CAMPAIGN_SQS_REFRESH_SELECTIONS_QUEUE_URL",
-        "the SQS queues",
-    ),
-];
-
 impl Config {
     /// Reads the configuration from the process environment.
     ///
@@ -162,24 +169,6 @@ impl Config {
                 });
             }
         };
-        for (variable, what) in NOT_YET_SUPPORTED {
-            if read(&lookup, variable)?.is_some_and(|v| !v.is_empty()) {
-                return Err(ConfigError {
-                    variable,
-                    reason: format!(
-                        "{what} is not available in this build yet; unset the variable"
-                    ),
-                });
-            }
-        }
-        if let Some(url) = read(&lookup, "CAMPAIGN_AWS_ENDPOINT_URL")?
-            && (!(url.starts_with("http://") || url.starts_with("https://")) || url.len() < 10)
-        {
-            return Err(ConfigError {
-                variable: "CAMPAIGN_AWS_ENDPOINT_URL",
-                reason: format!("`{url}` is not an http(s) URL"),
-            });
-        }
         let telemetry = telemetry(&lookup)?;
         let redis = redis(&lookup)?;
         let integrations = integrations(&lookup)?;
@@ -338,6 +327,79 @@ fn integrations(
         discovery,
         fastly,
         gitlab,
+        aws: aws(lookup)?,
+    })
+}
+
+/// The AWS variables: `None` when no destination is set. The endpoint override must be an
+/// http(s) URL, a stream a Kinesis name (1-128 of `[A-Za-z0-9_.-]`) or ARN, a queue an https
+/// (or, for emulators, http) URL.
+fn aws(
+    lookup: &impl Fn(&str) -> Result<String, VarError>,
+) -> Result<Option<AwsConfig>, ConfigError> {
+    let endpoint_url = set(lookup, "CAMPAIGN_AWS_ENDPOINT_URL")?;
+    if let Some(url) = &endpoint_url
+        && !is_http_url(url)
+    {
+        return Err(ConfigError {
+            variable: "CAMPAIGN_AWS_ENDPOINT_URL",
+            reason: format!("`{url}` is not an http(s) URL"),
+        });
+    }
+    let kinesis_stream = set(lookup, "CAMPAIGN_KINESIS_STREAM")?;
+    if let Some(stream) = &kinesis_stream {
+        let name_ok = stream.len() <= 128
+            && stream
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+        if !(name_ok || stream.starts_with("arn:aws")) {
+            return Err(ConfigError {
+                variable: "CAMPAIGN_KINESIS_STREAM",
+                reason: format!("`{stream}` is not a Kinesis stream name or ARN"),
+            });
+        }
+    }
+    let mut queues = [None, None];
+    for (slot, variable) in queues.iter_mut().zip([
+        "CAMPAIGN_SQS_DATA_PIPELINE_QUEUE_URL",
+        "CAMPAIGN_SQS_REFRESH_SELECTIONS_QUEUE_URL",
+    ]) {
+        if let Some(url) = set(lookup, variable)? {
+            if !is_http_url(&url) {
+                return Err(ConfigError {
+                    variable,
+                    reason: format!(
+                        "`{url}` is not a queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/name"
+                    ),
+                });
+            }
+            *slot = Some(url);
+        }
+    }
+    let [data_pipeline_queue, refresh_selections_queue] = queues;
+    if kinesis_stream.is_none()
+        && data_pipeline_queue.is_none()
+        && refresh_selections_queue.is_none()
+    {
+        return Ok(None);
+    }
+    Ok(Some(AwsConfig {
+        settings: AwsSettings {
+            endpoint_url,
+            region: None,
+        },
+        kinesis_stream,
+        data_pipeline_queue,
+        refresh_selections_queue,
+    }))
+}
+
+/// Whether `raw` looks like an absolute http(s) URL with a host.
+fn is_http_url(raw: &str) -> bool {
+    ["http://", "https://"].iter().any(|scheme| {
+        raw.strip_prefix(scheme).is_some_and(|rest| {
+            !rest.is_empty() && !rest.starts_with('/') && !rest.contains(char::is_whitespace)
+        })
     })
 }
 
@@ -599,11 +661,40 @@ mod tests {
     }
 
     #[test]
-    fn integrations_without_an_adapter_stop_start_up() {
-        for (variable, _) in NOT_YET_SUPPORTED {
-            let err = config_from(&[DEV, (variable, "x")]).unwrap_err();
-            assert_eq!(err.variable, variable);
-            assert!(err.reason.contains("not available"), "{}", err.reason);
+    fn aws_destinations_are_configured_one_by_one_and_checked() {
+        let config = config_from(&[DEV]).unwrap();
+        assert_eq!(config.integrations.aws, None);
+        let config = config_from(&[
+            DEV,
+            ("CAMPAIGN_KINESIS_STREAM", "campaign-data"),
+            ("CAMPAIGN_AWS_ENDPOINT_URL", "http://127.0.0.1:5000"),
+        ])
+        .unwrap();
+        let aws = config.integrations.aws.expect("kinesis configured");
+        assert_eq!(aws.kinesis_stream.as_deref(), Some("campaign-data"));
+        assert_eq!(aws.data_pipeline_queue, None);
+        assert_eq!(
+            aws.settings.endpoint_url.as_deref(),
+            Some("http://127.0.0.1:5000")
+        );
+        let config = config_from(&[
+            DEV,
+            (
+                "CAMPAIGN_SQS_REFRESH_SELECTIONS_QUEUE_URL",
+                "https://sqs.eu-west-1.amazonaws.com/123456789012/refresh",
+            ),
+        ])
+        .unwrap();
+        let aws = config.integrations.aws.expect("one queue configured");
+        assert_eq!(aws.kinesis_stream, None);
+        assert!(aws.refresh_selections_queue.is_some());
+        for (variable, value) in [
+            ("CAMPAIGN_KINESIS_STREAM", "bad name!"),
+            ("CAMPAIGN_SQS_DATA_PIPELINE_QUEUE_URL", "queue-name"),
+            ("CAMPAIGN_SQS_REFRESH_SELECTIONS_QUEUE_URL", "ftp://x/y"),
+        ] {
+            let err = config_from(&[DEV, (variable, value)]).unwrap_err();
+            assert_eq!(err.variable, variable, "{value}");
         }
     }
 
@@ -641,7 +732,10 @@ mod tests {
             (settings.uri.as_str(), settings.database.as_str()),
             ("mongodb://app:pw@db:27017", "campaigns")
         );
-        assert!(!format!("{config:?}").contains("pw@"), "the password never prints");
+        assert!(
+            !format!("{config:?}").contains("pw@"),
+            "the password never prints"
+        );
         let config = config_from(&[
             DEV,
             ("CAMPAIGN_STORE", "mongodb"),

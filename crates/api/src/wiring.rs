@@ -8,6 +8,7 @@ use std::time::Duration;
 use campaign_adapter_http::{
     CurrentSpan, FastlyPurger, GitLabArtistStore, HttpDiscovery, TraceContext,
 };
+use campaign_adapter_aws::{KinesisStream, SqsQueue};
 use campaign_adapter_mongo::{MongoSettings, MongoStore};
 use campaign_adapter_memory::{
     MemoryCache, MemoryLock, MemoryStore, ObjectIdGenerator, SystemClock,
@@ -18,7 +19,7 @@ use campaign_app::{PasswordHasher, Ports, Publishers, Settings};
 use campaign_ports::Clock;
 
 use crate::auth::{DevKeys, TokenVerifier};
-use crate::config::{Config, StoreConfig};
+use crate::config::{AwsConfig, Config, StoreConfig};
 use crate::dev::DevSession;
 use crate::publishers::LoggingPublisher;
 
@@ -219,7 +220,7 @@ impl Components {
             StoreConfig::Memory => memory_ports(Arc::new(SystemClock)),
             StoreConfig::MongoDb(settings) => mongo_ports(settings, Arc::new(SystemClock)).await?,
         };
-        let publishers = plug_integrations(config, &mut ports)?;
+        let publishers = plug_integrations(config, &mut ports).await?;
         let components = Self {
             ports,
             publishers,
@@ -242,10 +243,13 @@ impl Components {
 }
 
 /// Puts the configured Redis cache and lock and the Discovery client into `ports`, and returns
-/// the publishers: Fastly and GitLab where configured, logging stand-ins for the rest. Must run
+/// the publishers: Fastly, GitLab, Kinesis and SQS where configured, logging stand-ins for the rest. Must run
 /// inside the Tokio runtime (the Redis connections start in the background; a Redis that is
 /// down at start-up is not an error — the cache fails open until it answers).
-fn plug_integrations(config: &Config, ports: &mut Ports) -> Result<Publishers, AssembleError> {
+async fn plug_integrations(
+    config: &Config,
+    ports: &mut Ports,
+) -> Result<Publishers, AssembleError> {
     if let Some(redis) = &config.redis {
         let cache = Arc::new(
             RedisCache::connect(redis).map_err(|e| integration("CAMPAIGN_REDIS_URL", &e))?,
@@ -276,7 +280,29 @@ fn plug_integrations(config: &Config, ports: &mut Ports) -> Result<Publishers, A
             .map_err(|e| integration("CAMPAIGN_GITLAB_URL", &e))?;
         publishers.artist_extension = Arc::new(store);
     }
+    if let Some(aws) = &integrations.aws {
+        plug_aws(aws, &mut publishers).await;
+    }
     Ok(publishers)
+}
+
+/// Puts the configured Kinesis stream and SQS queues into `publishers`, all on one SDK config
+/// (credentials and region from the default chain; nothing is contacted here: a destination
+/// that is down or misconfigured shows as relay retries and `outbox_backlog`).
+async fn plug_aws(aws: &AwsConfig, publishers: &mut Publishers) {
+    let sdk = aws.settings.load().await;
+    if let Some(stream) = &aws.kinesis_stream {
+        tracing::info!(stream = %stream, "campaign data stream on Kinesis");
+        publishers.stream = Arc::new(KinesisStream::new(&sdk, stream.clone()));
+    }
+    if let Some(queue) = &aws.data_pipeline_queue {
+        tracing::info!(queue = %queue, "data pipeline queue on SQS");
+        publishers.data_pipeline = Arc::new(SqsQueue::new(&sdk, queue.clone()));
+    }
+    if let Some(queue) = &aws.refresh_selections_queue {
+        tracing::info!(queue = %queue, "refresh-selections queue on SQS");
+        publishers.refresh_selections = Arc::new(SqsQueue::new(&sdk, queue.clone()));
+    }
 }
 
 fn integration(variable: &'static str, error: &dyn std::fmt::Display) -> AssembleError {

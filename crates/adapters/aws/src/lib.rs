@@ -19,6 +19,8 @@ mod error;
 mod kinesis;
 mod settings;
 mod sqs;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use aws_config::SdkConfig;
 

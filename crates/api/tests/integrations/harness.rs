@@ -1,6 +1,6 @@
-//! The service started as the binary does, on the memory store with the Redis cache and lock
-//! (and the HTTP Discovery client when given), with typed helpers for the requests the tests
-//! make.
+//! The service started as the binary does — on the memory store with the Redis cache and lock
+//! (and the HTTP Discovery client when given), or on the components a test assembles — with
+//! typed helpers for the requests the tests make.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, LazyLock};
@@ -10,7 +10,7 @@ use campaign_adapter_memory::SystemClock;
 use campaign_adapter_redis::RedisCache;
 use campaign_api::auth::{DevKeys, TokenClaims};
 use campaign_api::{Components, JobSettings, logging_publishers, memory_ports};
-use campaign_app::{PasswordHasher, Settings};
+use campaign_app::{PasswordHasher, Ports, Publishers, Settings};
 use campaign_ports::Discovery;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -37,21 +37,11 @@ impl App {
         ports.cache = cache.clone();
         ports.lock = cache;
         ports.discovery = discovery;
-        let components = Components {
-            ports,
-            publishers: logging_publishers(),
-            verifier: KEYS.verifier(None, None),
-            settings: Settings {
-                cache_campaigns: true,
-                ..Settings::default()
-            },
-            hasher: PasswordHasher::new(1024, 1),
-            jobs: JobSettings {
-                refresh_interval: None,
-                relay_idle: Duration::from_millis(5),
-                ..JobSettings::default()
-            },
-        };
+        Self::start(components(ports, logging_publishers())).await
+    }
+
+    /// Starts the service with these components.
+    pub async fn start(components: Components) -> Self {
         let running = campaign_api::start("127.0.0.1:0".parse().unwrap(), components)
             .await
             .expect("service starts");
@@ -109,13 +99,43 @@ impl App {
     }
 }
 
+/// The components the tests run: `ports` and `publishers`, tokens of this binary's key pair,
+/// campaign reads cached, cheap hashing, no scheduled refresh, a relay that looks for work
+/// every 5 ms.
+pub fn components(ports: Ports, publishers: Publishers) -> Components {
+    Components {
+        ports,
+        publishers,
+        verifier: KEYS.verifier(None, None),
+        settings: Settings {
+            cache_campaigns: true,
+            ..Settings::default()
+        },
+        hasher: PasswordHasher::new(1024, 1),
+        jobs: JobSettings {
+            refresh_interval: None,
+            relay_idle: Duration::from_millis(5),
+            ..JobSettings::default()
+        },
+    }
+}
+
 /// Polls `check` every 25 ms until it holds, at most 10 s.
-pub async fn eventually<F, Fut>(what: &str, mut check: F)
+pub async fn eventually<F, Fut>(what: &str, check: F)
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = bool>,
 {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    eventually_within(what, Duration::from_secs(10), check).await;
+}
+
+/// Polls `check` every 25 ms until it holds, at most `limit`.
+pub async fn eventually_within<F, Fut>(what: &str, limit: Duration, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + limit;
     while !check().await {
         assert!(
             tokio::time::Instant::now() < deadline,

@@ -9,6 +9,7 @@
     reason = "test code fails loudly; clippy exempts only #[test] bodies"
 )]
 
+mod delivery;
 mod harness;
 mod mongo_store;
 mod redis_outage;

@@ -104,10 +104,7 @@ impl Served {
 }
 
 fn site(label: &str) -> String {
-    format!(
-        "{label}-{}.example.test",
-        Uuid::new_v4().simple()
-    )
+    format!("{label}-{}.example.test", Uuid::new_v4().simple())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
