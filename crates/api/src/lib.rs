@@ -30,6 +30,7 @@ use actix_web::middleware::{Compress, from_fn};
 use actix_web::{App, HttpServer, web};
 use campaign_app::campaigns::CampaignService;
 use campaign_app::contacts::ContactService;
+use campaign_app::deliveries::DeliveryService;
 use campaign_app::events::EventService;
 use campaign_app::markets::MarketService;
 use campaign_app::promoters::PromoterService;
@@ -118,6 +119,7 @@ pub async fn start(listen: SocketAddr, components: Components) -> Result<Running
         contacts: ContactService::new(ports.clone()),
         events: EventService::new(ports.clone()),
         search: SearchService::new(ports.clone(), &components.settings),
+        deliveries: DeliveryService::new(ports.clone()),
         ports: ports.clone(),
     });
     let verifier = web::Data::new(components.verifier.clone());

@@ -3,6 +3,7 @@
 use campaign_app::Ports;
 use campaign_app::campaigns::CampaignService;
 use campaign_app::contacts::ContactService;
+use campaign_app::deliveries::DeliveryService;
 use campaign_app::events::EventService;
 use campaign_app::markets::MarketService;
 use campaign_app::promoters::PromoterService;
@@ -26,6 +27,8 @@ pub(crate) struct AppState {
     pub(crate) events: EventService,
     /// Artist and venue search.
     pub(crate) search: SearchService,
+    /// Outbox inspection (failed events, requeue).
+    pub(crate) deliveries: DeliveryService,
     /// The ports, for readiness checks.
     pub(crate) ports: Ports,
 }

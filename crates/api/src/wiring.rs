@@ -5,14 +5,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use campaign_adapter_aws::{KinesisStream, SqsQueue};
 use campaign_adapter_http::{
     CurrentSpan, FastlyPurger, GitLabArtistStore, HttpDiscovery, TraceContext,
 };
-use campaign_adapter_aws::{KinesisStream, SqsQueue};
-use campaign_adapter_mongo::{MongoSettings, MongoStore};
 use campaign_adapter_memory::{
     MemoryCache, MemoryLock, MemoryStore, ObjectIdGenerator, SystemClock,
 };
+use campaign_adapter_mongo::{MongoSettings, MongoStore};
 use campaign_adapter_redis::RedisCache;
 use campaign_app::relay::RelaySettings;
 use campaign_app::{PasswordHasher, Ports, Publishers, Settings};
@@ -192,9 +192,7 @@ impl Components {
     /// # Errors
     /// [`AssembleError`] naming the variable whose key cannot be used or whose client cannot
     /// be built.
-    pub async fn from_config(
-        config: &Config,
-    ) -> Result<(Self, Option<DevSession>), AssembleError> {
+    pub async fn from_config(config: &Config) -> Result<(Self, Option<DevSession>), AssembleError> {
         let (issuer, audience) = (config.auth.issuer.clone(), config.auth.audience.clone());
         let (verifier, dev) = match &config.auth.public_key_file {
             Some(path) => {

@@ -10,6 +10,7 @@
 pub mod campaigns;
 pub mod contacts;
 mod context;
+pub mod deliveries;
 pub mod events;
 pub mod markets;
 mod outbox;

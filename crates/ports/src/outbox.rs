@@ -81,4 +81,12 @@ pub trait Outbox: Send + Sync + 'static {
 
     /// One page of failed events, oldest first.
     async fn failed(&self, page: PageRequest) -> Result<Page<OutboxRecord>, StoreError>;
+
+    /// Puts failed events back in line (an operator's decision once the cause is fixed): each
+    /// becomes [`OutboxState::Pending`] again with no attempts, due at `now`; its last error is
+    /// kept. Ids that are unknown or not failed are ignored. Returns how many were requeued.
+    ///
+    /// A requeued event keeps its place in recording order, so it may reach a consumer after
+    /// later events of its campaign that were delivered meanwhile.
+    async fn requeue(&self, event_ids: &[Uuid], now: DateTime<Utc>) -> Result<u64, StoreError>;
 }

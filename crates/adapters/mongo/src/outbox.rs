@@ -334,6 +334,25 @@ impl Outbox for MongoStore {
         })
     }
 
+    async fn requeue(&self, event_ids: &[Uuid], now: DateTime<Utc>) -> Result<u64, StoreError> {
+        if event_ids.is_empty() {
+            return Ok(0);
+        }
+        let ids: Vec<String> = event_ids.iter().copied().map(event_key).collect();
+        let result = self
+            .outbox
+            .update_many(
+                doc! {"_id": {"$in": ids}, "state": FAILED},
+                doc! {
+                    "$set": {"state": PENDING, "attempts": 0_i32, "nextAttemptAt": date(now)},
+                    "$unset": {"leaseUntil": ""},
+                },
+            )
+            .await
+            .map_err(failed("requeue outbox events"))?;
+        Ok(result.modified_count)
+    }
+
     async fn failed(&self, page: PageRequest) -> Result<Page<OutboxRecord>, StoreError> {
         self.sweep().await?;
         let total = self.count_state(FAILED).await?;

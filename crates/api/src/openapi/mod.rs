@@ -79,6 +79,8 @@ impl Modify for BearerAuth {
         routes::promoters::delete,
         routes::search::artists,
         routes::search::venues,
+        routes::outbox::failed,
+        routes::outbox::requeue,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -91,6 +93,7 @@ impl Modify for BearerAuth {
         (name = "contacts", description = "Contact search (supreme only)"),
         (name = "promoters", description = "Promoters (supreme only)"),
         (name = "search", description = "Artist and venue search through the Discovery API"),
+        (name = "outbox", description = "Delivery of change messages: failed events and requeue (supreme only)"),
     )
 )]
 struct ApiDoc;

@@ -656,6 +656,59 @@ pub(crate) struct PromoterListDoc {
     pagination: PaginationDoc,
 }
 
+/// Outbox counts: events waiting for delivery and events given up on.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct BacklogDoc {
+    pending: u64,
+    failed: u64,
+}
+
+/// An event given up on after too many delivery attempts.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct FailedEventDoc {
+    /// The id consumers de-duplicate by.
+    event_id: String,
+    /// `campaignStream`, `dataPipeline`, `refreshSelections`, `cdnPurge` or `artistExtension`.
+    destination: String,
+    /// The key its destination orders by (the campaign id, an artist id for GitLab).
+    ordering_key: String,
+    /// When the change happened (RFC 3339).
+    occurred_at: String,
+    /// Correlation id of the request that caused it.
+    correlation: Option<String>,
+    /// Delivery attempts made.
+    attempts: u32,
+    /// Why the last attempt failed.
+    last_error: Option<String>,
+    /// The event as it is sent (`eventId`, `correlation`, `occurredAt`, `destination`,
+    /// `payload`).
+    #[schema(value_type = Object)]
+    event: Value,
+}
+
+/// `data` of `GET /outbox/failed`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct FailedEventsDoc {
+    backlog: BacklogDoc,
+    events: Vec<FailedEventDoc>,
+    pagination: PaginationDoc,
+}
+
+/// `{eventIds}`: failed events to put back in line (1-500 UUIDs).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RequeueRequestDoc {
+    event_ids: Vec<String>,
+}
+
+/// `data` of `POST /outbox/failed/requeue`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct RequeuedDoc {
+    /// How many failed events are pending again.
+    requeued: u64,
+}
+
 /// `data` of `GET /contacts`.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct ContactListDoc {
@@ -759,6 +812,8 @@ envelope!(MarketsEnvelope, MarketsDoc);
 envelope!(CloneEnvelope, CloneResultDoc);
 envelope!(PromoterEnvelope, PromoterDoc);
 envelope!(PromoterListEnvelope, PromoterListDoc);
+envelope!(FailedEventsEnvelope, FailedEventsDoc);
+envelope!(RequeuedEnvelope, RequeuedDoc);
 envelope!(ContactListEnvelope, ContactListDoc);
 envelope!(EventIdsEnvelope, EventIdsDoc);
 envelope!(EventEnvelope, EventDoc);

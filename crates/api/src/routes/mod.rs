@@ -6,6 +6,7 @@ pub(crate) mod campaigns;
 pub(crate) mod contacts;
 pub(crate) mod events;
 pub(crate) mod markets;
+pub(crate) mod outbox;
 pub(crate) mod promoters;
 pub(crate) mod search;
 pub(crate) mod system;
@@ -27,6 +28,7 @@ pub(crate) fn configure(config: &mut web::ServiceConfig) {
     contacts::configure(config);
     events::configure(config);
     search::configure(config);
+    outbox::configure(config);
 }
 
 /// The use-case context of an authenticated request.

@@ -33,8 +33,8 @@ pub(super) fn configure(config: &mut web::ServiceConfig) {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct PageQuery {
-    page: Option<String>,
-    page_size: Option<String>,
+    pub(crate) page: Option<String>,
+    pub(crate) page_size: Option<String>,
 }
 
 #[derive(Debug, Serialize)]

@@ -500,6 +500,10 @@ impl Outbox for OutboxPort {
     async fn failed(&self, page: PageRequest) -> Result<Page<OutboxRecord>, StoreError> {
         observed!("outbox", "failed", self.0.failed(page))
     }
+
+    async fn requeue(&self, event_ids: &[Uuid], now: DateTime<Utc>) -> Result<u64, StoreError> {
+        observed!("outbox", "requeue", self.0.requeue(event_ids, now))
+    }
 }
 
 struct CachePort(Arc<dyn Cache>);

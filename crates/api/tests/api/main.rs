@@ -19,6 +19,7 @@ mod events;
 mod helpers;
 mod markets;
 mod markets_clone;
+mod outbox;
 mod promoters;
 mod queries;
 mod refresh;

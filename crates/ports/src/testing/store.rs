@@ -1377,3 +1377,49 @@ pub async fn outbox_retries_and_gives_up(s: &StoreUnderTest) {
         (2, Some("gave up"))
     );
 }
+
+/// Failed events go back in line when requeued, with no attempts; other ids are ignored.
+pub async fn outbox_requeues_failed_events(s: &StoreUnderTest) {
+    let (a, b) = (fx::event("q1"), fx::event("q2"));
+    s.campaigns
+        .insert(&fx::campaign("Requeue"), &[a.clone(), b.clone()])
+        .await
+        .unwrap();
+    let now = t0() + Duration::minutes(1);
+    let lease = now + Duration::seconds(30);
+    assert_eq!(s.outbox.claim(now, lease, 10).await.unwrap().len(), 2);
+    s.outbox.fail(a.event_id, "stream missing").await.unwrap();
+    s.outbox
+        .retry_later(b.event_id, now + Duration::hours(1), "slow")
+        .await
+        .unwrap();
+    assert_eq!(
+        s.outbox
+            .requeue(&[a.event_id, b.event_id, fx::event("x").event_id], now)
+            .await
+            .unwrap(),
+        1,
+        "only the failed event is requeued"
+    );
+    assert_eq!(
+        s.outbox.stats().await.unwrap(),
+        crate::OutboxStats {
+            pending: 2,
+            failed: 0
+        }
+    );
+    let claimed = s.outbox.claim(now, lease, 10).await.unwrap();
+    assert_eq!(
+        claimed.iter().map(|r| r.event.event_id).collect::<Vec<_>>(),
+        [a.event_id],
+        "due at once; the other still waits for its retry time"
+    );
+    assert_eq!(claimed[0].attempts, 0);
+    assert_eq!(claimed[0].state, OutboxState::Pending);
+    assert_eq!(claimed[0].last_error.as_deref(), Some("stream missing"));
+    assert_eq!(
+        s.outbox.requeue(&[a.event_id], now).await.unwrap(),
+        0,
+        "a pending event is left alone"
+    );
+}

@@ -131,6 +131,23 @@ impl Outbox for MemoryStore {
         })
     }
 
+    async fn requeue(&self, event_ids: &[Uuid], now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let ids: HashSet<&Uuid> = event_ids.iter().collect();
+        let mut requeued = 0;
+        for entry in self.state().outbox.values_mut() {
+            if entry.record.state == OutboxState::Failed
+                && ids.contains(&entry.record.event.event_id)
+            {
+                entry.record.state = OutboxState::Pending;
+                entry.record.attempts = 0;
+                entry.record.next_attempt_at = now;
+                entry.leased_until = None;
+                requeued += 1;
+            }
+        }
+        Ok(requeued)
+    }
+
     async fn failed(&self, page: PageRequest) -> Result<Page<OutboxRecord>, StoreError> {
         let all = self
             .state()
