@@ -35,6 +35,61 @@ pub struct BenchArgs {
     /// Use the release binary as it is, without building.
     #[arg(long)]
     no_build: bool,
+    /// Where the service keeps its records: `memory` (the embedded default), or `mongodb` with
+    /// the Redis cache — the servers of `cargo xtask services up` (or the ones
+    /// `CAMPAIGN_TEST_MONGODB_URI` and `CAMPAIGN_TEST_REDIS_URL` name).
+    #[arg(long, value_enum, default_value_t = Store::Memory)]
+    store: Store,
+}
+
+/// The store a benchmark runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Store {
+    /// In process.
+    Memory,
+    /// MongoDB, reads cached in Redis.
+    Mongodb,
+}
+
+/// The extra environment of the service for `store`.
+fn store_env(root: &Path, store: Store) -> anyhow::Result<Vec<(String, String)>> {
+    if store == Store::Memory {
+        return Ok(Vec::new());
+    }
+    let saved = std::fs::read_to_string(root.join("target/services/test.env")).unwrap_or_default();
+    let variable = |name: &str| -> anyhow::Result<String> {
+        std::env::var(name)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .or_else(|| {
+                saved.lines().find_map(|line| {
+                    let (key, value) = line.split_once('=')?;
+                    (key == name).then(|| value.to_owned())
+                })
+            })
+            .with_context(|| {
+                format!("{name} is not set: start the servers with `cargo xtask services up` first")
+            })
+    };
+    let database = format!(
+        "bench_{}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or_default()
+    );
+    Ok(vec![
+        ("CAMPAIGN_STORE".to_owned(), "mongodb".to_owned()),
+        (
+            "CAMPAIGN_MONGODB_URI".to_owned(),
+            variable("CAMPAIGN_TEST_MONGODB_URI")?,
+        ),
+        ("CAMPAIGN_MONGODB_DATABASE".to_owned(), database),
+        (
+            "CAMPAIGN_REDIS_URL".to_owned(),
+            variable("CAMPAIGN_TEST_REDIS_URL")?,
+        ),
+    ])
 }
 
 /// One scenario's figures.
@@ -60,7 +115,8 @@ pub fn run(root: &Path, args: &BenchArgs) -> anyhow::Result<()> {
     let work = root.join("target/bench");
     std::fs::create_dir_all(&work)?;
     let port = free_port()?;
-    let mut service = Service::start(root, port, &args.log, &work)?;
+    let env = store_env(root, args.store)?;
+    let mut service = Service::start(root, port, &args.log, &work, &env)?;
     let result = measure(&mut service, port, args, &work);
     service.stop();
     let (rows, rss_kib, hwm_kib) = result?;
@@ -158,25 +214,34 @@ pub(crate) struct Service {
 }
 
 impl Service {
-    fn start(root: &Path, port: u16, log: &str, work: &Path) -> anyhow::Result<Self> {
+    fn start(
+        root: &Path,
+        port: u16,
+        log: &str,
+        work: &Path,
+        env: &[(String, String)],
+    ) -> anyhow::Result<Self> {
         Self::start_binary(
             &root.join("target/release/campaign-service"),
             port,
             log,
             work,
+            env,
         )
     }
 
-    /// Starts `binary` on the embedded default in dev mode on `port`, refresh job off, its log
-    /// in `work/service.log`.
+    /// Starts `binary` in dev mode on `port` (the embedded default unless `env` says
+    /// otherwise), refresh job off, its log in `work/service.log`.
     pub(crate) fn start_binary(
         binary: &Path,
         port: u16,
         log: &str,
         work: &Path,
+        env: &[(String, String)],
     ) -> anyhow::Result<Self> {
         let logfile = std::fs::File::create(work.join("service.log"))?;
         let child = Command::new(binary)
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .env("CAMPAIGN_DEV_MODE", "true")
             .env("CAMPAIGN_LISTEN", format!("127.0.0.1:{port}"))
             .env("CAMPAIGN_REFRESH_INTERVAL_SECS", "0")
@@ -363,10 +428,11 @@ fn memory_kib(pid: u32) -> anyhow::Result<(u64, u64)> {
 fn print_table(rows: &[Measured], rss_kib: u64, hwm_kib: u64, args: &BenchArgs) {
     println!();
     println!(
-        "wrk -t{} -c{} -d{}s, service RUST_LOG={}, {} cores",
+        "wrk -t{} -c{} -d{}s, store {:?}, service RUST_LOG={}, {} cores",
         args.threads,
         args.connections,
         args.duration,
+        args.store,
         args.log,
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );

@@ -42,6 +42,7 @@ pub fn run(root: &Path, args: &FuzzArgs) -> anyhow::Result<()> {
         port,
         "warn",
         &work,
+        &[],
     )?;
     let result = fuzz(root, &schemathesis, port, args);
     service.stop();
