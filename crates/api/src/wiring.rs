@@ -16,7 +16,10 @@ use campaign_adapter_mongo::{MongoSettings, MongoStore};
 use campaign_adapter_redis::RedisCache;
 use campaign_app::relay::RelaySettings;
 use campaign_app::{PasswordHasher, Ports, Publishers, Settings};
-use campaign_ports::Clock;
+use campaign_ports::{
+    CampaignRepository, Clock, ContactRepository, EventRepository, MarketRepository, Outbox,
+    PromoterRepository,
+};
 
 use crate::auth::{DevKeys, TokenVerifier};
 use crate::config::{AwsConfig, Config, StoreConfig};
@@ -114,24 +117,24 @@ pub async fn mongo_ports(
             .map_err(|e| AssembleError::Store(e.to_string()))?,
     );
     tracing::info!(database = store.database_name(), "records on MongoDB");
-    Ok(Ports {
-        campaigns: store.clone(),
-        markets: store.clone(),
-        promoters: store.clone(),
-        contacts: store.clone(),
-        events: store.clone(),
-        outbox: store,
-        cache: Arc::new(MemoryCache::new(clock.clone())),
-        lock: Arc::new(MemoryLock::new(clock.clone())),
-        discovery: None,
-        clock,
-        ids: Arc::new(ObjectIdGenerator::new()),
-    })
+    Ok(ports_on(store, clock))
 }
 
 /// Memory-backed ports: the embedded default, and the base of the test harness.
 pub fn memory_ports(clock: Arc<dyn Clock>) -> Ports {
-    let store = Arc::new(MemoryStore::new());
+    ports_on(Arc::new(MemoryStore::new()), clock)
+}
+
+/// Every repository and the outbox on `store`, the in-process cache and lock, no Discovery.
+fn ports_on<S>(store: Arc<S>, clock: Arc<dyn Clock>) -> Ports
+where
+    S: CampaignRepository
+        + MarketRepository
+        + PromoterRepository
+        + ContactRepository
+        + EventRepository
+        + Outbox,
+{
     Ports {
         campaigns: store.clone(),
         markets: store.clone(),

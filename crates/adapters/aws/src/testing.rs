@@ -14,7 +14,6 @@
 )]
 
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -33,33 +32,9 @@ pub const SERVER_VARIABLE: &str = "CAMPAIGN_TEST_MOTO_SERVER";
 /// The region every test client uses.
 pub const REGION: &str = "us-east-1";
 
-fn env_file() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../target/services/test.env")
-}
-
-/// The value of a test variable: the environment first, then `target/services/test.env`;
-/// panics with how to start moto when neither has it.
+/// The value of a test variable; panics with how to start moto when it is missing.
 pub fn variable(name: &str) -> String {
-    if let Ok(value) = std::env::var(name)
-        && !value.is_empty()
-    {
-        return value;
-    }
-    if let Ok(file) = std::fs::read_to_string(env_file()) {
-        for line in file.lines() {
-            if let Some((key, value)) = line.split_once('=')
-                && key.trim() == name
-                && !value.trim().is_empty()
-            {
-                return value.trim().to_owned();
-            }
-        }
-    }
-    panic!(
-        "{name} is not set: the AWS tests need moto. Run the whole suite with `cargo xtask ci`, \
-         or start the servers with `cargo xtask services up` (and stop them with `cargo xtask \
-         services down`) before `cargo test`."
-    )
+    campaign_ports::testing::services::required_test_variable(name, "an AWS test")
 }
 
 /// The shared moto server's URL.

@@ -12,7 +12,7 @@ use campaign_domain::Campaign;
 use campaign_domain::campaign::PasswordHash;
 use campaign_domain::chrono::{DateTime, Utc};
 use campaign_domain::messages::OutboundEvent;
-use campaign_domain::paging::{Page, Pagination, SortDirection};
+use campaign_domain::paging::{Page, SortDirection};
 use campaign_domain::permission::ReadScope;
 use campaign_domain::status::Status;
 use campaign_domain::values::{ArtistId, CampaignId, CategoryId, DomainName, EventId};
@@ -20,10 +20,10 @@ use campaign_ports::{CampaignQuery, CampaignRepository, CampaignSortField, Store
 use futures::TryStreamExt as _;
 use mongodb::bson::{Bson, Document, doc};
 
-use crate::MongoStore;
 use crate::document::{date, from_document, id_bson, id_list, id_text, to_document};
 use crate::errors::{failed, is_duplicate_key};
 use crate::writes::{replacement, stored_version, version_bson, with_events};
+use crate::{MongoStore, reads};
 
 /// Top-level fields whose dates are stored as BSON dates.
 const DATE_FIELDS: &[&str] = &["date", "statusHistory"];
@@ -132,16 +132,11 @@ fn list_sort(query: &CampaignQuery) -> Document {
 
 impl MongoStore {
     async fn campaigns_where(&self, filter: Document) -> Result<Vec<Campaign>, StoreError> {
-        let docs: Vec<Document> = self
-            .campaigns
-            .find(filter)
-            .sort(doc! {"_id": 1})
-            .await
-            .map_err(failed("find campaigns"))?
-            .try_collect()
-            .await
-            .map_err(failed("read campaigns"))?;
-        docs.into_iter().map(campaign_from).collect()
+        reads::all(&self.campaigns, filter, doc! {"_id": 1})
+            .await?
+            .into_iter()
+            .map(campaign_from)
+            .collect()
     }
 
     async fn campaign_doc_by_id(&self, id: &CampaignId) -> Result<Option<Document>, StoreError> {
@@ -262,35 +257,14 @@ impl CampaignRepository for MongoStore {
     }
 
     async fn list(&self, query: &CampaignQuery) -> Result<Page<Campaign>, StoreError> {
-        let filter = list_filter(query);
-        let total = self
-            .campaigns
-            .count_documents(filter.clone())
-            .await
-            .map_err(failed("count campaigns"))?;
-        let page = query.page;
-        let docs: Vec<Document> = self
-            .campaigns
-            .find(filter)
-            .sort(list_sort(query))
-            .skip(page.offset())
-            .limit(i64::from(page.page_size()))
-            .await
-            .map_err(failed("list campaigns"))?
-            .try_collect()
-            .await
-            .map_err(failed("read campaigns"))?;
-        Ok(Page {
-            items: docs
-                .into_iter()
-                .map(campaign_from)
-                .collect::<Result<_, _>>()?,
-            pagination: Pagination {
-                page: page.page(),
-                page_size: page.page_size(),
-                total,
-            },
-        })
+        reads::page(
+            &self.campaigns,
+            list_filter(query),
+            list_sort(query),
+            query.page,
+            campaign_from,
+        )
+        .await
     }
 
     async fn refresh_candidates(

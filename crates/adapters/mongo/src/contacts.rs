@@ -4,16 +4,16 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use campaign_domain::contact::Contact;
-use campaign_domain::paging::{Page, PageRequest, Pagination};
+use campaign_domain::paging::{Page, PageRequest};
 use campaign_domain::values::ContactId;
 use campaign_ports::{ContactRepository, StoreError};
 use futures::TryStreamExt as _;
 use mongodb::bson::{Document, doc};
 
-use crate::MongoStore;
 use crate::campaigns::text_filter;
 use crate::document::{from_document, id_bson, id_list, to_document};
 use crate::errors::failed;
+use crate::{MongoStore, reads};
 
 #[async_trait]
 impl ContactRepository for MongoStore {
@@ -58,32 +58,13 @@ impl ContactRepository for MongoStore {
             Some(t) => text_filter(t, &["name", "email", "keywords"]),
             None => doc! {},
         };
-        let total = self
-            .contacts
-            .count_documents(filter.clone())
-            .await
-            .map_err(failed("count contacts"))?;
-        let docs: Vec<Document> = self
-            .contacts
-            .find(filter)
-            .sort(doc! {"name": 1, "_id": 1})
-            .skip(page.offset())
-            .limit(i64::from(page.page_size()))
-            .await
-            .map_err(failed("search contacts"))?
-            .try_collect()
-            .await
-            .map_err(failed("read contacts"))?;
-        Ok(Page {
-            items: docs
-                .into_iter()
-                .map(from_document)
-                .collect::<Result<_, _>>()?,
-            pagination: Pagination {
-                page: page.page(),
-                page_size: page.page_size(),
-                total,
-            },
-        })
+        reads::page(
+            &self.contacts,
+            filter,
+            doc! {"name": 1, "_id": 1},
+            page,
+            from_document,
+        )
+        .await
     }
 }

@@ -6,13 +6,12 @@ use campaign_domain::chrono::{DateTime, Utc};
 use campaign_domain::event::{Event, EventStatus};
 use campaign_domain::values::EventId;
 use campaign_ports::{EventRepository, StoreError};
-use futures::TryStreamExt as _;
 use mongodb::bson::{Document, doc};
 use mongodb::options::ReturnDocument;
 
-use crate::MongoStore;
 use crate::document::{date, from_document};
 use crate::errors::{failed, is_duplicate_key, unavailable};
+use crate::{MongoStore, reads};
 
 fn event_from(doc: Document) -> Result<Event, StoreError> {
     from_document(doc)
@@ -76,16 +75,15 @@ impl EventRepository for MongoStore {
         status: EventStatus,
         until: DateTime<Utc>,
     ) -> Result<Vec<Event>, StoreError> {
-        let docs: Vec<Document> = self
-            .events
-            .find(doc! {"status": status.as_str(), "date": {"$lte": date(until)}})
-            .sort(doc! {"_id": 1})
-            .await
-            .map_err(failed("find events"))?
-            .try_collect()
-            .await
-            .map_err(failed("read events"))?;
-        docs.into_iter().map(event_from).collect()
+        reads::all(
+            &self.events,
+            doc! {"status": status.as_str(), "date": {"$lte": date(until)}},
+            doc! {"_id": 1},
+        )
+        .await?
+        .into_iter()
+        .map(event_from)
+        .collect()
     }
 }
 

@@ -30,6 +30,7 @@ mod indexes;
 mod markets;
 mod outbox;
 mod promoters;
+mod reads;
 mod settings;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -12,13 +12,12 @@ use campaign_domain::market::Market;
 use campaign_domain::messages::OutboundEvent;
 use campaign_domain::values::{CampaignId, EventId, MarketId};
 use campaign_ports::{MarketRepository, StoreError};
-use futures::TryStreamExt as _;
 use mongodb::bson::{Bson, Document, doc};
 
-use crate::MongoStore;
 use crate::document::{date, from_document, id_bson, id_list, to_document};
 use crate::errors::{failed, is_duplicate_key, unavailable};
 use crate::writes::{replacement, stored_version, tombstone, version_bson, with_events};
+use crate::{MongoStore, reads};
 
 /// Top-level fields whose dates are stored as BSON dates.
 const DATE_FIELDS: &[&str] = &["event", "notification", "date"];
@@ -59,16 +58,11 @@ impl MongoStore {
         filter: Document,
         sort: Document,
     ) -> Result<Vec<Market>, StoreError> {
-        let docs: Vec<Document> = self
-            .markets
-            .find(filter)
-            .sort(sort)
-            .await
-            .map_err(failed("find markets"))?
-            .try_collect()
-            .await
-            .map_err(failed("read markets"))?;
-        docs.into_iter().map(market_from).collect()
+        reads::all(&self.markets, filter, sort)
+            .await?
+            .into_iter()
+            .map(market_from)
+            .collect()
     }
 
     /// The live market document `id` of `campaign`.

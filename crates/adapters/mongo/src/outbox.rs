@@ -21,7 +21,7 @@ use std::collections::HashSet;
 use async_trait::async_trait;
 use campaign_domain::chrono::{DateTime, Utc};
 use campaign_domain::messages::OutboundEvent;
-use campaign_domain::paging::{Page, PageRequest, Pagination};
+use campaign_domain::paging::{Page, PageRequest};
 use campaign_domain::uuid::Uuid;
 use campaign_ports::{Outbox, OutboxRecord, OutboxState, OutboxStats, StoreError};
 use futures::TryStreamExt as _;
@@ -29,10 +29,10 @@ use mongodb::Collection;
 use mongodb::bson::{Bson, Document, doc};
 use mongodb::options::ReturnDocument;
 
-use crate::MongoStore;
 use crate::document::{date, from_plain_bson, instant};
 use crate::errors::{failed, only_duplicate_keys, unavailable};
 use crate::writes::{OUTBOX_FIELD, TOMBSTONE_FIELD};
+use crate::{MongoStore, reads};
 
 /// Documents swept per round.
 const SWEEP_BATCH: i64 = 200;
@@ -355,25 +355,13 @@ impl Outbox for MongoStore {
 
     async fn failed(&self, page: PageRequest) -> Result<Page<OutboxRecord>, StoreError> {
         self.sweep().await?;
-        let total = self.count_state(FAILED).await?;
-        let docs: Vec<Document> = self
-            .outbox
-            .find(doc! {"state": FAILED})
-            .sort(doc! {"seq": 1})
-            .skip(page.offset())
-            .limit(i64::from(page.page_size()))
-            .await
-            .map_err(failed("list failed outbox events"))?
-            .try_collect()
-            .await
-            .map_err(failed("read failed outbox events"))?;
-        Ok(Page {
-            items: docs.iter().map(record_from).collect::<Result<_, _>>()?,
-            pagination: Pagination {
-                page: page.page(),
-                page_size: page.page_size(),
-                total,
-            },
-        })
+        reads::page(
+            &self.outbox,
+            doc! {"state": FAILED},
+            doc! {"seq": 1},
+            page,
+            |doc| record_from(&doc),
+        )
+        .await
     }
 }

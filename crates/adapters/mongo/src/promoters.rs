@@ -5,17 +5,17 @@
 use std::collections::HashSet;
 
 use async_trait::async_trait;
-use campaign_domain::paging::{Page, PageRequest, Pagination};
+use campaign_domain::paging::{Page, PageRequest};
 use campaign_domain::promoter::Promoter;
 use campaign_domain::values::PromoterId;
 use campaign_ports::{PromoterRepository, StoreError};
 use futures::TryStreamExt as _;
 use mongodb::bson::{Document, doc};
 
-use crate::MongoStore;
 use crate::document::{from_document, id_bson, id_list, id_text, to_document};
 use crate::errors::failed;
 use crate::writes::{stored_version, version_bson};
+use crate::{MongoStore, reads};
 
 const DATE_FIELDS: &[&str] = &["date"];
 
@@ -120,32 +120,13 @@ impl PromoterRepository for MongoStore {
     }
 
     async fn list(&self, page: PageRequest) -> Result<Page<Promoter>, StoreError> {
-        let total = self
-            .promoters
-            .count_documents(doc! {})
-            .await
-            .map_err(failed("count promoters"))?;
-        let docs: Vec<Document> = self
-            .promoters
-            .find(doc! {})
-            .sort(doc! {"name": 1, "_id": 1})
-            .skip(page.offset())
-            .limit(i64::from(page.page_size()))
-            .await
-            .map_err(failed("list promoters"))?
-            .try_collect()
-            .await
-            .map_err(failed("read promoters"))?;
-        Ok(Page {
-            items: docs
-                .into_iter()
-                .map(from_document)
-                .collect::<Result<_, _>>()?,
-            pagination: Pagination {
-                page: page.page(),
-                page_size: page.page_size(),
-                total,
-            },
-        })
+        reads::page(
+            &self.promoters,
+            doc! {},
+            doc! {"name": 1, "_id": 1},
+            page,
+            from_document,
+        )
+        .await
     }
 }

@@ -14,7 +14,6 @@
 )]
 
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -27,35 +26,10 @@ pub const URI_VARIABLE: &str = "CAMPAIGN_TEST_MONGODB_URI";
 /// The mongo-wire-server launcher jar, for private servers.
 pub const SERVER_JAR_VARIABLE: &str = "CAMPAIGN_TEST_MONGODB_SERVER_JAR";
 
-/// `<workspace>/target/services/test.env`, written by `cargo xtask services up`.
-fn env_file() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../target/services/test.env")
-}
-
-/// The value of a test variable: the environment first, then `target/services/test.env`;
-/// panics with how to start the server when neither has it.
+/// The value of a test variable; panics with how to start the server when it is missing.
+/// ([`URI_VARIABLE`] may name a real `mongod` instead.)
 pub fn variable(name: &str) -> String {
-    if let Ok(value) = std::env::var(name)
-        && !value.is_empty()
-    {
-        return value;
-    }
-    if let Ok(file) = std::fs::read_to_string(env_file()) {
-        for line in file.lines() {
-            if let Some((key, value)) = line.split_once('=')
-                && key.trim() == name
-                && !value.trim().is_empty()
-            {
-                return value.trim().to_owned();
-            }
-        }
-    }
-    panic!(
-        "{name} is not set: the MongoDB tests need a MongoDB-wire server. Run the whole suite \
-         with `cargo xtask ci`, or start the server with `cargo xtask services up` (and stop it \
-         with `cargo xtask services down`) before `cargo test`; {URI_VARIABLE} may name a real \
-         mongod instead."
-    )
+    campaign_ports::testing::services::required_test_variable(name, "a MongoDB test")
 }
 
 /// The test server's URI.

@@ -19,7 +19,6 @@
 
 use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -34,34 +33,9 @@ pub const REPLICA_URL_VARIABLE: &str = "CAMPAIGN_TEST_REDIS_REPLICA_URL";
 /// The `redis-server` program.
 pub const SERVER_VARIABLE: &str = "CAMPAIGN_TEST_REDIS_SERVER";
 
-/// `<workspace>/target/services/test.env`, written by `cargo xtask services up`.
-fn env_file() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../target/services/test.env")
-}
-
-/// The value of a test variable: the environment first, then `target/services/test.env`;
-/// panics with how to start the servers when neither has it.
+/// The value of a test variable; panics with how to start the servers when it is missing.
 pub fn variable(name: &str) -> String {
-    if let Ok(value) = std::env::var(name)
-        && !value.is_empty()
-    {
-        return value;
-    }
-    if let Ok(file) = std::fs::read_to_string(env_file()) {
-        for line in file.lines() {
-            if let Some((key, value)) = line.split_once('=')
-                && key.trim() == name
-                && !value.trim().is_empty()
-            {
-                return value.trim().to_owned();
-            }
-        }
-    }
-    panic!(
-        "{name} is not set: the Redis tests need the local test servers. Run the whole suite \
-         with `cargo xtask ci`, or start the servers with `cargo xtask services up` (and stop \
-         them with `cargo xtask services down`) before `cargo test`."
-    )
+    campaign_ports::testing::services::required_test_variable(name, "a Redis test")
 }
 
 /// The shared test primary's URL.

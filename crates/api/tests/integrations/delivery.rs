@@ -311,6 +311,8 @@ async fn changes_arrive_on_kinesis_and_sqs_and_nothing_is_lost_while_moto_is_dow
         relay: RelaySettings {
             base_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_millis(400),
+            // Quick retries must not run out while moto restarts (seconds on a busy machine).
+            max_attempts: 10_000,
             ..RelaySettings::default()
         },
         ..components.jobs

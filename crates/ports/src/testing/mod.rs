@@ -22,6 +22,7 @@
 
 pub mod cache;
 pub mod fixtures;
+pub mod services;
 pub mod store;
 
 use std::sync::Arc;

@@ -1,5 +1,5 @@
 //! Both adapters against a real Kinesis and SQS implementation: the moto server the test
-//! command starts (`CAMPAIGN_TEST_AWS_ENDPOINT_URL`, see `support::moto_endpoint`). Each test
+//! command starts (`CAMPAIGN_TEST_AWS_ENDPOINT_URL`, see `campaign_adapter_aws::testing`). Each test
 //! makes its own stream or queue with a unique name, sends through the adapter, reads back with
 //! the plain SDK clients (`GetShardIterator` + `GetRecords`, `ReceiveMessage`) and deletes what it
 //! made.
@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use aws_sdk_kinesis::types::{ShardIteratorType, StreamStatus};
 use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
+use campaign_adapter_aws::testing::{self as moto, unique};
 use campaign_adapter_aws::{KinesisStream, SdkConfig, SqsQueue};
 use campaign_domain::messages::OutboundEvent;
 use campaign_domain::serde_json;
@@ -16,98 +16,12 @@ use campaign_domain::uuid::Uuid;
 use campaign_ports::{CampaignDataStream, MessageQueue};
 
 use crate::support::{
-    assert_permanent, campaign, moto_endpoint, pipeline_event, selections_event, settings,
-    stream_event,
+    assert_permanent, campaign, moto_endpoint, pipeline_event, selections_event, stream_event,
 };
 
-/// The adapter's own loader against moto, with static test credentials.
+/// The adapter's own configuration against moto, with static test credentials.
 async fn moto() -> SdkConfig {
-    settings(&moto_endpoint())
-        .loader()
-        .credentials_provider(crate::support::credentials())
-        .load()
-        .await
-}
-
-fn unique(prefix: &str) -> String {
-    format!("{prefix}-{}", Uuid::new_v4().simple())
-}
-
-/// Creates a one-shard stream and waits until it is active.
-async fn create_stream(client: &aws_sdk_kinesis::Client, name: &str) {
-    client
-        .create_stream()
-        .stream_name(name)
-        .shard_count(1)
-        .send()
-        .await
-        .expect("CreateStream");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let summary = client
-            .describe_stream_summary()
-            .stream_name(name)
-            .send()
-            .await
-            .expect("DescribeStreamSummary");
-        let status = summary
-            .stream_description_summary()
-            .map(|s| s.stream_status().clone());
-        if status == Some(StreamStatus::Active) {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "stream {name} not active: {status:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// Every record of the stream's only shard, from the start: `(partition key, data)`.
-async fn read_stream(
-    client: &aws_sdk_kinesis::Client,
-    name: &str,
-    expected: usize,
-) -> Vec<(String, Vec<u8>)> {
-    let shards = client
-        .list_shards()
-        .stream_name(name)
-        .send()
-        .await
-        .expect("ListShards");
-    let shard = shards.shards()[0].shard_id().to_owned();
-    let mut iterator = client
-        .get_shard_iterator()
-        .stream_name(name)
-        .shard_id(shard)
-        .shard_iterator_type(ShardIteratorType::TrimHorizon)
-        .send()
-        .await
-        .expect("GetShardIterator")
-        .shard_iterator()
-        .map(str::to_owned);
-    let mut out = Vec::new();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while let Some(it) = iterator.take() {
-        let page = client
-            .get_records()
-            .shard_iterator(it)
-            .send()
-            .await
-            .expect("GetRecords");
-        for record in page.records() {
-            out.push((
-                record.partition_key().unwrap_or_default().to_owned(),
-                record.data().as_ref().to_vec(),
-            ));
-        }
-        if out.len() >= expected || Instant::now() >= deadline {
-            break;
-        }
-        iterator = page.next_shard_iterator().map(str::to_owned);
-    }
-    out
+    moto::sdk_config(&moto_endpoint()).await
 }
 
 #[tokio::test]
@@ -115,7 +29,7 @@ async fn kinesis_records_round_trip_through_moto() {
     let config = moto().await;
     let client = aws_sdk_kinesis::Client::new(&config);
     let name = unique("campaign-data");
-    create_stream(&client, &name).await;
+    moto::create_stream(&config, &name).await;
 
     let (a, b) = (campaign("a"), campaign("b"));
     let events = vec![stream_event(&a), stream_event(&b), stream_event(&a)];
@@ -125,10 +39,10 @@ async fn kinesis_records_round_trip_through_moto() {
         .unwrap();
     assert!(outcome.failed.is_empty(), "{outcome:?}");
 
-    let records = read_stream(&client, &name, events.len()).await;
+    let records = moto::read_stream(&config, &name).await;
     assert_eq!(records.len(), events.len());
     for ((key, data), event) in records.iter().zip(&events) {
-        let decoded: OutboundEvent = serde_json::from_slice(data).unwrap();
+        let decoded: OutboundEvent = serde_json::from_value(data.clone()).unwrap();
         assert_eq!(&decoded, event, "one shard keeps the order");
         assert_eq!(key, &event.message.ordering_key());
     }
@@ -143,7 +57,7 @@ async fn kinesis_takes_more_than_one_call_of_records() {
     let config = moto().await;
     let client = aws_sdk_kinesis::Client::new(&config);
     let name = unique("campaign-data-many");
-    create_stream(&client, &name).await;
+    moto::create_stream(&config, &name).await;
 
     let c = campaign("many");
     let events: Vec<OutboundEvent> = (0..501).map(|_| stream_event(&c)).collect();
@@ -153,11 +67,11 @@ async fn kinesis_takes_more_than_one_call_of_records() {
         .unwrap();
     assert!(outcome.failed.is_empty(), "{outcome:?}");
 
-    let records = read_stream(&client, &name, events.len()).await;
+    let records = moto::read_stream(&config, &name).await;
     let ids: Vec<Uuid> = records
         .iter()
         .map(|(_, data)| {
-            serde_json::from_slice::<OutboundEvent>(data)
+            serde_json::from_value::<OutboundEvent>(data.clone())
                 .unwrap()
                 .event_id
         })

@@ -1,12 +1,7 @@
 //! What the stub and moto tests share: an `SdkConfig` with static test credentials and quick
 //! retries, events of every queue's kind, and where the test moto server is.
 
-use std::path::PathBuf;
-use std::time::Duration;
-
-use aws_config::retry::RetryConfig;
-use aws_sdk_kinesis::config::Credentials;
-use campaign_adapter_aws::{AwsSettings, SdkConfig};
+use campaign_adapter_aws::AwsSettings;
 use campaign_domain::Campaign;
 use campaign_domain::messages::{
     CampaignSummary, DataPipelineMessage, Operation, OutboundEvent, OutboundMessage,
@@ -16,31 +11,9 @@ use campaign_domain::uuid::Uuid;
 use campaign_ports::IntegrationError;
 use campaign_ports::testing::fixtures;
 
-/// The moto server the tests use (`http://127.0.0.1:<port>`).
-pub const ENDPOINT_VARIABLE: &str = "CAMPAIGN_TEST_AWS_ENDPOINT_URL";
-
-/// The region every test client uses.
-pub const REGION: &str = "us-east-1";
-
-/// Static credentials, set on the loader (never through the process environment).
-pub fn credentials() -> Credentials {
-    Credentials::new("test", "test", None, None, "campaign-tests")
-}
-
-/// The adapter's own settings for `endpoint`, with static credentials and two attempts 10 ms
-/// apart (so a stub sees the SDK's retry without slowing the suite).
-pub async fn config(endpoint: &str) -> SdkConfig {
-    settings(endpoint)
-        .loader()
-        .credentials_provider(credentials())
-        .retry_config(
-            RetryConfig::standard()
-                .with_max_attempts(2)
-                .with_initial_backoff(Duration::from_millis(10)),
-        )
-        .load()
-        .await
-}
+pub use campaign_adapter_aws::testing::{
+    REGION, credentials, endpoint as moto_endpoint, sdk_config as config,
+};
 
 /// Settings for `endpoint` in [`REGION`].
 pub fn settings(endpoint: &str) -> AwsSettings {
@@ -119,37 +92,4 @@ pub fn assert_permanent(error: &IntegrationError, needle: &str) {
     assert!(matches!(error, IntegrationError::Permanent(_)), "{error:?}");
     let text = error.to_string();
     assert!(text.contains(needle), "{text:?} lacks {needle:?}");
-}
-
-/// `<workspace>/target/services/test.env`, written by `cargo xtask services up`.
-fn env_file() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../target/services/test.env")
-}
-
-/// The moto server's URL: [`ENDPOINT_VARIABLE`] from the environment, else from
-/// `target/services/test.env`; panics with how to start one when neither has it (like the Redis
-/// tests: an AWS test never passes without its server).
-pub fn moto_endpoint() -> String {
-    if let Ok(value) = std::env::var(ENDPOINT_VARIABLE)
-        && !value.is_empty()
-    {
-        return value;
-    }
-    if let Ok(file) = std::fs::read_to_string(env_file()) {
-        for line in file.lines() {
-            if let Some((key, value)) = line.split_once('=')
-                && key.trim() == ENDPOINT_VARIABLE
-                && !value.trim().is_empty()
-            {
-                return value.trim().to_owned();
-            }
-        }
-    }
-    panic!(
-        "{ENDPOINT_VARIABLE} is not set: the Kinesis and SQS tests need a moto server. Run the \
-         whole suite with `cargo xtask ci`, or start the local services with `cargo xtask \
-         services up` (stop them with `cargo xtask services down`) before `cargo test`; or run \
-         `moto_server -H 127.0.0.1 -p 5000` yourself and set \
-         {ENDPOINT_VARIABLE}=http://127.0.0.1:5000."
-    )
 }
