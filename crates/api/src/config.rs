@@ -381,6 +381,14 @@ fn aws(
         && data_pipeline_queue.is_none()
         && refresh_selections_queue.is_none()
     {
+        if endpoint_url.is_some() {
+            return Err(ConfigError {
+                variable: "CAMPAIGN_AWS_ENDPOINT_URL",
+                reason: "is set but no Kinesis stream or SQS queue is (CAMPAIGN_KINESIS_STREAM, \
+                         CAMPAIGN_SQS_*): set one, or unset it"
+                    .to_owned(),
+            });
+        }
         return Ok(None);
     }
     Ok(Some(AwsConfig {
@@ -688,6 +696,12 @@ mod tests {
         let aws = config.integrations.aws.expect("one queue configured");
         assert_eq!(aws.kinesis_stream, None);
         assert!(aws.refresh_selections_queue.is_some());
+        let err = config_from(&[DEV, ("CAMPAIGN_AWS_ENDPOINT_URL", "http://127.0.0.1:5000")])
+            .unwrap_err();
+        assert_eq!(
+            err.variable, "CAMPAIGN_AWS_ENDPOINT_URL",
+            "an endpoint alone does nothing"
+        );
         for (variable, value) in [
             ("CAMPAIGN_KINESIS_STREAM", "bad name!"),
             ("CAMPAIGN_SQS_DATA_PIPELINE_QUEUE_URL", "queue-name"),

@@ -21,7 +21,10 @@ use crate::ports::{Ports, Publishers};
 pub struct RelaySettings {
     /// Most events claimed per round.
     pub batch_size: usize,
-    /// How long a claim keeps other relays away.
+    /// How long a claim keeps other relays away. A round starts no new call after half of it,
+    /// so the call in flight then still ends inside the lease (publisher calls are bounded by
+    /// their own timeouts: 6 s for Kinesis and SQS); events it did not get to stay leased and
+    /// are claimed again once the lease ends, unsent, so no two relays send the same event.
     pub lease: Duration,
     /// Attempts before an event is given up (moved to the failed state).
     pub max_attempts: u32,
@@ -35,7 +38,7 @@ impl Default for RelaySettings {
     fn default() -> Self {
         Self {
             batch_size: 100,
-            lease: Duration::from_secs(30),
+            lease: Duration::from_secs(60),
             max_attempts: 12,
             base_backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(300),
@@ -139,14 +142,21 @@ impl OutboxRelay {
     pub async fn deliver_once(&self) -> Result<DeliveryReport, DomainError> {
         let now = self.ports.clock.now();
         let lease_until =
-            now + TimeDelta::from_std(self.settings.lease).unwrap_or(TimeDelta::seconds(30));
+            now + TimeDelta::from_std(self.settings.lease).unwrap_or(TimeDelta::seconds(60));
+        let sending_ends = std::time::Instant::now() + self.settings.lease / 2;
         let claimed = self
             .ports
             .outbox
             .claim(now, lease_until, self.settings.batch_size)
             .await
             .map_err(relay_store_error)?;
-        let outcomes = self.publish(&claimed).await;
+        let outcomes = self.publish(&claimed, sending_ends).await;
+        if outcomes.len() < claimed.len() {
+            tracing::warn!(
+                left = claimed.len() - outcomes.len(),
+                "delivery round out of time; the rest stays leased for a later round"
+            );
+        }
         let mut report = DeliveryReport::default();
         let mut delivered = Vec::new();
         for (event_id, outcome) in outcomes {
@@ -192,7 +202,13 @@ impl OutboxRelay {
     }
 
     /// Sends each destination's events; per-event outcomes in claim order within a destination.
-    async fn publish(&self, claimed: &[OutboxRecord]) -> Vec<(Uuid, Outcome)> {
+    /// No call starts after `sending_ends`: the events it would carry get no outcome.
+    async fn publish(
+        &self,
+        claimed: &[OutboxRecord],
+        sending_ends: std::time::Instant,
+    ) -> Vec<(Uuid, Outcome)> {
+        let in_time = || std::time::Instant::now() < sending_ends;
         let of = |pick: fn(&OutboundMessage) -> bool| -> Vec<OutboundEvent> {
             claimed
                 .iter()
@@ -203,21 +219,21 @@ impl OutboxRelay {
         };
         let mut out = Vec::with_capacity(claimed.len());
         let stream = of(|m| matches!(m, OutboundMessage::CampaignStream(_)));
-        if !stream.is_empty() {
+        if !stream.is_empty() && in_time() {
             out.extend(batch_outcomes(
                 &stream,
                 self.publishers.stream.put_records(&stream).await,
             ));
         }
         let pipeline = of(|m| matches!(m, OutboundMessage::DataPipeline(_)));
-        if !pipeline.is_empty() {
+        if !pipeline.is_empty() && in_time() {
             out.extend(batch_outcomes(
                 &pipeline,
                 self.publishers.data_pipeline.send_batch(&pipeline).await,
             ));
         }
         let selections = of(|m| matches!(m, OutboundMessage::RefreshSelections(_)));
-        if !selections.is_empty() {
+        if !selections.is_empty() && in_time() {
             out.extend(batch_outcomes(
                 &selections,
                 self.publishers
@@ -228,6 +244,9 @@ impl OutboxRelay {
         }
         for record in claimed {
             let event = &record.event;
+            if !in_time() {
+                break;
+            }
             match &event.message {
                 OutboundMessage::CdnPurge(purge) => {
                     out.push((

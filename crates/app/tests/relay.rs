@@ -17,7 +17,7 @@ use campaign_domain::chrono::{TimeDelta, TimeZone, Utc};
 use campaign_domain::messages::OutboundMessage;
 use campaign_domain::permission::Actor;
 use campaign_domain::serde_json::json;
-use campaign_ports::OutboxState;
+use campaign_ports::{Clock as _, OutboxState};
 
 struct World {
     clock: Arc<ManualClock>,
@@ -232,5 +232,34 @@ fn backoff_doubles_up_to_the_cap_with_jitter() {
         w.relay.backoff(low, 30),
         Duration::from_secs(30),
         "capped at max, then jittered"
+    );
+}
+
+#[tokio::test]
+async fn a_round_out_of_time_sends_nothing_more_and_leaves_the_rest_leased() {
+    // No time to send at all: half of a zero lease is already over when the round starts.
+    let w = world(RelaySettings {
+        lease: Duration::ZERO,
+        ..RelaySettings::default()
+    });
+    create(&w, "Late", "late.example.test").await;
+    let report = w.relay.deliver_once().await.unwrap();
+    assert_eq!((report.delivered, report.retried, report.failed), (0, 0, 0));
+    assert!(w.stream.sent().is_empty() && w.cdn.sent().is_empty());
+    let stats = w.ports.outbox.stats().await.unwrap();
+    assert_eq!(
+        (stats.pending, stats.failed),
+        (4, 0),
+        "nothing lost, nothing counted"
+    );
+    let again = w
+        .ports
+        .outbox
+        .claim(w.clock.now(), w.clock.now(), 10)
+        .await
+        .unwrap();
+    assert!(
+        again.iter().all(|r| r.attempts == 0),
+        "unsent events were not counted as attempts"
     );
 }

@@ -46,6 +46,9 @@ pub(crate) const MARKET_NAME_UNIQUE: &str = "campaign_id_name_unique";
 /// Name of the unique index on a market's campaign-scoped event ids.
 pub(crate) const MARKET_EVENT_UNIQUE: &str = "event_keys_unique";
 
+/// How long a delivered outbox event is kept (its `_id` absorbs a late second sweep of it).
+pub(crate) const DELIVERED_KEPT_SECS: u64 = 3600;
+
 /// Creates every index (idempotent).
 pub(crate) async fn ensure(store: &MongoStore) -> Result<(), mongodb::error::Error> {
     store
@@ -86,7 +89,21 @@ pub(crate) async fn ensure(store: &MongoStore) -> Result<(), mongodb::error::Err
         .await?;
     store
         .outbox
-        .create_indexes([index("state_seq", doc! {"state": 1, "seq": 1})])
+        .create_indexes([
+            index(
+                "state_recording_order",
+                doc! {"state": 1, "occurredAt": 1, "seq": 1},
+            ),
+            IndexModel::builder()
+                .keys(doc! {"deliveredAt": 1})
+                .options(
+                    IndexOptions::builder()
+                        .name("delivered_ttl".to_owned())
+                        .expire_after(std::time::Duration::from_secs(DELIVERED_KEPT_SECS))
+                        .build(),
+                )
+                .build(),
+        ])
         .await?;
     store
         .promoters

@@ -10,11 +10,20 @@
 //! recorded twice; at worst an event completed in that window is delivered again, which
 //! at-least-once delivery allows (consumers de-duplicate by event id).
 //!
-//! An `outbox` document: `{_id: <event id>, seq, destination, orderingKey, event, state:
-//! "pending" | "failed", attempts, nextAttemptAt, leaseUntil?, lastError?}`. Claiming walks the
-//! pending events in `seq` order, keeps the per-destination-and-key order (an event waits while
-//! an older one with the same destination and key is undelivered), and leases each claimable
-//! event with a conditional `findAndModify`, so two relays never hold the same event.
+//! An `outbox` document: `{_id: <event id>, seq, occurredAt, destination, orderingKey, event,
+//! state: "pending" | "failed" | "delivered" | "unreadable", attempts, nextAttemptAt,
+//! leaseUntil?, lastError?, deliveredAt?}`. Claiming walks the pending events in recording order
+//! — the time of their change, then `seq` (so a market's event recorded before a campaign's is
+//! claimed first, whichever document the sweep reads first) — keeps the per-destination-and-key
+//! order (an event waits while an older one with the same destination and key is undelivered),
+//! and leases each claimable event with a conditional `findAndModify`, so two relays never hold
+//! the same event.
+//!
+//! Delivered events are not deleted but marked `delivered` and removed by a TTL index an hour
+//! later: a sweep that read the event from its document before the pull (another replica, at
+//! the same moment) then finds its `_id` taken instead of recording it a second time. Events that
+//! cannot be read back (written by another version of the service) are set aside as
+//! `unreadable`, logged, and kept for inspection; they block nothing.
 
 use std::collections::HashSet;
 
@@ -38,6 +47,12 @@ use crate::{MongoStore, reads};
 const SWEEP_BATCH: i64 = 200;
 const PENDING: &str = "pending";
 const FAILED: &str = "failed";
+const DELIVERED: &str = "delivered";
+const UNREADABLE: &str = "unreadable";
+/// Recording order: the time of the change, then the sweep's sequence.
+fn recording_order() -> Document {
+    doc! {"occurredAt": 1, "seq": 1}
+}
 
 fn event_key(id: Uuid) -> String {
     id.hyphenated().to_string()
@@ -125,6 +140,7 @@ impl MongoStore {
                 Ok(event) => doc! {
                     "_id": event_id,
                     "seq": seq,
+                    "occurredAt": date(event.occurred_at),
                     "destination": event.message.destination(),
                     "orderingKey": event.message.ordering_key(),
                     "event": entry,
@@ -133,16 +149,19 @@ impl MongoStore {
                     "nextAttemptAt": date(event.occurred_at),
                 },
                 // Kept for inspection instead of blocking the outbox forever.
-                Err(e) => doc! {
-                    "_id": event_id,
-                    "seq": seq,
-                    "destination": "unreadable",
-                    "orderingKey": "",
-                    "event": entry,
-                    "state": FAILED,
-                    "attempts": 0_i32,
-                    "lastError": format!("unreadable event: {e}"),
-                },
+                Err(e) => {
+                    tracing::error!(%event_id, error = %e, "an outbox event cannot be read; set aside as unreadable");
+                    doc! {
+                        "_id": event_id,
+                        "seq": seq,
+                        "destination": UNREADABLE,
+                        "orderingKey": "",
+                        "event": entry,
+                        "state": UNREADABLE,
+                        "attempts": 0_i32,
+                        "lastError": format!("unreadable event: {e}"),
+                    }
+                }
             });
         }
         if !records.is_empty() {
@@ -195,6 +214,22 @@ impl MongoStore {
         Ok(last - n + 1)
     }
 
+    /// Marks an event that cannot be read back as unreadable (kept, logged, never claimed).
+    async fn set_aside(&self, doc: &Document, error: &StoreError) -> Result<(), StoreError> {
+        tracing::error!(event_id = ?doc.get("_id"), %error, "an outbox event cannot be read; set aside as unreadable");
+        self.outbox
+            .update_one(
+                doc! {"_id": doc.get("_id").cloned().unwrap_or(Bson::Null)},
+                doc! {
+                    "$set": {"state": UNREADABLE, "lastError": error.to_string()},
+                    "$unset": {"leaseUntil": ""},
+                },
+            )
+            .await
+            .map_err(failed("set aside an unreadable outbox event"))?;
+        Ok(())
+    }
+
     async fn count_state(&self, state: &str) -> Result<u64, StoreError> {
         self.outbox
             .count_documents(doc! {"state": state})
@@ -218,7 +253,7 @@ impl Outbox for MongoStore {
         let mut pending = self
             .outbox
             .find(doc! {"state": PENDING})
-            .sort(doc! {"seq": 1})
+            .sort(recording_order())
             .projection(
                 doc! {"destination": 1, "orderingKey": 1, "nextAttemptAt": 1, "leaseUntil": 1},
             )
@@ -272,8 +307,10 @@ impl Outbox for MongoStore {
                 .await
                 .map_err(failed("lease outbox event"))?;
             // `None`: another relay leased it meanwhile.
-            if let Some(doc) = leased {
-                claimed.push(record_from(&doc)?);
+            let Some(doc) = leased else { continue };
+            match record_from(&doc) {
+                Ok(record) => claimed.push(record),
+                Err(error) => self.set_aside(&doc, &error).await?,
             }
         }
         Ok(claimed)
@@ -285,7 +322,13 @@ impl Outbox for MongoStore {
         }
         let ids: Vec<String> = event_ids.iter().copied().map(event_key).collect();
         self.outbox
-            .delete_many(doc! {"_id": {"$in": ids}})
+            .update_many(
+                doc! {"_id": {"$in": ids}},
+                doc! {
+                    "$set": {"state": DELIVERED, "deliveredAt": mongodb::bson::DateTime::now()},
+                    "$unset": {"leaseUntil": ""},
+                },
+            )
             .await
             .map_err(failed("complete outbox events"))?;
         Ok(())
@@ -358,7 +401,7 @@ impl Outbox for MongoStore {
         reads::page(
             &self.outbox,
             doc! {"state": FAILED},
-            doc! {"seq": 1},
+            recording_order(),
             page,
             |doc| record_from(&doc),
         )

@@ -144,3 +144,27 @@ where
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }
+
+/// The `outbox_backlog` gauge of the service at `base` (`http://host:port`), when exported.
+pub async fn outbox_backlog(client: &reqwest::Client, base: &str) -> Option<u64> {
+    let text = client
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .ok()?
+        .text()
+        .await
+        .ok()?;
+    text.lines()
+        .find_map(|line| line.strip_prefix("outbox_backlog "))
+        .and_then(|value| value.trim().parse::<f64>().ok())
+        .map(|value| value as u64)
+}
+
+/// Waits (at most `limit`) until the service at `base` reports an empty outbox backlog.
+pub async fn until_backlog_drained(client: &reqwest::Client, base: &str, limit: Duration) {
+    eventually_within("the outbox backlog to drain", limit, || async move {
+        outbox_backlog(client, base).await == Some(0)
+    })
+    .await;
+}

@@ -13,6 +13,8 @@ use campaign_domain::uuid::Uuid;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use crate::harness::until_backlog_drained;
+
 /// A service assembled from `CAMPAIGN_*` variables, with a token for it.
 struct Served {
     base: String,
@@ -151,10 +153,12 @@ async fn the_service_on_mongodb_serves_the_api_and_keeps_records_across_restarts
         .await;
     assert_eq!(status, StatusCode::OK, "{updated}");
     assert_eq!(app.get("/health/ready").await.0, StatusCode::OK);
+    // The relay sweeps the events out of the documents and delivers them (to the logging
+    // publishers here): the backlog drains.
+    until_backlog_drained(&app.client, &app.base, Duration::from_secs(10)).await;
     app.shut_down().await;
 
-    // A new process on the same database sees everything (and the relay delivered the
-    // backlog: it drains to the logging publishers).
+    // A new process on the same database sees everything.
     let again = Served::start(&uri, &database)
         .await
         .expect("service restarts");

@@ -108,6 +108,7 @@ macro_rules! store_contract_tests {
             outbox_keeps_order_per_destination_and_key,
             outbox_retries_and_gives_up,
             outbox_requeues_failed_events,
+            outbox_keeps_order_across_records,
         );
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
         async fn campaign_concurrent_inserts_of_one_domain() {

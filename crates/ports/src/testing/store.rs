@@ -1423,3 +1423,55 @@ pub async fn outbox_requeues_failed_events(s: &StoreUnderTest) {
         "a pending event is left alone"
     );
 }
+
+/// Events of different records with one destination and key keep the order of their changes.
+pub async fn outbox_keeps_order_across_records(s: &StoreUnderTest) {
+    let campaign = fx::campaign("Across");
+    let mut early = fx::event("across");
+    early.occurred_at = t0() + Duration::seconds(1);
+    let mut late = fx::event("across");
+    late.occurred_at = t0() + Duration::seconds(2);
+    // A market of the campaign changes first, then the campaign itself.
+    s.markets
+        .insert(
+            &fx::market(&campaign.id, "Market", &[], None),
+            std::slice::from_ref(&early),
+        )
+        .await
+        .unwrap();
+    s.campaigns
+        .insert(&campaign, std::slice::from_ref(&late))
+        .await
+        .unwrap();
+    let now = t0() + Duration::minutes(1);
+    let lease = now + Duration::seconds(30);
+    let first: Vec<_> = s
+        .outbox
+        .claim(now, lease, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.event.event_id)
+        .collect();
+    assert_eq!(
+        first,
+        [early.event_id],
+        "the earlier change first; the later waits"
+    );
+    s.outbox.complete(&[early.event_id]).await.unwrap();
+    let second: Vec<_> = s
+        .outbox
+        .claim(now, lease, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.event.event_id)
+        .collect();
+    assert_eq!(second, [late.event_id]);
+    s.outbox.complete(&[late.event_id]).await.unwrap();
+    assert_eq!(
+        s.outbox.stats().await.unwrap().pending,
+        0,
+        "completed events are not pending"
+    );
+}
