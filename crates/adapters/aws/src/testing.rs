@@ -13,8 +13,7 @@
     reason = "test support: a failed expectation is a failed test"
 )]
 
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use aws_config::retry::RetryConfig;
@@ -22,6 +21,7 @@ use aws_sdk_kinesis::config::Credentials;
 use aws_sdk_kinesis::types::{ShardIteratorType, StreamStatus};
 use campaign_domain::serde_json::{self, Value};
 use campaign_domain::uuid::Uuid;
+use campaign_ports::testing::services::PrivateServer;
 
 use crate::{AwsSettings, SdkConfig};
 
@@ -192,62 +192,33 @@ pub async fn drain_queue(config: &SdkConfig, url: &str) -> Vec<Value> {
 /// A moto server of a test's own, which the test stops and starts again on the same port to
 /// play an outage (a restarted moto is empty). Killed when dropped.
 #[derive(Debug)]
-pub struct PrivateMoto {
-    port: u16,
-    child: Option<Child>,
-}
+pub struct PrivateMoto(PrivateServer);
 
 impl PrivateMoto {
     /// Starts one on a free port and waits until it accepts connections.
     pub fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
-        let port = listener.local_addr().expect("its address").port();
-        drop(listener);
-        let mut server = Self { port, child: None };
-        server.restart();
-        server
+        let program = variable(SERVER_VARIABLE);
+        Self(PrivateServer::start(move |port| {
+            let mut command = Command::new(&program);
+            command
+                .args(["-H", "127.0.0.1", "-p"])
+                .arg(port.to_string());
+            command
+        }))
     }
 
     /// Its URL.
     pub fn endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        format!("http://127.0.0.1:{}", self.0.port())
     }
 
     /// Stops it (everything it held is gone).
     pub fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        self.0.stop();
     }
 
     /// Starts it again on the same port, empty, and waits until it accepts connections.
     pub fn restart(&mut self) {
-        self.stop();
-        let program = variable(SERVER_VARIABLE);
-        let child = Command::new(&program)
-            .args(["-H", "127.0.0.1", "-p"])
-            .arg(self.port.to_string())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {program}: {e}"));
-        self.child = Some(child);
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "the private moto_server did not listen on {} within 60 s",
-                self.port
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for PrivateMoto {
-    fn drop(&mut self) {
-        self.stop();
+        self.0.restart();
     }
 }

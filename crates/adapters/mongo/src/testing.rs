@@ -13,11 +13,10 @@
     reason = "test support: a failed expectation is a failed test"
 )]
 
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use campaign_domain::uuid::Uuid;
+use campaign_ports::testing::services::PrivateServer;
 
 use crate::{MongoSettings, MongoStore};
 
@@ -58,62 +57,33 @@ pub async fn fresh_store() -> MongoStore {
 /// A mongo-wire-server of a test's own (in memory), which the test stops and starts again on
 /// the same port to play an outage. Killed when dropped.
 #[derive(Debug)]
-pub struct PrivateMongo {
-    port: u16,
-    child: Option<Child>,
-}
+pub struct PrivateMongo(PrivateServer);
 
 impl PrivateMongo {
     /// Starts one on a free port and waits until it accepts connections.
     pub fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
-        let port = listener.local_addr().expect("its address").port();
-        drop(listener);
-        let mut server = Self { port, child: None };
-        server.restart();
-        server
+        let jar = variable(SERVER_JAR_VARIABLE);
+        Self(PrivateServer::start(move |port| {
+            let mut command = Command::new("java");
+            command
+                .args(["-jar", &jar, "--host", "127.0.0.1", "--port"])
+                .arg(port.to_string());
+            command
+        }))
     }
 
     /// Its URI.
     pub fn uri(&self) -> String {
-        format!("mongodb://127.0.0.1:{}", self.port)
+        format!("mongodb://127.0.0.1:{}", self.0.port())
     }
 
-    /// Stops it (its data is gone).
+    /// Stops it (everything it held is gone).
     pub fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        self.0.stop();
     }
 
     /// Starts it again on the same port, empty, and waits until it accepts connections.
     pub fn restart(&mut self) {
-        self.stop();
-        let jar = variable(SERVER_JAR_VARIABLE);
-        let child = Command::new("java")
-            .args(["-jar", &jar, "--host", "127.0.0.1", "--port"])
-            .arg(self.port.to_string())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start java -jar {jar}: {e}"));
-        self.child = Some(child);
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "the private mongo-wire-server did not listen on {} within 60 s",
-                self.port
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for PrivateMongo {
-    fn drop(&mut self) {
-        self.stop();
+        self.0.restart();
     }
 }

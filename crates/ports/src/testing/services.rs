@@ -2,7 +2,10 @@
 //! variables (`CAMPAIGN_TEST_*`), and `cargo xtask services up` also writes them to
 //! `target/services/test.env`, so a plain `cargo test` after it finds them too.
 
+use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// `<workspace>/target/services/test.env`.
 fn env_file() -> PathBuf {
@@ -35,4 +38,79 @@ pub fn required_test_variable(name: &str, what: &str) -> String {
              them with `cargo xtask services down`) before `cargo test`."
         )
     })
+}
+
+/// A server process of a test's own on a free 127.0.0.1 port, which the test stops and starts
+/// again on the same port to play an outage. `command` builds the process for a port; the
+/// server is ready once the port accepts TCP connections (at most 60 s). Killed when dropped.
+pub struct PrivateServer {
+    port: u16,
+    command: Box<dyn Fn(u16) -> Command + Send + Sync>,
+    child: Option<Child>,
+}
+
+impl std::fmt::Debug for PrivateServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PrivateServer")
+            .field("port", &self.port)
+            .field("running", &self.child.is_some())
+            .finish()
+    }
+}
+
+impl PrivateServer {
+    /// Starts one on a free port and waits until it accepts connections.
+    pub fn start(command: impl Fn(u16) -> Command + Send + Sync + 'static) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+        let port = listener.local_addr().expect("its address").port();
+        drop(listener);
+        let mut server = Self {
+            port,
+            command: Box::new(command),
+            child: None,
+        };
+        server.restart();
+        server
+    }
+
+    /// Its port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Stops it.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts it again on the same port and waits until it accepts connections.
+    pub fn restart(&mut self) {
+        self.stop();
+        let mut command = (self.command)(self.port);
+        let child = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "{command:?} did not listen on {} within 60 s",
+                self.port
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for PrivateServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
 }

@@ -4,12 +4,13 @@ use std::future::Future;
 
 use campaign_domain::Campaign;
 use campaign_domain::campaign::CampaignType;
-use campaign_domain::chrono::Duration;
+use campaign_domain::chrono::{DateTime, Duration, Utc};
 use campaign_domain::event::EventStatus;
 use campaign_domain::paging::{PageRequest, SortDirection};
 use campaign_domain::permission::ReadScope;
 use campaign_domain::serde_json::json;
 use campaign_domain::status::{ChangedBy, Status, TransitionKind};
+use campaign_domain::uuid::Uuid;
 use campaign_domain::values::{ArtistId, CategoryId, DomainName, EventId};
 use futures::future::{BoxFuture, join_all};
 
@@ -42,6 +43,21 @@ fn transitioned(c: &Campaign, to: Status, at_h: i64) -> Campaign {
         .unwrap();
     next.apply_transition(&t).unwrap();
     next
+}
+
+/// The ids of what one claim of up to 10 events at `now` leases, in claim order.
+async fn claimed_ids(
+    s: &StoreUnderTest,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+) -> Vec<Uuid> {
+    s.outbox
+        .claim(now, lease_until, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.event.event_id)
+        .collect()
 }
 
 async fn pending(s: &StoreUnderTest) -> u64 {
@@ -1293,25 +1309,11 @@ pub async fn outbox_keeps_order_per_destination_and_key(s: &StoreUnderTest) {
         .unwrap();
     let now = t0() + Duration::minutes(1);
     let lease = now + Duration::seconds(30);
-    let claimed: Vec<_> = s
-        .outbox
-        .claim(now, lease, 10)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| r.event.event_id)
-        .collect();
+    let claimed = claimed_ids(s, now, lease).await;
     assert_eq!(claimed, [a1.event_id, b1.event_id], "a2 waits for a1");
     assert!(s.outbox.claim(now, lease, 10).await.unwrap().is_empty());
     s.outbox.complete(&[a1.event_id]).await.unwrap();
-    let claimed: Vec<_> = s
-        .outbox
-        .claim(now, lease, 10)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| r.event.event_id)
-        .collect();
+    let claimed = claimed_ids(s, now, lease).await;
     assert_eq!(claimed, [a2.event_id]);
 }
 
@@ -1445,28 +1447,14 @@ pub async fn outbox_keeps_order_across_records(s: &StoreUnderTest) {
         .unwrap();
     let now = t0() + Duration::minutes(1);
     let lease = now + Duration::seconds(30);
-    let first: Vec<_> = s
-        .outbox
-        .claim(now, lease, 10)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| r.event.event_id)
-        .collect();
+    let first = claimed_ids(s, now, lease).await;
     assert_eq!(
         first,
         [early.event_id],
         "the earlier change first; the later waits"
     );
     s.outbox.complete(&[early.event_id]).await.unwrap();
-    let second: Vec<_> = s
-        .outbox
-        .claim(now, lease, 10)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| r.event.event_id)
-        .collect();
+    let second = claimed_ids(s, now, lease).await;
     assert_eq!(second, [late.event_id]);
     s.outbox.complete(&[late.event_id]).await.unwrap();
     assert_eq!(
