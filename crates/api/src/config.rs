@@ -4,6 +4,7 @@
 
 use std::env::VarError;
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -13,6 +14,7 @@ use campaign_adapter_http::{
 };
 use campaign_adapter_mongo::MongoSettings;
 use campaign_adapter_redis::{RedisSettings, RedisUrl};
+use campaign_ports::RateLimit;
 
 /// Where the service listens when `CAMPAIGN_LISTEN` is unset.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -32,6 +34,12 @@ pub struct Config {
     pub refresh_interval: Option<Duration>,
     /// `CAMPAIGN_SEARCH_CACHE_TTL_SECS`: how long Discovery searches stay cached (default 300 s).
     pub search_cache_ttl: Duration,
+    /// `CAMPAIGN_RATE_LIMIT_PASSWORD_PER_MIN`: wrong campaign passwords allowed per campaign and
+    /// caller per minute (default 10); `0` turns the limit off (`None`).
+    pub password_rate_limit: Option<RateLimit>,
+    /// `CAMPAIGN_RATE_LIMIT_SEARCH_PER_MIN`: `/artists` and `/venues` calls allowed per caller
+    /// per minute (default 120); `0` turns the limit off (`None`).
+    pub search_rate_limit: Option<RateLimit>,
     /// Logs and traces.
     pub telemetry: TelemetryConfig,
     /// `CAMPAIGN_REDIS_URL`, `CAMPAIGN_REDIS_REPLICA_URLS`: the Redis cache and job lock;
@@ -39,6 +47,9 @@ pub struct Config {
     pub redis: Option<RedisSettings>,
     /// The outbound HTTP integrations that are configured.
     pub integrations: IntegrationsConfig,
+    /// `CAMPAIGN_CORS_ALLOWED_ORIGINS`: comma-separated origins (`https://admin.example.com`)
+    /// browsers may call the API from; empty (unset) sends no CORS headers at all.
+    pub cors_allowed_origins: Vec<String>,
 }
 
 /// The outbound HTTP integrations (SPEC §3). Each is configured by all of its variables or
@@ -143,7 +154,7 @@ impl Config {
         lookup: impl Fn(&str) -> Result<String, VarError>,
     ) -> Result<Self, ConfigError> {
         let listen = read(&lookup, "CAMPAIGN_LISTEN")?.unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
-        let listen = listen.parse().map_err(|_| ConfigError {
+        let listen: SocketAddr = listen.parse().map_err(|_| ConfigError {
             variable: "CAMPAIGN_LISTEN",
             reason: format!("`{listen}` is not an ip:port address such as {DEFAULT_LISTEN}"),
         })?;
@@ -188,6 +199,15 @@ impl Config {
         let public_key_file = read(&lookup, "CAMPAIGN_JWT_PUBLIC_KEY_FILE")?
             .filter(|v| !v.is_empty())
             .map(PathBuf::from);
+        if dev_mode && !listen.ip().is_loopback() {
+            return Err(ConfigError {
+                variable: "CAMPAIGN_DEV_MODE",
+                reason: format!(
+                    "dev mode prints a supreme token and trusts an ephemeral key, so it only \
+                     listens on a loopback address; CAMPAIGN_LISTEN is {listen}"
+                ),
+            });
+        }
         if public_key_file.is_none() && !dev_mode {
             return Err(ConfigError {
                 variable: "CAMPAIGN_JWT_PUBLIC_KEY_FILE",
@@ -208,17 +228,58 @@ impl Config {
         };
         let search_cache_ttl =
             Duration::from_secs(seconds(&lookup, "CAMPAIGN_SEARCH_CACHE_TTL_SECS", 300)?);
+        let password_rate_limit = per_minute(&lookup, "CAMPAIGN_RATE_LIMIT_PASSWORD_PER_MIN", 10)?;
+        let search_rate_limit = per_minute(&lookup, "CAMPAIGN_RATE_LIMIT_SEARCH_PER_MIN", 120)?;
+        let cors_allowed_origins = cors_origins(&lookup)?;
         Ok(Self {
             listen,
             store,
             auth,
             refresh_interval,
             search_cache_ttl,
+            password_rate_limit,
+            search_rate_limit,
             telemetry,
             redis,
             integrations,
+            cors_allowed_origins,
         })
     }
+}
+
+/// `CAMPAIGN_CORS_ALLOWED_ORIGINS`: each entry an origin — `http` or `https`, a host, an
+/// optional port, nothing else (no path, no wildcard: a wildcard would let any site read what
+/// an admin's browser may).
+fn cors_origins(
+    lookup: &impl Fn(&str) -> Result<String, VarError>,
+) -> Result<Vec<String>, ConfigError> {
+    const VARIABLE: &str = "CAMPAIGN_CORS_ALLOWED_ORIGINS";
+    let Some(raw) = read(lookup, VARIABLE)? else {
+        return Ok(Vec::new());
+    };
+    let mut origins = Vec::new();
+    for entry in raw.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+        let rest = entry
+            .strip_prefix("https://")
+            .or_else(|| entry.strip_prefix("http://"));
+        let valid = rest.is_some_and(|host| {
+            !host.is_empty()
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        });
+        if !valid {
+            return Err(ConfigError {
+                variable: VARIABLE,
+                reason: format!(
+                    "`{entry}` is not an origin such as https://admin.example.com (scheme, host \
+                     and optional port; no path, no wildcard)"
+                ),
+            });
+        }
+        origins.push(entry.to_owned());
+    }
+    Ok(origins)
 }
 
 /// `CAMPAIGN_REDIS_URL` (the primary) and `CAMPAIGN_REDIS_REPLICA_URLS` (comma-separated
@@ -510,6 +571,33 @@ fn telemetry(
     })
 }
 
+/// The most events per minute a rate limit variable accepts.
+const MAX_PER_MINUTE: u32 = 1_000_000;
+
+/// A rate limit in events per minute (SPEC §4.1): a whole number from 0 to
+/// [`MAX_PER_MINUTE`], `default` when unset; `0` turns the limit off (`None`).
+fn per_minute(
+    lookup: &impl Fn(&str) -> Result<String, VarError>,
+    variable: &'static str,
+    default: u32,
+) -> Result<Option<RateLimit>, ConfigError> {
+    let per_minute = match set(lookup, variable)? {
+        None => default,
+        Some(raw) => raw
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n <= MAX_PER_MINUTE)
+            .ok_or_else(|| ConfigError {
+                variable,
+                reason: format!(
+                    "`{raw}` is not a whole number of events per minute (0 to {MAX_PER_MINUTE}; \
+                     0 turns the limit off)"
+                ),
+            })?,
+    };
+    Ok(NonZeroU32::new(per_minute).map(RateLimit::per_minute))
+}
+
 /// A whole number of seconds, `default` when unset.
 fn seconds(
     lookup: &impl Fn(&str) -> Result<String, VarError>,
@@ -609,8 +697,8 @@ mod tests {
 
     #[test]
     fn listen_takes_the_variable() {
-        let config = config_from(&[DEV, ("CAMPAIGN_LISTEN", "0.0.0.0:9000")]).unwrap();
-        assert_eq!(config.listen, "0.0.0.0:9000".parse().unwrap());
+        let config = config_from(&[DEV, ("CAMPAIGN_LISTEN", "127.0.0.2:9000")]).unwrap();
+        assert_eq!(config.listen, "127.0.0.2:9000".parse().unwrap());
     }
 
     #[test]
@@ -972,6 +1060,86 @@ mod tests {
             let mut all = vec![DEV];
             all.extend_from_slice(&vars);
             assert_eq!(config_from(&all).unwrap_err().variable, variable);
+        }
+    }
+
+    #[test]
+    fn dev_mode_listens_only_on_loopback() {
+        let err = config_from(&[DEV, ("CAMPAIGN_LISTEN", "0.0.0.0:8080")]).unwrap_err();
+        assert_eq!(err.variable, "CAMPAIGN_DEV_MODE");
+        assert!(err.reason.contains("0.0.0.0:8080"), "{err}");
+        assert!(config_from(&[DEV, ("CAMPAIGN_LISTEN", "[::1]:8080")]).is_ok());
+        let key = [
+            ("CAMPAIGN_DEV_MODE", "false"),
+            ("CAMPAIGN_JWT_PUBLIC_KEY_FILE", "/k.pem"),
+            ("CAMPAIGN_LISTEN", "0.0.0.0:8080"),
+        ];
+        assert!(config_from(&key).is_ok());
+    }
+
+    #[test]
+    fn cors_origins_are_a_checked_list() {
+        assert!(config_from(&[DEV]).unwrap().cors_allowed_origins.is_empty());
+        let config = config_from(&[
+            DEV,
+            (
+                "CAMPAIGN_CORS_ALLOWED_ORIGINS",
+                " https://admin.example.com, http://localhost:3000 ,",
+            ),
+        ])
+        .unwrap();
+        assert_eq!(
+            config.cors_allowed_origins,
+            ["https://admin.example.com", "http://localhost:3000"]
+        );
+        for bad in [
+            "*",
+            "admin.example.com",
+            "https://a.example.com/path",
+            "ftp://x",
+        ] {
+            let err = config_from(&[DEV, ("CAMPAIGN_CORS_ALLOWED_ORIGINS", bad)]).unwrap_err();
+            assert_eq!(err.variable, "CAMPAIGN_CORS_ALLOWED_ORIGINS", "{bad}");
+        }
+    }
+
+    #[test]
+    fn rate_limits_default_to_10_and_120_a_minute_and_0_turns_them_off() {
+        let per_minute = |n| Some(RateLimit::per_minute(NonZeroU32::new(n).unwrap()));
+        let config = config_from(&[DEV]).unwrap();
+        assert_eq!(config.password_rate_limit, per_minute(10));
+        assert_eq!(config.search_rate_limit, per_minute(120));
+        let config = config_from(&[
+            DEV,
+            ("CAMPAIGN_RATE_LIMIT_PASSWORD_PER_MIN", " 3 "),
+            ("CAMPAIGN_RATE_LIMIT_SEARCH_PER_MIN", "0"),
+        ])
+        .unwrap();
+        assert_eq!(config.password_rate_limit, per_minute(3));
+        assert_eq!(config.search_rate_limit, None);
+        assert_eq!(
+            config_from(&[DEV, ("CAMPAIGN_RATE_LIMIT_PASSWORD_PER_MIN", "1000000")])
+                .unwrap()
+                .password_rate_limit,
+            per_minute(1_000_000)
+        );
+    }
+
+    #[test]
+    fn bad_rate_limits_name_their_variable() {
+        for variable in [
+            "CAMPAIGN_RATE_LIMIT_PASSWORD_PER_MIN",
+            "CAMPAIGN_RATE_LIMIT_SEARCH_PER_MIN",
+        ] {
+            for bad in ["-1", "ten", "1.5", "1000001", "99999999999"] {
+                let err = config_from(&[DEV, (variable, bad)]).unwrap_err();
+                assert_eq!(err.variable, variable, "{bad}");
+                assert!(
+                    err.to_string().starts_with(&format!("{variable}: ")),
+                    "{err}"
+                );
+                assert!(err.reason.contains(&format!("`{bad}`")), "{err}");
+            }
         }
     }
 

@@ -53,7 +53,11 @@ pub fn status_of(error: &DomainError) -> StatusCode {
         | DomainError::PromoterNotFound
         | DomainError::NotFound(_) => StatusCode::NOT_FOUND,
         DomainError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-        DomainError::VersionConflict { .. } => StatusCode::CONFLICT,
+        DomainError::VersionConflict { .. } | DomainError::IdempotencyKeyInProgress => {
+            StatusCode::CONFLICT
+        }
+        DomainError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+        DomainError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
         DomainError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         DomainError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         DomainError::DependencyUnavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
@@ -72,6 +76,12 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let mut response = HttpResponse::new(self.status_code());
+        if let DomainError::TooManyRequests { retry_after_secs } = &self.0 {
+            response.headers_mut().insert(
+                actix_web::http::header::RETRY_AFTER,
+                actix_web::http::header::HeaderValue::from(*retry_after_secs),
+            );
+        }
         response
             .extensions_mut()
             .insert(ResponseErrorCarrier(self.0.clone()));

@@ -15,6 +15,7 @@ mod http;
 mod jobs;
 mod openapi;
 mod publishers;
+mod rate_limits;
 mod routes;
 mod shutdown;
 mod state;
@@ -26,7 +27,7 @@ use std::io;
 use std::net::SocketAddr;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, from_fn};
+use actix_web::middleware::{Compress, Condition, from_fn};
 use actix_web::{App, HttpServer, web};
 use campaign_app::campaigns::CampaignService;
 use campaign_app::contacts::ContactService;
@@ -40,7 +41,8 @@ use campaign_app::search::SearchService;
 
 pub use crate::dev::{DevSession, dev_key_path};
 pub use crate::wiring::{
-    AssembleError, Components, JobSettings, logging_publishers, memory_ports, mongo_ports,
+    AssembleError, Components, HttpOptions, JobSettings, logging_publishers, memory_ports,
+    mongo_ports,
 };
 
 use crate::config::Config;
@@ -123,6 +125,7 @@ pub async fn start(listen: SocketAddr, components: Components) -> Result<Running
         ports: ports.clone(),
     });
     let verifier = web::Data::new(components.verifier.clone());
+    let cors_origins = components.http.cors_allowed_origins.clone();
     let bind_error = |source| RunError::Bind {
         address: listen,
         source,
@@ -135,6 +138,13 @@ pub async fn start(listen: SocketAddr, components: Components) -> Result<Running
             .app_data(http::extract::payload_config())
             .app_data(http::extract::query_config())
             .app_data(http::extract::path_config())
+            .wrap(Condition::new(
+                !cors_origins.is_empty(),
+                http::cors::cors(&cors_origins),
+            ))
+            // Inside the pipeline: replays and refusals get its correlation id, envelope,
+            // metrics and access log.
+            .wrap(from_fn(http::idempotency::idempotency))
             .wrap(from_fn(http::pipeline::pipeline))
             .wrap(Compress::default())
             .configure(routes::configure)

@@ -10,21 +10,23 @@ use campaign_adapter_http::{
     CurrentSpan, FastlyPurger, GitLabArtistStore, HttpDiscovery, TraceContext,
 };
 use campaign_adapter_memory::{
-    MemoryCache, MemoryLock, MemoryStore, ObjectIdGenerator, SystemClock,
+    MemoryCache, MemoryIdempotency, MemoryLock, MemoryRateLimiter, MemoryStore, ObjectIdGenerator,
+    SystemClock,
 };
 use campaign_adapter_mongo::{MongoSettings, MongoStore};
 use campaign_adapter_redis::RedisCache;
 use campaign_app::relay::RelaySettings;
 use campaign_app::{PasswordHasher, Ports, Publishers, Settings};
 use campaign_ports::{
-    CampaignRepository, Clock, ContactRepository, EventRepository, MarketRepository, Outbox,
-    PromoterRepository,
+    CampaignRepository, Clock, ContactRepository, EventRepository, IdempotencyStore,
+    MarketRepository, Outbox, PromoterRepository,
 };
 
 use crate::auth::{DevKeys, TokenVerifier};
 use crate::config::{AwsConfig, Config, StoreConfig};
 use crate::dev::DevSession;
 use crate::publishers::LoggingPublisher;
+use crate::rate_limits::FailoverRateLimiter;
 
 /// Everything the server runs on.
 #[derive(Clone)]
@@ -41,6 +43,16 @@ pub struct Components {
     pub hasher: PasswordHasher,
     /// Background jobs.
     pub jobs: JobSettings,
+    /// The HTTP layer's own options.
+    pub http: HttpOptions,
+}
+
+/// Options of the HTTP layer itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HttpOptions {
+    /// Origins a browser may call the API from (`CAMPAIGN_CORS_ALLOWED_ORIGINS`); empty: no
+    /// CORS headers.
+    pub cors_allowed_origins: Vec<String>,
 }
 
 impl std::fmt::Debug for Components {
@@ -102,8 +114,9 @@ pub enum AssembleError {
     },
 }
 
-/// Ports on MongoDB: every repository and the outbox on one connected store (indexes
-/// created), the in-process cache and lock (replaced by Redis when configured).
+/// Ports on MongoDB: every repository, the outbox and the idempotency records on one
+/// connected store (indexes created), the in-process cache, lock and rate limiter (replaced by
+/// Redis when configured).
 ///
 /// # Errors
 /// [`AssembleError::Store`] when the URI is unusable or no server answers in time.
@@ -117,16 +130,25 @@ pub async fn mongo_ports(
             .map_err(|e| AssembleError::Store(e.to_string()))?,
     );
     tracing::info!(database = store.database_name(), "records on MongoDB");
-    Ok(ports_on(store, clock))
+    Ok(ports_on(store.clone(), store, clock))
 }
 
 /// Memory-backed ports: the embedded default, and the base of the test harness.
 pub fn memory_ports(clock: Arc<dyn Clock>) -> Ports {
-    ports_on(Arc::new(MemoryStore::new()), clock)
+    ports_on(
+        Arc::new(MemoryStore::new()),
+        Arc::new(MemoryIdempotency::new()),
+        clock,
+    )
 }
 
-/// Every repository and the outbox on `store`, the in-process cache and lock, no Discovery.
-fn ports_on<S>(store: Arc<S>, clock: Arc<dyn Clock>) -> Ports
+/// Every repository and the outbox on `store`, the idempotency records on `idempotency`, the
+/// in-process cache, lock and rate limiter, no Discovery.
+fn ports_on<S>(
+    store: Arc<S>,
+    idempotency: Arc<dyn IdempotencyStore>,
+    clock: Arc<dyn Clock>,
+) -> Ports
 where
     S: CampaignRepository
         + MarketRepository
@@ -144,10 +166,20 @@ where
         outbox: store,
         cache: Arc::new(MemoryCache::new(clock.clone())),
         lock: Arc::new(MemoryLock::new(clock.clone())),
+        idempotency,
+        rate_limiter: Arc::new(MemoryRateLimiter::new(clock.clone())),
         discovery: None,
         clock,
         ids: Arc::new(ObjectIdGenerator::new()),
     }
+}
+
+/// Puts `redis` into `ports` as the cache, the job lock and the shared rate limiter, with the
+/// in-process limiter `ports` had behind it (it decides while Redis is down: ADR 0014).
+pub fn plug_redis(ports: &mut Ports, redis: Arc<RedisCache>) {
+    ports.cache = redis.clone();
+    ports.lock = redis.clone();
+    ports.rate_limiter = Arc::new(FailoverRateLimiter::new(redis, ports.rate_limiter.clone()));
 }
 
 /// Publishers that log what they would send, for integrations that are not configured.
@@ -222,12 +254,28 @@ impl Components {
             StoreConfig::MongoDb(settings) => mongo_ports(settings, Arc::new(SystemClock)).await?,
         };
         let publishers = plug_integrations(config, &mut ports).await?;
+        for (variable, limit) in [
+            (
+                "CAMPAIGN_RATE_LIMIT_PASSWORD_PER_MIN",
+                config.password_rate_limit,
+            ),
+            (
+                "CAMPAIGN_RATE_LIMIT_SEARCH_PER_MIN",
+                config.search_rate_limit,
+            ),
+        ] {
+            if limit.is_none() {
+                tracing::warn!(variable, "rate limit turned off (0)");
+            }
+        }
         let components = Self {
             ports,
             publishers,
             verifier,
             settings: Settings {
                 search_cache_ttl: config.search_cache_ttl,
+                password_rate_limit: config.password_rate_limit,
+                search_rate_limit: config.search_rate_limit,
                 // The memory store is itself in process: its reads need no cache (ADR 0007),
                 // unless Redis is configured (ADR 0009).
                 cache_campaigns: config.store != StoreConfig::Memory || config.redis.is_some(),
@@ -238,12 +286,16 @@ impl Components {
                 refresh_interval: config.refresh_interval,
                 ..JobSettings::default()
             },
+            http: HttpOptions {
+                cors_allowed_origins: config.cors_allowed_origins.clone(),
+            },
         };
         Ok((components, dev))
     }
 }
 
-/// Puts the configured Redis cache and lock and the Discovery client into `ports`, and returns
+/// Puts the configured Redis cache, lock and rate limiter (the in-process limiter behind it)
+/// and the Discovery client into `ports`, and returns
 /// the publishers: Fastly, GitLab, Kinesis and SQS where configured, logging stand-ins for the rest. Must run
 /// inside the Tokio runtime (the Redis connections start in the background; a Redis that is
 /// down at start-up is not an error — the cache fails open until it answers).
@@ -260,8 +312,7 @@ async fn plug_integrations(
             replicas = redis.replicas.len(),
             "cache and refresh lock on Redis"
         );
-        ports.cache = cache.clone();
-        ports.lock = cache;
+        plug_redis(ports, cache);
     }
     let trace: Arc<dyn TraceContext> = Arc::new(OutboundTrace);
     let integrations = &config.integrations;

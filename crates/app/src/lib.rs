@@ -19,6 +19,7 @@ mod password;
 mod ports;
 pub mod promoters;
 pub mod queries;
+mod rate_limits;
 pub mod relay;
 pub mod search;
 

@@ -1,12 +1,13 @@
 //! The bundle of ports the use cases run on, and the settings that tune them.
 
+use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
 use campaign_ports::{
     ArtistExtensionStore, Cache, CampaignDataStream, CampaignRepository, CdnPurger, Clock,
-    ContactRepository, Discovery, EventRepository, IdGenerator, JobLock, MarketRepository,
-    MessageQueue, Outbox, PromoterRepository,
+    ContactRepository, Discovery, EventRepository, IdGenerator, IdempotencyStore, JobLock,
+    MarketRepository, MessageQueue, Outbox, PromoterRepository, RateLimit, RateLimiter,
 };
 
 /// Every port the use cases need, as shared trait objects. Built once by the composition root
@@ -29,6 +30,13 @@ pub struct Ports {
     pub cache: Arc<dyn Cache>,
     /// Lock that keeps scheduled jobs to one replica.
     pub lock: Arc<dyn JobLock>,
+    /// The records of `Idempotency-Key` (SPEC §4.1), on the same store as the records so every
+    /// replica sees them. No use case calls it: the API's idempotency layer does; it travels
+    /// here so that choosing a store brings its own.
+    pub idempotency: Arc<dyn IdempotencyStore>,
+    /// Rate limits of SPEC §4.1 (wrong passwords, searches); shared by the replicas when the
+    /// composition root puts a shared store behind it.
+    pub rate_limiter: Arc<dyn RateLimiter>,
     /// The Discovery API, when configured.
     pub discovery: Option<Arc<dyn Discovery>>,
     /// Time.
@@ -78,7 +86,18 @@ pub struct Settings {
     pub promoter_cache_ttl: Duration,
     /// How long an artist or venue search stays cached (`CAMPAIGN_SEARCH_CACHE_TTL_SECS`).
     pub search_cache_ttl: Duration,
+    /// Wrong campaign passwords allowed per campaign and caller
+    /// (`CAMPAIGN_RATE_LIMIT_PASSWORD_PER_MIN`); `None`: not limited.
+    pub password_rate_limit: Option<RateLimit>,
+    /// `/artists` and `/venues` calls allowed per caller (`CAMPAIGN_RATE_LIMIT_SEARCH_PER_MIN`);
+    /// `None`: not limited.
+    pub search_rate_limit: Option<RateLimit>,
 }
+
+/// The default of `CAMPAIGN_RATE_LIMIT_PASSWORD_PER_MIN`: 10 wrong passwords a minute.
+const DEFAULT_PASSWORD_FAILURES_PER_MIN: u32 = 10;
+/// The default of `CAMPAIGN_RATE_LIMIT_SEARCH_PER_MIN`: 120 searches a minute.
+const DEFAULT_SEARCHES_PER_MIN: u32 = 120;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -87,6 +106,9 @@ impl Default for Settings {
             campaign_cache_ttl: Duration::from_secs(60),
             promoter_cache_ttl: Duration::from_secs(60),
             search_cache_ttl: Duration::from_secs(300),
+            password_rate_limit: NonZeroU32::new(DEFAULT_PASSWORD_FAILURES_PER_MIN)
+                .map(RateLimit::per_minute),
+            search_rate_limit: NonZeroU32::new(DEFAULT_SEARCHES_PER_MIN).map(RateLimit::per_minute),
         }
     }
 }

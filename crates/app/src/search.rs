@@ -1,7 +1,9 @@
 //! Artist and venue search through the Discovery API (`GET /artists`, `GET /venues`), cached
 //! (SPEC §9) under `discovery:<artists|venues>:<normalized query>:<page>:<pageSize>` for
-//! [`Settings::search_cache_ttl`]. Any authenticated caller may search. Without a configured
-//! Discovery API the answer is `DEPENDENCY_UNAVAILABLE`; the cache fails open.
+//! [`Settings::search_cache_ttl`]. Any authenticated caller may search, at most
+//! [`Settings::search_rate_limit`] times (artists and venues together, every call counted,
+//! cached or not: SPEC §4.1). Without a configured Discovery API the answer is
+//! `DEPENDENCY_UNAVAILABLE`; the cache fails open.
 
 use std::time::Duration;
 
@@ -9,7 +11,7 @@ use campaign_domain::paging::{Page, PageRequest, Pagination};
 use campaign_domain::search::{ArtistSummary, VenueSummary};
 use campaign_domain::serde_json;
 use campaign_domain::{DomainError, ValidationErrors};
-use campaign_ports::{CacheKey, Discovery, IntegrationError};
+use campaign_ports::{CacheKey, Discovery, IntegrationError, RateKey, RateLimit};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +19,7 @@ use crate::RequestContext;
 use crate::markets::discovery_error;
 use crate::params::page_request;
 use crate::ports::{Ports, Settings};
+use crate::rate_limits::{Ask, enforce};
 
 /// Longest search text accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 100;
@@ -47,12 +50,14 @@ struct CachedPage<I> {
 pub struct SearchService {
     ports: Ports,
     ttl: Duration,
+    rate_limit: Option<RateLimit>,
 }
 
 impl std::fmt::Debug for SearchService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SearchService")
             .field("ttl", &self.ttl)
+            .field("rate_limit", &self.rate_limit)
             .field("discovery", &self.ports.discovery.is_some())
             .finish_non_exhaustive()
     }
@@ -80,19 +85,21 @@ impl SearchService {
         Self {
             ports,
             ttl: settings.search_cache_ttl,
+            rate_limit: settings.search_rate_limit,
         }
     }
 
     /// One page of artists matching `q`.
     ///
-    /// Errors: `VALIDATION_ERROR` for a missing or over-long `q` or bad paging values;
-    /// `DEPENDENCY_UNAVAILABLE` when the Discovery API is not configured or fails.
+    /// Errors: `TOO_MANY_REQUESTS` past the caller's search limit; `VALIDATION_ERROR` for a
+    /// missing or over-long `q` or bad paging values; `DEPENDENCY_UNAVAILABLE` when the
+    /// Discovery API is not configured or fails.
     pub async fn artists(
         &self,
-        _ctx: &RequestContext,
+        ctx: &RequestContext,
         params: &SearchParams,
     ) -> Result<Page<ArtistSummary>, DomainError> {
-        self.search(Kind::Artists, params, |d, q, p| async move {
+        self.search(ctx, Kind::Artists, params, |d, q, p| async move {
             d.search_artists(&q, p).await
         })
         .await
@@ -101,10 +108,10 @@ impl SearchService {
     /// One page of venues matching `q`. Errors as for [`artists`](Self::artists).
     pub async fn venues(
         &self,
-        _ctx: &RequestContext,
+        ctx: &RequestContext,
         params: &SearchParams,
     ) -> Result<Page<VenueSummary>, DomainError> {
-        self.search(Kind::Venues, params, |d, q, p| async move {
+        self.search(ctx, Kind::Venues, params, |d, q, p| async move {
             d.search_venues(&q, p).await
         })
         .await
@@ -112,6 +119,7 @@ impl SearchService {
 
     async fn search<T, F, Fut>(
         &self,
+        ctx: &RequestContext,
         kind: Kind,
         params: &SearchParams,
         call: F,
@@ -121,6 +129,14 @@ impl SearchService {
         F: FnOnce(std::sync::Arc<dyn Discovery>, String, PageRequest) -> Fut,
         Fut: Future<Output = Result<Page<T>, IntegrationError>>,
     {
+        let key = RateKey::search(ctx.actor.user_id());
+        enforce(
+            self.ports.rate_limiter.as_ref(),
+            Ask::Consume,
+            &key,
+            self.rate_limit,
+        )
+        .await?;
         let (query, page) = parse(params)?;
         let Some(discovery) = self.ports.discovery.clone() else {
             return Err(DomainError::DependencyUnavailable {

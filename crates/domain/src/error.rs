@@ -221,6 +221,18 @@ pub enum DomainError {
         /// The version stored now.
         current: u64,
     },
+    /// A request with this `Idempotency-Key` is still running (SPEC §4.1).
+    #[error("a request with this Idempotency-Key is still in progress; retry later")]
+    IdempotencyKeyInProgress,
+    /// The `Idempotency-Key` was used before with a different request body (SPEC §4.1).
+    #[error("this Idempotency-Key was already used with a different request body")]
+    IdempotencyKeyReused,
+    /// A rate limit of SPEC §4.1 was reached; the client may retry after `retry_after_secs`.
+    #[error("too many requests: retry in {retry_after_secs} s")]
+    TooManyRequests {
+        /// Whole seconds until a retry may succeed (at least 1), for `Retry-After`.
+        retry_after_secs: u64,
+    },
     /// Request body too large.
     #[error("the request body is larger than {limit_bytes} bytes")]
     PayloadTooLarge {
@@ -265,6 +277,9 @@ impl DomainError {
             Self::NotFound(_) => "NOT_FOUND",
             Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
             Self::VersionConflict { .. } => "VERSION_CONFLICT",
+            Self::IdempotencyKeyInProgress => "IDEMPOTENCY_KEY_IN_PROGRESS",
+            Self::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
+            Self::TooManyRequests { .. } => "TOO_MANY_REQUESTS",
             Self::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
             Self::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
             Self::DependencyUnavailable { .. } => "DEPENDENCY_UNAVAILABLE",
@@ -378,6 +393,11 @@ mod tests {
             DomainError::VersionConflict {
                 expected: 1,
                 current: 2,
+            },
+            DomainError::IdempotencyKeyInProgress,
+            DomainError::IdempotencyKeyReused,
+            DomainError::TooManyRequests {
+                retry_after_secs: 1,
             },
             DomainError::PayloadTooLarge { limit_bytes: 1 },
             DomainError::UnsupportedMediaType,

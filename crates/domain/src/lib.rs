@@ -11,6 +11,7 @@ pub mod campaign;
 pub mod contact;
 pub mod error;
 pub mod event;
+pub mod limits;
 pub mod market;
 pub mod messages;
 pub mod paging;

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::campaign::Campaign;
 use crate::error::{DomainError, ValidationErrors};
+use crate::limits::LIST_MAX;
 use crate::reader::{ObjectReader, wire_precision, wire_time};
 use crate::values::{
     CampaignId, CategoryId, EventId, GeoPoint, InvalidValue, MarketId, PromoterId, TimeZone,
@@ -402,7 +403,12 @@ fn parse_market(doc: &Value, base: MarketBase) -> Result<Market, ValidationError
     let venue = ev.object("venue", &mut e);
     // An event id listed twice means nothing more than once: keep the first of each.
     let mut ids: Vec<EventId> = Vec::new();
-    for id in ev.string_array("ids", &mut e, EventId::parse) {
+    let listed = bounded(
+        ev.string_array("ids", &mut e, EventId::parse),
+        &ev.path_of("ids"),
+        &mut e,
+    );
+    for id in listed {
         if !ids.contains(&id) {
             ids.push(id);
         }
@@ -413,14 +419,22 @@ fn parse_market(doc: &Value, base: MarketBase) -> Result<Market, ValidationError
         date: ev.date("date", &mut e),
         presale_date_time: ev.date("presaleDateTime", &mut e),
         ticketer: ev.text("ticketer", TEXT_MAX, &mut e),
-        category_ids: ev.string_array("category_ids", &mut e, CategoryId::parse),
+        category_ids: bounded(
+            ev.string_array("category_ids", &mut e, CategoryId::parse),
+            &ev.path_of("category_ids"),
+            &mut e,
+        ),
         venue: Venue {
             id: venue.text("id", TEXT_MAX, &mut e),
             name: venue.text("name", TEXT_MAX, &mut e),
         },
         shared_code: ev.text("sharedCode", TEXT_MAX, &mut e),
     };
-    let promoter_ids = root.string_array("promoterIds", &mut e, PromoterId::parse);
+    let promoter_ids = bounded(
+        root.string_array("promoterIds", &mut e, PromoterId::parse),
+        &root.path_of("promoterIds"),
+        &mut e,
+    );
     let (Some(name), Some(city), Some(state), Some(timezone)) = (name, city, state, timezone)
     else {
         return Err(e);
@@ -467,6 +481,14 @@ fn parse_point(root: &ObjectReader<'_>, e: &mut ValidationErrors) -> Option<GeoP
             None
         }
     }
+}
+
+/// `items`, with an error at `path` when there are more than [`LIST_MAX`] (SPEC §4.1).
+fn bounded<T>(items: Vec<T>, path: &str, e: &mut ValidationErrors) -> Vec<T> {
+    if items.len() > LIST_MAX {
+        e.add(path, format!("must have at most {LIST_MAX} entries"));
+    }
+    items
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Deserialize;
 
 use crate::error::DomainError;
-use crate::values::CampaignId;
+use crate::values::{CampaignId, ContactId};
 
 /// A campaign action a token can grant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -170,6 +170,37 @@ impl Actor {
             Ok(())
         } else {
             Err(DomainError::SupremeUserRequired)
+        }
+    }
+
+    /// `Ok` when the actor may change or link each of `wanted` on a campaign that links
+    /// `linked` (SPEC §7.8): contacts are shared by the campaigns that link them, so a
+    /// campaign's writer may touch only those its campaign already links (new contacts come
+    /// without an id); everything else is for supreme actors. `UNAUTHORIZED` otherwise — the
+    /// same answer whether such a contact exists or not, so ids cannot be probed.
+    ///
+    /// ```
+    /// use campaign_domain::permission::Actor;
+    /// use campaign_domain::values::ContactId;
+    ///
+    /// let mine = ContactId::parse("0123456789abcdef01234567").unwrap();
+    /// let theirs = ContactId::parse("76543210fedcba9876543210").unwrap();
+    /// let writer = Actor::with_grants("ana", []);
+    /// assert!(writer.may_touch_contacts(&[mine.clone()], [&mine]).is_ok());
+    /// assert!(writer.may_touch_contacts(&[mine.clone()], [&theirs]).is_err());
+    /// assert!(Actor::supreme("root").may_touch_contacts(&[], [&theirs]).is_ok());
+    /// ```
+    pub fn may_touch_contacts<'a>(
+        &self,
+        linked: &[ContactId],
+        wanted: impl IntoIterator<Item = &'a ContactId>,
+    ) -> Result<(), DomainError> {
+        if self.supreme || wanted.into_iter().all(|id| linked.contains(id)) {
+            Ok(())
+        } else {
+            Err(DomainError::Unauthorized {
+                action: "change or link contacts not linked to".to_owned(),
+            })
         }
     }
 

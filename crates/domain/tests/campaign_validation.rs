@@ -125,7 +125,7 @@ fn full_document_parses_every_field() {
     );
     assert_eq!(c.trackers[0].kind, "ga");
     assert_eq!(c.schema.version, Some(2));
-    assert_eq!(input.password, PasswordChange::Set(PASSWORD.to_owned()));
+    assert_eq!(input.password, PasswordChange::Set(PASSWORD.into()));
     // The hash is the application's business: parsing never stores the plain text.
     assert_eq!(c.password, None);
     assert!(
@@ -705,8 +705,13 @@ fn id_lists_drop_duplicates_and_refuse_a_link_to_itself() {
         json!([OTHER_CAMPAIGN_ID, CAMPAIGN_ID]),
     );
     assert_eq!(fields(&parse_err(doc.clone())), ["linkedCampaignIds"]);
-    let too_many: Vec<String> = (0..501).map(|i| format!("E{i}")).collect();
+    // SPEC §4.1: at most 100 entries; exactly 100 is fine.
     set_path(&mut doc, "linkedCampaignIds", json!([]));
+    let hundred: Vec<String> = (0..100).map(|i| format!("E{i}")).collect();
+    set_path(&mut doc, "eventIds", json!(hundred));
+    let parsed = CampaignInput::parse_new(&doc, campaign_id(), now()).unwrap();
+    assert_eq!(parsed.campaign.event_ids.len(), 100);
+    let too_many: Vec<String> = (0..101).map(|i| format!("E{i}")).collect();
     set_path(&mut doc, "eventIds", json!(too_many));
     assert_eq!(fields(&parse_err(doc)), ["eventIds"]);
 }

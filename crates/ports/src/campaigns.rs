@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use campaign_domain::campaign::{Campaign, CampaignType};
+use campaign_domain::contact::Contact;
 use campaign_domain::chrono::{DateTime, Utc};
 use campaign_domain::messages::OutboundEvent;
 use campaign_domain::paging::{Page, PageRequest, SortDirection};
@@ -111,8 +112,9 @@ impl CampaignQuery {
 pub trait CampaignRepository: Send + Sync + 'static {
     /// Stores a new campaign with version 1, together with `events`.
     ///
-    /// MUST return [`StoreError::DomainTaken`] when another campaign holds `domain.site`; this
-    /// holds under concurrent writers (exactly one of many inserts of one domain succeeds).
+    /// MUST return [`StoreError::DomainTaken`] when another campaign holds one of its hosts
+    /// (`domain.site` or `domain.preview`, as either's site or preview: SPEC §7.4); this holds
+    /// under concurrent writers (exactly one of many inserts of one host succeeds).
     async fn insert(
         &self,
         campaign: &Campaign,
@@ -126,11 +128,24 @@ pub trait CampaignRepository: Send + Sync + 'static {
     ///
     /// MUST return [`StoreError::NotFound`] when there is no such campaign,
     /// [`StoreError::VersionConflict`] when the version differs (nothing written), and
-    /// [`StoreError::DomainTaken`] when another campaign holds the new `domain.site`.
+    /// [`StoreError::DomainTaken`] when another campaign holds one of its hosts (site or
+    /// preview, in either role).
     async fn update(
         &self,
         campaign: &Campaign,
         expected_version: u64,
+        events: &[OutboundEvent],
+    ) -> Result<Campaign, StoreError>;
+
+    /// [`update`](Self::update) and the upsert of `contacts` (by id) as one change
+    /// (SPEC §7.8): when the campaign write is refused or fails, no contact is left changed.
+    ///
+    /// MUST return the errors of [`update`](Self::update), with every contact as it was.
+    async fn update_with_contacts(
+        &self,
+        campaign: &Campaign,
+        expected_version: u64,
+        contacts: &[Contact],
         events: &[OutboundEvent],
     ) -> Result<Campaign, StoreError>;
 
@@ -143,6 +158,10 @@ pub trait CampaignRepository: Send + Sync + 'static {
     /// The campaign whose `domain.site` is `domain`; failing that, the campaign in PREVIEW whose
     /// `domain.preview` is `domain` (the most recently updated one if several).
     async fn find_by_domain(&self, domain: &DomainName) -> Result<Option<Campaign>, StoreError>;
+
+    /// The campaign that holds `host` as its `domain.site` or its `domain.preview`, in any
+    /// status (at most one does: SPEC §7.4).
+    async fn find_by_host(&self, host: &DomainName) -> Result<Option<Campaign>, StoreError>;
 
     /// One page of the campaigns matching `query`, in its order, with the total count.
     async fn list(&self, query: &CampaignQuery) -> Result<Page<Campaign>, StoreError>;

@@ -8,7 +8,7 @@ use campaign_domain::values::{DomainName, EventId};
 /// What a repository or the outbox can report.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
-    /// Another campaign holds this site domain.
+    /// Another campaign holds this host (as its site or preview domain).
     #[error("domain {0} is held by another campaign")]
     DomainTaken(DomainName),
     /// The campaign already has a market with this name.

@@ -1,6 +1,7 @@
 //! The ports of campaign-service: every trait the use cases need from the outside world —
-//! repositories, the outbox, cache and lock, the Discovery API, the CDN, the data stream and
-//! queues, the artist-extension store, the clock and id generator.
+//! repositories, the outbox, cache and lock, the idempotency records, rate limits, the
+//! Discovery API, the CDN, the data stream and queues, the artist-extension store, the clock
+//! and id generator.
 //!
 //! Each trait is object safe and `Send + Sync + 'static`: the composition root holds every
 //! adapter as `Arc<dyn Port>` shared by all request handlers and background jobs running on a
@@ -17,10 +18,12 @@ pub mod contacts;
 pub mod discovery;
 pub mod error;
 pub mod events;
+pub mod idempotency;
 pub mod markets;
 pub mod outbox;
 pub mod promoters;
 pub mod publishers;
+pub mod rate_limit;
 pub mod system;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -31,6 +34,7 @@ pub use contacts::ContactRepository;
 pub use discovery::Discovery;
 pub use error::{CacheError, IntegrationError, StoreError};
 pub use events::EventRepository;
+pub use idempotency::{Begin, IdempotencyClaim, IdempotencyKey, IdempotencyStore, StoredResponse};
 pub use markets::MarketRepository;
 pub use outbox::{Outbox, OutboxRecord, OutboxState, OutboxStats};
 pub use promoters::PromoterRepository;
@@ -38,4 +42,5 @@ pub use publishers::{
     ArtistExtensionFile, ArtistExtensionStore, BatchOutcome, CampaignDataStream, CdnPurger,
     MessageQueue,
 };
+pub use rate_limit::{Decision, RateKey, RateKind, RateLimit, RateLimiter};
 pub use system::{Clock, IdGenerator};

@@ -2,8 +2,9 @@
 //!
 //! A campaign document is the campaign's wire shape (dates under `date` and in
 //! `statusHistory` as BSON dates) plus `version`, `passwordHash` when a password is set,
-//! `_statusRank` (the status as a number, for sorting in lifecycle order) and `_outbox` (events
-//! not yet moved to the outbox).
+//! `_statusRank` (the status as a number, for sorting in lifecycle order), `_hosts` (every host
+//! the campaign answers on, site and preview, under one unique index: SPEC §7.4; absent when it
+//! holds none) and `_outbox` (events not yet moved to the outbox).
 
 use std::collections::HashMap;
 
@@ -11,12 +12,15 @@ use async_trait::async_trait;
 use campaign_domain::Campaign;
 use campaign_domain::campaign::PasswordHash;
 use campaign_domain::chrono::{DateTime, Utc};
+use campaign_domain::contact::Contact;
 use campaign_domain::messages::OutboundEvent;
 use campaign_domain::paging::{Page, SortDirection};
 use campaign_domain::permission::ReadScope;
 use campaign_domain::status::Status;
 use campaign_domain::values::{ArtistId, CampaignId, CategoryId, DomainName, EventId};
-use campaign_ports::{CampaignQuery, CampaignRepository, CampaignSortField, StoreError};
+use campaign_ports::{
+    CampaignQuery, CampaignRepository, CampaignSortField, ContactRepository, StoreError,
+};
 use futures::TryStreamExt as _;
 use mongodb::bson::{Bson, Document, doc};
 
@@ -24,6 +28,9 @@ use crate::document::{date, from_document, id_bson, id_list, id_text, to_documen
 use crate::errors::{failed, is_duplicate_key};
 use crate::writes::{replacement, stored_version, version_bson, with_events};
 use crate::{MongoStore, reads};
+
+/// The field listing every host a campaign holds (indexed unique, sparse).
+pub(crate) const HOSTS_FIELD: &str = "_hosts";
 
 /// Top-level fields whose dates are stored as BSON dates.
 const DATE_FIELDS: &[&str] = &["date", "statusHistory"];
@@ -48,6 +55,15 @@ fn campaign_doc(campaign: &Campaign, version: u64) -> Result<Document, StoreErro
     let mut doc = to_document(campaign, DATE_FIELDS)?;
     doc.insert("version", version_bson(version));
     doc.insert("_statusRank", status_rank(campaign.status));
+    let hosts: Vec<Bson> = campaign
+        .domain
+        .hosts()
+        .into_iter()
+        .map(|h| Bson::String(h.as_str().to_owned()))
+        .collect();
+    if !hosts.is_empty() {
+        doc.insert(HOSTS_FIELD, hosts);
+    }
     if let Some(password) = &campaign.password {
         doc.insert("passwordHash", password.as_str());
     }
@@ -85,6 +101,15 @@ pub(crate) fn text_filter(text: &str, fields: &[&str]) -> Document {
         .map(|f| Bson::Document(doc! {*f: {"$regex": &pattern, "$options": "i"}}))
         .collect();
     doc! {"$or": any}
+}
+
+/// Campaigns holding `host` as site or preview (also those written before `_hosts` existed).
+fn host_filter(host: &DomainName) -> Document {
+    doc! {"$or": [
+        {HOSTS_FIELD: host.as_str()},
+        {"domain.site": host.as_str()},
+        {"domain.preview": host.as_str()},
+    ]}
 }
 
 fn list_filter(query: &CampaignQuery) -> Document {
@@ -146,11 +171,76 @@ impl MongoStore {
             .map_err(failed("find campaign"))
     }
 
-    /// The error for a campaign write refused by a unique index.
-    fn domain_taken(campaign: &Campaign, error: &mongodb::error::Error) -> StoreError {
-        match &campaign.domain.site {
-            Some(site) => StoreError::DomainTaken(site.clone()),
+    /// The error for a campaign write refused by the unique index on its hosts: the host
+    /// another campaign holds (the first of them if the holder cannot be read back).
+    async fn domain_taken(&self, campaign: &Campaign, error: &mongodb::error::Error) -> StoreError {
+        let hosts = campaign.domain.hosts();
+        for host in &hosts {
+            if let Ok(Some(holder)) = self.host_holder(host).await
+                && holder != campaign.id
+            {
+                return StoreError::DomainTaken((*host).clone());
+            }
+        }
+        match hosts.first() {
+            Some(host) => StoreError::DomainTaken((*host).clone()),
             None => crate::errors::unavailable("write campaign", error),
+        }
+    }
+
+    /// The id of the campaign holding `host` as site or preview.
+    async fn host_holder(&self, host: &DomainName) -> Result<Option<CampaignId>, StoreError> {
+        let doc = self
+            .campaigns
+            .find_one(host_filter(host))
+            .projection(doc! {"_id": 1})
+            .await
+            .map_err(failed("find campaign by host"))?;
+        Ok(doc
+            .as_ref()
+            .and_then(|d| d.get("_id"))
+            .and_then(id_text)
+            .and_then(|id| CampaignId::parse(&id).ok()))
+    }
+
+    /// The contacts with these ids as stored now (for restoring them), by id.
+    async fn contact_docs(&self, ids: &[&str]) -> Result<Vec<Document>, StoreError> {
+        self.contacts
+            .find(doc! {"_id": {"$in": id_list(ids.iter().copied())}})
+            .await
+            .map_err(failed("find contacts"))?
+            .try_collect()
+            .await
+            .map_err(failed("read contacts"))
+    }
+
+    /// Puts the contacts `ids` back as `before` held them: the stored ones replaced, the others
+    /// (created by the failed change) removed.
+    async fn restore_contacts(&self, ids: &[&str], before: Vec<Document>) {
+        let kept: Vec<Bson> = before
+            .iter()
+            .filter_map(|d| d.get("_id").cloned())
+            .collect();
+        for doc in before {
+            let Some(id) = doc.get("_id").cloned() else {
+                continue;
+            };
+            if let Err(e) = self.contacts.replace_one(doc! {"_id": id}, doc).await {
+                tracing::error!(error = %e, "contact not restored after a failed campaign write");
+            }
+        }
+        let created: Vec<Bson> = ids
+            .iter()
+            .map(|id| id_bson(id))
+            .filter(|id| !kept.contains(id))
+            .collect();
+        if !created.is_empty()
+            && let Err(e) = self
+                .contacts
+                .delete_many(doc! {"_id": {"$in": created}})
+                .await
+        {
+            tracing::error!(error = %e, "contacts not removed after a failed campaign write");
         }
     }
 }
@@ -169,7 +259,7 @@ impl CampaignRepository for MongoStore {
                 stored.version = 1;
                 Ok(stored)
             }
-            Err(e) if is_duplicate_key(&e) => Err(Self::domain_taken(campaign, &e)),
+            Err(e) if is_duplicate_key(&e) => Err(self.domain_taken(campaign, &e).await),
             Err(e) => Err(crate::errors::unavailable("insert campaign", &e)),
         }
     }
@@ -211,9 +301,55 @@ impl CampaignRepository for MongoStore {
                     current: stored_version(&now),
                 }),
             },
-            Err(e) if is_duplicate_key(&e) => Err(Self::domain_taken(campaign, &e)),
+            Err(e) if is_duplicate_key(&e) => Err(self.domain_taken(campaign, &e).await),
             Err(e) => Err(crate::errors::unavailable("update campaign", &e)),
         }
+    }
+
+    async fn update_with_contacts(
+        &self,
+        campaign: &Campaign,
+        expected_version: u64,
+        contacts: &[Contact],
+        events: &[OutboundEvent],
+    ) -> Result<Campaign, StoreError> {
+        // Without a multi-document transaction (a standalone server has none) the two writes
+        // are made one change by compensation: the contacts as they were are read first, the
+        // version is checked, the contacts are written, then the conditional campaign write;
+        // when that is refused or fails, the contacts are put back (ADR 0015).
+        let current = self
+            .campaign_doc_by_id(&campaign.id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let current_version = stored_version(&current);
+        if current_version != expected_version {
+            return Err(StoreError::VersionConflict {
+                expected: expected_version,
+                current: current_version,
+            });
+        }
+        let ids: Vec<&str> = contacts.iter().map(|c| c.id.as_str()).collect();
+        let before = self.contact_docs(&ids).await?;
+        if let Err(error) = ContactRepository::upsert(self, contacts).await {
+            self.restore_contacts(&ids, before).await;
+            return Err(error);
+        }
+        match self.update(campaign, expected_version, events).await {
+            Ok(stored) => Ok(stored),
+            Err(error) => {
+                self.restore_contacts(&ids, before).await;
+                Err(error)
+            }
+        }
+    }
+
+    async fn find_by_host(&self, host: &DomainName) -> Result<Option<Campaign>, StoreError> {
+        self.campaigns
+            .find_one(host_filter(host))
+            .await
+            .map_err(failed("find campaign by host"))?
+            .map(campaign_from)
+            .transpose()
     }
 
     async fn find_by_id(&self, id: &CampaignId) -> Result<Option<Campaign>, StoreError> {

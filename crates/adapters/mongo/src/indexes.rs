@@ -2,13 +2,19 @@
 //! options is a no-op; an index of the same name with other options fails start-up loudly).
 //!
 //! Uniqueness rules live here (SPEC §7.4, §7.7):
-//! - `campaigns.domain.site` is unique among campaigns that hold one: a sparse unique index,
-//!   and the adapter never writes the field as null (an absent domain is an absent field);
+//! - every host a campaign answers on is unique across campaigns and both roles (SPEC §7.4):
+//!   a sparse unique index on `_hosts`, the campaign's site and preview hosts (each once; the
+//!   field is absent when it holds none). `domain.site` keeps its own sparse unique index, which
+//!   the hosts index implies; the adapter never writes either field as null;
 //! - a market's name is unique within its campaign: unique on (`campaign_id`, `name`), sparse so
 //!   that market tombstones (which have neither) are not indexed;
 //! - an event id belongs to at most one market of a campaign: unique on `_eventKeys`, the
 //!   market's `"<campaign id>|<event id>"` pairs, written only when the market has event ids
 //!   (sparse: a market without event ids is not indexed).
+//!
+//! `idempotency_keys.expiresAt` carries a TTL index (expire at the stored instant): records of
+//! `Idempotency-Key` go away once their retention or lease ends. The adapter never relies on
+//! it (reads treat expired records as absent), it only keeps the collection small.
 //!
 //! Partial indexes would say "only strings" more directly, but sparse ones behave the same for
 //! documents this adapter writes and work on every server the suite runs against.
@@ -39,6 +45,8 @@ fn sparse(name: &str, keys: Document, unique: bool) -> IndexModel {
         .build()
 }
 
+/// Name of the unique index on the hosts (site and preview) a campaign holds.
+pub(crate) const HOSTS_UNIQUE: &str = "hosts_unique";
 /// Name of the unique index on `domain.site`.
 pub(crate) const DOMAIN_SITE_UNIQUE: &str = "domain_site_unique";
 /// Name of the unique index on a market's campaign and name.
@@ -55,6 +63,7 @@ pub(crate) async fn ensure(store: &MongoStore) -> Result<(), mongodb::error::Err
         .campaigns
         .create_indexes([
             sparse(DOMAIN_SITE_UNIQUE, doc! {"domain.site": 1}, true),
+            sparse(HOSTS_UNIQUE, doc! {crate::campaigns::HOSTS_FIELD: 1}, true),
             sparse("domain_preview", doc! {"domain.preview": 1}, false),
             index("status", doc! {"status": 1}),
             index("date_open", doc! {"date.open": 1}),
@@ -116,6 +125,19 @@ pub(crate) async fn ensure(store: &MongoStore) -> Result<(), mongodb::error::Err
     store
         .events
         .create_indexes([index("status_date", doc! {"status": 1, "date": 1})])
+        .await?;
+    store
+        .db
+        .collection::<Document>(crate::idempotency::COLLECTION)
+        .create_indexes([IndexModel::builder()
+            .keys(doc! {crate::idempotency::EXPIRES_FIELD: 1})
+            .options(
+                IndexOptions::builder()
+                    .name("expires_at_ttl".to_owned())
+                    .expire_after(std::time::Duration::ZERO)
+                    .build(),
+            )
+            .build()])
         .await?;
     Ok(())
 }

@@ -12,6 +12,8 @@
 //!   back as the port's conflict error, never as a 500;
 //! - updates are conditional on the version read (`version` in the filter), which also makes
 //!   status transitions conditional;
+//! - it also implements the [`IdempotencyStore`](campaign_ports::IdempotencyStore) of
+//!   `Idempotency-Key` (collection `idempotency_keys`, see `idempotency`), on the same database;
 //! - a write and the outbox events it owes are one single-document write: the events are
 //!   appended to the changed document's `_outbox` array and moved to the `outbox` collection
 //!   by the relay (ADR 0012). No multi-document transaction (and so no replica set) is needed;
@@ -26,6 +28,7 @@ mod contacts;
 mod document;
 mod errors;
 mod events;
+mod idempotency;
 mod indexes;
 mod markets;
 mod outbox;

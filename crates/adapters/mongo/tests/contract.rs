@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use campaign_adapter_mongo::testing;
-use campaign_ports::testing::StoreUnderTest;
+use campaign_ports::testing::{IdempotencyUnderTest, StoreUnderTest};
 
 async fn fresh_store() -> StoreUnderTest {
     let store = Arc::new(testing::fresh_store().await);
@@ -20,3 +20,9 @@ async fn fresh_store() -> StoreUnderTest {
 }
 
 campaign_ports::store_contract_tests!(fresh_store);
+
+async fn fresh_idempotency() -> IdempotencyUnderTest {
+    Arc::new(testing::fresh_store().await)
+}
+
+campaign_ports::idempotency_contract_tests!(fresh_idempotency);

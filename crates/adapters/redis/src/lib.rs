@@ -1,6 +1,6 @@
 //! The cache and the job lock of campaign-service on Redis, through `fred` (SPEC §9).
 //!
-//! [`RedisCache`] implements both [`Cache`] and [`JobLock`]:
+//! [`RedisCache`] implements [`Cache`], [`JobLock`] and `RateLimiter`:
 //! - reads (`GET`) go to the read replicas when there are any (round robin; a replica that
 //!   does not answer is skipped for the primary), writes, deletes, locks and the readiness ping
 //!   go to the primary — `fred`'s own replica routing is for clusters, so the replicas have
@@ -12,7 +12,9 @@
 //!   gives up, the next command starts a new one (see `connection`), so caching resumes by
 //!   itself when Redis is back, without a restart;
 //! - the lock is `SET name token NX PX ttl`, released by a compare-and-delete script so only the
-//!   holder releases it.
+//!   holder releases it;
+//! - it is also the shared [`RateLimiter`](campaign_ports::RateLimiter): one GCRA script per
+//!   call on the primary, timed by the server's clock (see `rate_limit`).
 //!
 //! Every error becomes a [`CacheError`] naming the operation; no password is ever printed.
 //!
@@ -20,6 +22,7 @@
 //! among the workspace crates, and nothing outside it sees a `fred` type.
 
 mod connection;
+mod rate_limit;
 mod settings;
 #[cfg(feature = "testing")]
 pub mod testing;

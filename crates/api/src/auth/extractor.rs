@@ -29,7 +29,10 @@ impl FromRequest for Authenticated {
     }
 }
 
-fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError> {
+/// The caller of `req`, exactly as handlers see it (the verifier caches results, so a second
+/// call for one request is cheap): used by middleware that needs the caller before the handler
+/// runs (the idempotency layer keys its records by `userId`).
+pub(crate) fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError> {
     let verifier = req.app_data::<web::Data<TokenVerifier>>().ok_or_else(|| {
         DomainError::Internal("no TokenVerifier is registered as app data".to_owned())
     })?;

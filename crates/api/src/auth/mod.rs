@@ -24,6 +24,7 @@ use std::path::PathBuf;
 
 pub use dev_keys::DevKeys;
 pub use extractor::Authenticated;
+pub(crate) use extractor::authenticate;
 pub use signer::{TokenClaims, TokenSigner};
 pub use verifier::TokenVerifier;
 

@@ -3,17 +3,22 @@
 //! 2. a request span carrying the correlation id, method, route and status, named
 //!    `<METHOD> <route>` in the trace backend and continuing the caller's W3C `traceparent`;
 //! 3. the error envelope: any error answer — from a handler, an extractor, routing or the
-//!    framework — gets the SPEC §4 error body with the correlation id;
+//!    framework — gets the SPEC §4 error body with the correlation id (unless it is marked
+//!    [`Enveloped`]: the idempotency layer stores and replays answers already in it);
 //! 4. metrics: `http_requests_total` and `http_request_duration_seconds` by method, route
 //!    template and status;
-//! 5. the access log: one line per request with method, route, status and duration.
+//! 5. the access log: one line per request with method, route, status and duration;
+//! 6. the headers every answer carries: `X-Content-Type-Options: nosniff` and
+//!    `Cache-Control: no-store` (SPEC §4.1).
+//!
+//! Labels stay bounded: an unknown method is `OTHER`, a path that matched no route `unmatched`.
 
 use std::time::Instant;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse};
 use campaign_domain::DomainError;
@@ -36,7 +41,7 @@ pub(crate) async fn pipeline(
     let correlation =
         Correlation::from_header(req.headers().get(HEADER).map(HeaderValue::as_bytes));
     req.extensions_mut().insert(correlation.clone());
-    let method = req.method().to_string();
+    let method = method_label(req.method());
     let span = tracing::info_span!(
         "request",
         otel.kind = "server",
@@ -62,7 +67,8 @@ pub(crate) async fn pipeline(
         .unwrap_or_else(|| UNMATCHED.to_owned());
     span.record("route", route.as_str());
     telemetry::traces::rename(&span, format!("{method} {route}"));
-    let mut res = if res.status().is_client_error() || res.status().is_server_error() {
+    let is_error = res.status().is_client_error() || res.status().is_server_error();
+    let mut res = if is_error && res.response().extensions().get::<Enveloped>().is_none() {
         with_error_envelope(res, &correlation, &span)
     } else {
         res
@@ -71,6 +77,7 @@ pub(crate) async fn pipeline(
         res.headers_mut()
             .insert(HeaderName::from_static(HEADER), value);
     }
+    secure_headers(res.headers_mut());
 
     let status = res.status().as_u16();
     let elapsed = started.elapsed();
@@ -78,7 +85,7 @@ pub(crate) async fn pipeline(
     if res.status().is_server_error() {
         span.record("otel.status_code", "error");
     }
-    metrics::record_request(&method, &route, status, elapsed);
+    metrics::record_request(method, &route, status, elapsed);
     span.in_scope(|| {
         tracing::info!(
             target: "access",
@@ -90,6 +97,41 @@ pub(crate) async fn pipeline(
         );
     });
     Ok(res)
+}
+
+/// Marks an error answer whose body already is the error envelope (an answer the idempotency
+/// layer stored or replays): the pipeline passes it on as it is.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Enveloped;
+
+/// The method as a metrics label and span attribute: the standard methods by name, anything
+/// else `OTHER`, so invented methods cannot grow the label set (SPEC §4.1).
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        Method::TRACE => "TRACE",
+        Method::CONNECT => "CONNECT",
+        _ => "OTHER",
+    }
+}
+
+/// The headers every answer carries (SPEC §4.1): `nosniff`, and `Cache-Control: no-store`
+/// unless the route chose its own caching — answers depend on the caller's token, so no shared
+/// cache may keep one for another caller.
+fn secure_headers(headers: &mut header::HeaderMap) {
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
 }
 
 /// The domain error an error answer stands for: the handler's own, or one made from the status
@@ -128,7 +170,8 @@ fn error_of(res: &ServiceResponse<BoxBody>) -> DomainError {
     }
 }
 
-fn with_error_envelope(
+/// `res` with the error envelope of SPEC §4 as its body (headers kept, content type JSON).
+pub(crate) fn with_error_envelope(
     res: ServiceResponse<BoxBody>,
     correlation: &Correlation,
     span: &tracing::Span,

@@ -6,7 +6,11 @@ pub(crate) mod schemas;
 use std::sync::LazyLock;
 
 use actix_web::HttpResponse;
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Content, Ref, RefOr, Required};
 use utoipa::{Modify, OpenApi};
 
 use crate::routes;
@@ -27,6 +31,70 @@ impl Modify for BearerAuth {
             ),
         );
     }
+}
+
+/// Documents `Idempotency-Key` (SPEC §4.1) on every POST: the optional header parameter, and
+/// the 409 and 422 answers it adds.
+struct IdempotencyKeyHeader;
+
+impl Modify for IdempotencyKeyHeader {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let Some(operation) = item.post.as_mut() else {
+                continue;
+            };
+            operation
+                .parameters
+                .get_or_insert_with(Vec::new)
+                .push(RefOr::T(idempotency_key_parameter()));
+            for (status, error_type) in [
+                ("409", "IDEMPOTENCY_KEY_IN_PROGRESS"),
+                ("422", "IDEMPOTENCY_KEY_REUSED"),
+            ] {
+                match operation.responses.responses.get_mut(status) {
+                    Some(RefOr::T(response)) => {
+                        response.description = format!("{}, {error_type}", response.description);
+                    }
+                    Some(RefOr::Ref(_)) => {}
+                    None => {
+                        let response = ResponseBuilder::new()
+                            .description(error_type)
+                            .content(
+                                "application/json",
+                                Content::new(Some(Ref::from_schema_name("ErrorEnvelope"))),
+                            )
+                            .build();
+                        operation
+                            .responses
+                            .responses
+                            .insert(status.to_owned(), RefOr::T(response));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn idempotency_key_parameter() -> Parameter {
+    ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "1-255 visible ASCII characters (0x21-0x7E). The first completed answer is kept for \
+             24 h under (caller, key, method, path); a retry with the same body gets it again \
+             with `Idempotency-Replayed: true` and changes nothing; another body gets 422 \
+             IDEMPOTENCY_KEY_REUSED; a retry while the first still runs gets 409 \
+             IDEMPOTENCY_KEY_IN_PROGRESS.",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(255))
+                .pattern(Some("^[\\x21-\\x7E]{1,255}$")),
+        ))
+        .build()
 }
 
 #[derive(OpenApi)]
@@ -82,7 +150,7 @@ impl Modify for BearerAuth {
         routes::outbox::failed,
         routes::outbox::requeue,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &IdempotencyKeyHeader),
     tags(
         (name = "system", description = "Liveness, readiness, metrics, this document"),
         (name = "campaigns", description = "Campaigns, their status, content and contacts"),
@@ -241,5 +309,39 @@ mod tests {
         assert_eq!(get["security"][0]["bearer"], json!([]));
         assert!(doc["paths"]["/heartbeat"]["get"]["security"].is_null());
         assert!(get["responses"]["404"].is_object());
+    }
+
+    #[test]
+    fn every_post_documents_the_idempotency_key() {
+        let doc: Value = serde_json::from_str(document()).unwrap();
+        let mut posts = 0;
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            let Some(post) = item.get("post") else {
+                continue;
+            };
+            posts += 1;
+            let parameters = post["parameters"].as_array().unwrap();
+            assert!(
+                parameters
+                    .iter()
+                    .any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header"),
+                "POST {path}"
+            );
+            for status in ["409", "422"] {
+                assert!(
+                    post["responses"][status]["description"]
+                        .as_str()
+                        .unwrap()
+                        .contains("IDEMPOTENCY_KEY_"),
+                    "POST {path} {status}"
+                );
+            }
+        }
+        assert!(posts > 10, "{posts} POST operations");
+        let update = &doc["paths"]["/campaigns/{id}"]["post"]["responses"]["409"]["description"];
+        assert!(
+            update.as_str().unwrap().contains("VERSION_CONFLICT"),
+            "{update}"
+        );
     }
 }

@@ -51,8 +51,8 @@ struct Venues {
     pagination: Pagination,
 }
 
-/// `GET /artists?q=&page=&pageSize=`: artists from the Discovery API. 200; 400; 401; 503.
-#[utoipa::path(get, path = "/artists", tag = "search", security(("bearer" = [])), params(("q" = String, Query, description = "1-100 characters"), ("page" = Option<u32>, Query), ("pageSize" = Option<u32>, Query, description = "1-100, default 10")), responses((status = 200, description = "One page of artists", body = crate::openapi::schemas::ArtistListEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 503, description = "DEPENDENCY_UNAVAILABLE (Discovery API not configured or failing)", body = crate::openapi::schemas::ErrorEnvelope)))]
+/// `GET /artists?q=&page=&pageSize=`: artists from the Discovery API. 200; 400; 401;  429; 503.
+#[utoipa::path(get, path = "/artists", tag = "search", security(("bearer" = [])), params(("q" = String, Query, description = "1-100 characters"), ("page" = Option<u32>, Query), ("pageSize" = Option<u32>, Query, description = "1-100, default 10")), responses((status = 200, description = "One page of artists", body = crate::openapi::schemas::ArtistListEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 429, description = "TOO_MANY_REQUESTS: the caller's search limit is reached; retry after `Retry-After` seconds", body = crate::openapi::schemas::ErrorEnvelope), (status = 503, description = "DEPENDENCY_UNAVAILABLE (Discovery API not configured or failing)", body = crate::openapi::schemas::ErrorEnvelope)))]
 pub(crate) async fn artists(
     auth: Authenticated,
     correlation: Correlation,
@@ -75,8 +75,8 @@ pub(crate) async fn artists(
     ))
 }
 
-/// `GET /venues?q=&page=&pageSize=`: venues from the Discovery API. 200; 400; 401; 503.
-#[utoipa::path(get, path = "/venues", tag = "search", security(("bearer" = [])), params(("q" = String, Query, description = "1-100 characters"), ("page" = Option<u32>, Query), ("pageSize" = Option<u32>, Query, description = "1-100, default 10")), responses((status = 200, description = "One page of venues", body = crate::openapi::schemas::VenueListEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 503, description = "DEPENDENCY_UNAVAILABLE (Discovery API not configured or failing)", body = crate::openapi::schemas::ErrorEnvelope)))]
+/// `GET /venues?q=&page=&pageSize=`: venues from the Discovery API. 200; 400; 401;  429; 503.
+#[utoipa::path(get, path = "/venues", tag = "search", security(("bearer" = [])), params(("q" = String, Query, description = "1-100 characters"), ("page" = Option<u32>, Query), ("pageSize" = Option<u32>, Query, description = "1-100, default 10")), responses((status = 200, description = "One page of venues", body = crate::openapi::schemas::VenueListEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 429, description = "TOO_MANY_REQUESTS: the caller's search limit is reached; retry after `Retry-After` seconds", body = crate::openapi::schemas::ErrorEnvelope), (status = 503, description = "DEPENDENCY_UNAVAILABLE (Discovery API not configured or failing)", body = crate::openapi::schemas::ErrorEnvelope)))]
 pub(crate) async fn venues(
     auth: Authenticated,
     correlation: Correlation,

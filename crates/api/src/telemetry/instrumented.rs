@@ -35,11 +35,13 @@ use campaign_domain::values::{
     ArtistId, CampaignId, CategoryId, ContactId, DomainName, EventId, MarketId, PromoterId,
 };
 use campaign_ports::{
-    ArtistExtensionFile, ArtistExtensionStore, BatchOutcome, Cache, CacheError, CampaignDataStream,
-    CampaignQuery, CampaignRepository, CdnPurger, ContactRepository, Discovery, EventRepository,
-    IntegrationError, JobLock, LockToken, MarketRepository, MessageQueue, Outbox, OutboxRecord,
-    OutboxStats, PromoterRepository, StoreError,
+    ArtistExtensionFile, ArtistExtensionStore, BatchOutcome, Begin, Cache, CacheError,
+    CampaignDataStream, CampaignQuery, CampaignRepository, CdnPurger, ContactRepository, Discovery,
+    EventRepository, IdempotencyClaim, IdempotencyKey, IdempotencyStore, IntegrationError, JobLock,
+    LockToken, MarketRepository, MessageQueue, Outbox, OutboxRecord, OutboxStats,
+    PromoterRepository, StoreError, StoredResponse,
 };
+use campaign_ports::{Decision, RateKey, RateLimit, RateLimiter};
 use tracing::Instrument as _;
 
 use super::logs::current_correlation;
@@ -131,6 +133,8 @@ pub(crate) fn instrument_ports(ports: Ports) -> Ports {
         outbox: Arc::new(OutboxPort(ports.outbox)),
         cache: Arc::new(CachePort(ports.cache)),
         lock: Arc::new(Lock(ports.lock)),
+        idempotency: Arc::new(Idempotency(ports.idempotency)),
+        rate_limiter: Arc::new(RateLimits(ports.rate_limiter)),
         discovery: ports
             .discovery
             .map(|d| Arc::new(DiscoveryPort(d)) as Arc<dyn Discovery>),
@@ -179,6 +183,25 @@ impl CampaignRepository for Campaigns {
             "update",
             self.0.update(campaign, expected_version, events)
         )
+    }
+
+    async fn update_with_contacts(
+        &self,
+        campaign: &Campaign,
+        expected_version: u64,
+        contacts: &[Contact],
+        events: &[OutboundEvent],
+    ) -> Result<Campaign, StoreError> {
+        observed!(
+            "campaigns",
+            "updateWithContacts",
+            self.0
+                .update_with_contacts(campaign, expected_version, contacts, events)
+        )
+    }
+
+    async fn find_by_host(&self, host: &DomainName) -> Result<Option<Campaign>, StoreError> {
+        observed!("campaigns", "findByHost", self.0.find_by_host(host))
     }
 
     async fn find_by_id(&self, id: &CampaignId) -> Result<Option<Campaign>, StoreError> {
@@ -533,6 +556,49 @@ impl Cache for CachePort {
     }
 }
 
+struct Idempotency(Arc<dyn IdempotencyStore>);
+
+#[async_trait]
+impl IdempotencyStore for Idempotency {
+    async fn begin(
+        &self,
+        key: &IdempotencyKey,
+        fingerprint: &str,
+        claim: &IdempotencyClaim,
+        now: DateTime<Utc>,
+        lease: Duration,
+    ) -> Result<Begin, StoreError> {
+        observed!(
+            "idempotency",
+            "begin",
+            self.0.begin(key, fingerprint, claim, now, lease)
+        )
+    }
+
+    async fn complete(
+        &self,
+        key: &IdempotencyKey,
+        claim: &IdempotencyClaim,
+        response: &StoredResponse,
+        now: DateTime<Utc>,
+        keep: Duration,
+    ) -> Result<bool, StoreError> {
+        observed!(
+            "idempotency",
+            "complete",
+            self.0.complete(key, claim, response, now, keep)
+        )
+    }
+
+    async fn release(
+        &self,
+        key: &IdempotencyKey,
+        claim: &IdempotencyClaim,
+    ) -> Result<bool, StoreError> {
+        observed!("idempotency", "release", self.0.release(key, claim))
+    }
+}
+
 struct Lock(Arc<dyn JobLock>);
 
 #[async_trait]
@@ -548,6 +614,19 @@ impl JobLock for Lock {
 
     async fn release(&self, name: &str, token: &LockToken) -> Result<bool, CacheError> {
         observed!("lock", "release", self.0.release(name, token))
+    }
+}
+
+struct RateLimits(Arc<dyn RateLimiter>);
+
+#[async_trait]
+impl RateLimiter for RateLimits {
+    async fn check(&self, key: &RateKey, limit: RateLimit) -> Result<Decision, CacheError> {
+        observed!("ratelimit", "check", self.0.check(key, limit))
+    }
+
+    async fn consume(&self, key: &RateKey, limit: RateLimit) -> Result<Decision, CacheError> {
+        observed!("ratelimit", "consume", self.0.consume(key, limit))
     }
 }
 

@@ -510,10 +510,11 @@ async fn moving_to_a_held_domain_is_400_domain_name_conflict() {
     let own = mover["domain"]["site"].as_str().unwrap().to_uppercase();
     let after = updated(&app, &id_of(&mover), json!({"domain": {"site": own}})).await;
     assert_eq!(after["domain"]["site"], mover["domain"]["site"]);
-    // A domain another campaign only previews is not held.
+    // A host another campaign holds as its preview is held too (SPEC §7.4).
     let previewer = app.create_campaign(&complete("Previewer")).await;
     let preview = previewer["domain"]["preview"].as_str().unwrap();
-    updated(&app, &id_of(&mover), json!({"domain": {"site": preview}})).await;
+    let res = update(&app, &id_of(&mover), &json!({"domain": {"site": preview}})).await;
+    expect_error(res, StatusCode::BAD_REQUEST, "DOMAIN_NAME_CONFLICT").await;
     app.shut_down().await;
 }
 

@@ -20,7 +20,7 @@ use campaign_adapter_memory::{
     RecordingStream,
 };
 use campaign_api::auth::{DevKeys, TokenClaims};
-use campaign_api::{Components, JobSettings, memory_ports, mongo_ports};
+use campaign_api::{Components, HttpOptions, JobSettings, memory_ports, mongo_ports};
 use campaign_app::{PasswordHasher, Ports, Publishers, Settings};
 use campaign_domain::chrono::{DateTime, TimeZone, Utc};
 use campaign_domain::messages::{OutboundEvent, OutboundMessage};
@@ -72,6 +72,10 @@ pub struct Options {
     pub refresh_interval: Option<Duration>,
     /// A Discovery API catalogue; without one the service runs with Discovery not configured.
     pub discovery: Option<Arc<MemoryDiscovery>>,
+    /// Use-case settings (rate limits, cache TTLs); the defaults when `None`.
+    pub settings: Option<Settings>,
+    /// `CAMPAIGN_CORS_ALLOWED_ORIGINS`.
+    pub cors_allowed_origins: Vec<String>,
 }
 
 /// A running service and everything a test inspects.
@@ -127,13 +131,16 @@ impl TestApp {
             ports: ports.clone(),
             publishers,
             verifier: KEYS.verifier(options.issuer.clone(), options.audience.clone()),
-            settings: Settings::default(),
+            settings: options.settings.clone().unwrap_or_default(),
             // Cheap parameters: the tests check behaviour, not hashing cost.
             hasher: PasswordHasher::new(1024, 1),
             jobs: JobSettings {
                 refresh_interval: options.refresh_interval,
                 relay_idle: Duration::from_millis(5),
                 ..JobSettings::default()
+            },
+            http: HttpOptions {
+                cors_allowed_origins: options.cors_allowed_origins.clone(),
             },
         };
         let running = campaign_api::start("127.0.0.1:0".parse().unwrap(), components)

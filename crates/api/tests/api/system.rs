@@ -159,7 +159,7 @@ async fn metrics_cover_dependencies_cache_refresh_outbox_and_the_process() {
     assert!(delta("http_requests_total", &created) >= 1.0);
     assert!(delta("http_request_duration_seconds_count", &created) >= 1.0);
     for (dependency, operation, at_least) in [
-        ("campaigns", "findByDomain", 1.0),
+        ("campaigns", "findByHost", 1.0),
         ("campaigns", "insert", 1.0),
         ("campaigns", "findById", 1.0),
         ("cache", "get", 2.0),

@@ -30,12 +30,11 @@ pub struct App {
 }
 
 impl App {
-    /// Starts the service with `cache` as its cache and lock, campaign reads cached (as with
-    /// `CAMPAIGN_REDIS_URL` set), and `discovery` when given.
+    /// Starts the service with `cache` as its cache, lock and rate limiter, campaign reads cached
+    /// (as with `CAMPAIGN_REDIS_URL` set), and `discovery` when given.
     pub async fn spawn(cache: Arc<RedisCache>, discovery: Option<Arc<dyn Discovery>>) -> Self {
         let mut ports = memory_ports(Arc::new(SystemClock));
-        ports.cache = cache.clone();
-        ports.lock = cache;
+        campaign_api::wiring::plug_redis(&mut ports, cache);
         ports.discovery = discovery;
         Self::start(components(ports, logging_publishers())).await
     }
@@ -117,6 +116,7 @@ pub fn components(ports: Ports, publishers: Publishers) -> Components {
             relay_idle: Duration::from_millis(5),
             ..JobSettings::default()
         },
+        http: campaign_api::HttpOptions::default(),
     }
 }
 

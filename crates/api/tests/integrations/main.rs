@@ -12,5 +12,6 @@
 mod delivery;
 mod harness;
 mod mongo_store;
+mod rate_limits;
 mod redis_outage;
 mod search_cached;

@@ -8,7 +8,7 @@ use campaign_domain::serde_json::Value;
 use campaign_domain::values::{CampaignId, FaqId, Locale};
 use campaign_domain::{Campaign, DomainError, ValidationErrors};
 
-use super::{CampaignService, MAX_WRITE_ATTEMPTS};
+use super::{CampaignService, MAX_WRITE_ATTEMPTS, Versioned, check_if_match};
 use crate::RequestContext;
 
 /// The locale a content request is about: the one asked for (which must be one of the
@@ -30,19 +30,21 @@ fn content_locale(campaign: &Campaign, requested: Option<&Locale>) -> Result<Loc
 
 impl CampaignService {
     /// Changes one part of a campaign under the caller's `write` permission and saves it with
-    /// the usual checks and messages. These writes take no `If-Match`: one that loses a race
-    /// to another writer is made again on the campaign that won (up to [`MAX_WRITE_ATTEMPTS`]
-    /// times).
+    /// the usual checks and messages. With `if_match` the change is made only on that version
+    /// (`VERSION_CONFLICT` otherwise); without it, one that loses a race to another writer is
+    /// made again on the campaign that won (up to [`MAX_WRITE_ATTEMPTS`] times).
     pub(super) async fn modify(
         &self,
         ctx: &RequestContext,
         id: &CampaignId,
+        if_match: Option<u64>,
         mut change: impl FnMut(&mut Campaign) -> Result<(), DomainError>,
     ) -> Result<Campaign, DomainError> {
         ctx.actor.require(Action::Write, id)?;
         let mut attempt = 1;
         loop {
             let before = self.load(id).await?;
+            check_if_match(if_match, &before)?;
             let mut after = before.clone();
             change(&mut after)?;
             let now = self.ports.clock.now();
@@ -52,7 +54,9 @@ impl CampaignService {
                 .save(ctx.correlation.as_deref(), Some(&before), &after, now)
                 .await
             {
-                Err(DomainError::VersionConflict { .. }) if attempt < MAX_WRITE_ATTEMPTS => {
+                Err(DomainError::VersionConflict { .. })
+                    if if_match.is_none() && attempt < MAX_WRITE_ATTEMPTS =>
+                {
                     attempt += 1;
                 }
                 other => return other,
@@ -76,31 +80,37 @@ impl CampaignService {
         Ok(campaign.faq_layout(Some(&locale)))
     }
 
-    /// Replaces a locale's FAQ map and returns it.
+    /// Replaces a locale's FAQ map and returns it with the campaign's new version. `if_match`
+    /// as for [`modify`](Self::modify).
     ///
     /// Errors: as for [`faqs`](Self::faqs), plus `VALIDATION_ERROR` for a malformed map or, outside
-    /// DRAFT, when a FAQ the pages place would go missing.
+    /// DRAFT, when a FAQ the pages place would go missing; `VERSION_CONFLICT`.
     pub async fn set_faqs(
         &self,
         ctx: &RequestContext,
         id: &CampaignId,
         locale: Option<&Locale>,
         body: &Value,
-    ) -> Result<BTreeMap<FaqId, Faq>, DomainError> {
+        if_match: Option<u64>,
+    ) -> Result<Versioned<BTreeMap<FaqId, Faq>>, DomainError> {
         ctx.actor.require(Action::Write, id)?;
         let faqs = parse_faqs(body)?;
         let mut chosen = None;
         let saved = self
-            .modify(ctx, id, |c| {
+            .modify(ctx, id, if_match, |c| {
                 let l = content_locale(c, locale)?;
                 c.content.entry(l.clone()).or_default().faqs = faqs.clone();
                 chosen = Some(l);
                 Ok(())
             })
             .await?;
-        Ok(chosen
+        let value = chosen
             .and_then(|l| saved.content.get(&l).map(|c| c.faqs.clone()))
-            .unwrap_or_default())
+            .unwrap_or_default();
+        Ok(Versioned {
+            value,
+            version: saved.version,
+        })
     }
 
     /// A locale's terms (`None` when not written yet). Errors as for [`faqs`](Self::faqs).
@@ -116,22 +126,28 @@ impl CampaignService {
         Ok(campaign.content.get(&locale).and_then(|c| c.terms.clone()))
     }
 
-    /// Replaces a locale's terms and returns them. Errors as for [`set_faqs`](Self::set_faqs).
+    /// Replaces a locale's terms and returns them with the campaign's new version. Errors and
+    /// `if_match` as for [`set_faqs`](Self::set_faqs).
     pub async fn set_terms(
         &self,
         ctx: &RequestContext,
         id: &CampaignId,
         locale: Option<&Locale>,
         body: &Value,
-    ) -> Result<String, DomainError> {
+        if_match: Option<u64>,
+    ) -> Result<Versioned<String>, DomainError> {
         ctx.actor.require(Action::Write, id)?;
         let terms = parse_terms(body)?;
-        self.modify(ctx, id, |c| {
-            let l = content_locale(c, locale)?;
-            c.content.entry(l).or_default().terms = Some(terms.clone());
-            Ok(())
+        let saved = self
+            .modify(ctx, id, if_match, |c| {
+                let l = content_locale(c, locale)?;
+                c.content.entry(l).or_default().terms = Some(terms.clone());
+                Ok(())
+            })
+            .await?;
+        Ok(Versioned {
+            value: terms,
+            version: saved.version,
         })
-        .await?;
-        Ok(terms)
     }
 }

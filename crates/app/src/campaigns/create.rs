@@ -25,7 +25,7 @@ impl CampaignService {
         let input = CampaignInput::parse_new(body, self.ports.ids.campaign_id(), now)?;
         let mut campaign = input.campaign;
         if let PasswordChange::Set(password) = &input.password {
-            campaign.password = Some(self.hasher.hash(password)?);
+            campaign.password = Some(self.hasher.hash(password).await?);
         }
         campaign
             .status_history

@@ -14,10 +14,11 @@ mod refresh;
 mod update;
 
 use campaign_domain::chrono::{DateTime, Utc};
+use campaign_domain::contact::Contact;
 use campaign_domain::messages::campaign_change_messages;
 use campaign_domain::values::{CampaignId, EventId};
 use campaign_domain::{Campaign, DomainError};
-use campaign_ports::StoreError;
+use campaign_ports::{RateLimit, StoreError};
 
 pub use list::ListCampaigns;
 pub use read::{CampaignStatusView, DomainRead};
@@ -31,12 +32,35 @@ use crate::ports::{Ports, Settings};
 /// race for the same campaign (each lost race means another write succeeded).
 const MAX_WRITE_ATTEMPTS: u32 = 16;
 
+/// A result together with the version of the campaign it was written to (for the `ETag` of
+/// the answer).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Versioned<T> {
+    /// The result.
+    pub value: T,
+    /// The campaign's version after the write.
+    pub version: u64,
+}
+
+/// `VERSION_CONFLICT` when the client's `If-Match` names another version than `current`'s.
+fn check_if_match(if_match: Option<u64>, current: &Campaign) -> Result<(), DomainError> {
+    match if_match {
+        Some(expected) if expected != current.version => Err(DomainError::VersionConflict {
+            expected,
+            current: current.version,
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// The campaign use cases.
 #[derive(Debug, Clone)]
 pub struct CampaignService {
     ports: Ports,
     cache: CampaignCache,
     hasher: PasswordHasher,
+    /// Wrong passwords allowed per campaign and caller (`None`: not limited).
+    password_rate_limit: Option<RateLimit>,
 }
 
 impl CampaignService {
@@ -50,6 +74,7 @@ impl CampaignService {
             ports,
             cache,
             hasher,
+            password_rate_limit: settings.password_rate_limit,
         }
     }
 
@@ -76,26 +101,33 @@ impl CampaignService {
         ))
     }
 
-    /// Fails with `DOMAIN_NAME_CONFLICT` when another campaign holds `campaign`'s site domain.
-    /// The store enforces the same rule at write time; this check gives the early, clear answer.
-    async fn check_domain_free(&self, campaign: &Campaign) -> Result<(), DomainError> {
-        let Some(site) = &campaign.domain.site else {
-            return Ok(());
-        };
-        let holder = self
-            .ports
-            .campaigns
-            .find_by_domain(site)
-            .await
-            .map_err(store_error)?;
-        match holder {
-            Some(h) if h.id != campaign.id && h.domain.site.as_ref() == Some(site) => {
-                Err(DomainError::DomainNameConflict {
-                    domain: site.to_string(),
-                })
+    /// Fails with `DOMAIN_NAME_CONFLICT` when another campaign holds one of the hosts
+    /// `campaign` takes that `before` did not hold (site or preview, in either role: SPEC
+    /// §7.4). The store enforces the same rule at write time; this check gives the early, clear
+    /// answer.
+    async fn check_hosts_free(
+        &self,
+        before: Option<&Campaign>,
+        campaign: &Campaign,
+    ) -> Result<(), DomainError> {
+        let held = before.map(|b| b.domain.hosts()).unwrap_or_default();
+        for host in campaign.domain.hosts() {
+            if held.contains(&host) {
+                continue;
             }
-            _ => Ok(()),
+            let holder = self
+                .ports
+                .campaigns
+                .find_by_host(host)
+                .await
+                .map_err(store_error)?;
+            if holder.is_some_and(|h| h.id != campaign.id) {
+                return Err(DomainError::DomainNameConflict {
+                    domain: host.to_string(),
+                });
+            }
         }
+        Ok(())
     }
 
     /// Writes a change of `before` (or a new campaign when `None`) with the messages it owes,
@@ -107,8 +139,33 @@ impl CampaignService {
         after: &Campaign,
         at: DateTime<Utc>,
     ) -> Result<Campaign, DomainError> {
-        if before.is_none_or(|b| b.domain.site != after.domain.site) {
-            self.check_domain_free(after).await?;
+        self.write(correlation, before, after, at, None).await
+    }
+
+    /// [`save`](Self::save) of a change of `before` together with the upsert of `contacts`,
+    /// as one change.
+    async fn save_with_contacts(
+        &self,
+        correlation: Option<&str>,
+        before: &Campaign,
+        after: &Campaign,
+        at: DateTime<Utc>,
+        contacts: &[Contact],
+    ) -> Result<Campaign, DomainError> {
+        self.write(correlation, Some(before), after, at, Some(contacts))
+            .await
+    }
+
+    async fn write(
+        &self,
+        correlation: Option<&str>,
+        before: Option<&Campaign>,
+        after: &Campaign,
+        at: DateTime<Utc>,
+        contacts: Option<&[Contact]>,
+    ) -> Result<Campaign, DomainError> {
+        if before.is_none_or(|b| b.domain != after.domain) {
+            self.check_hosts_free(before, after).await?;
         }
         let covered = self.covered_event_ids(after).await?;
         // The messages describe the campaign as the store will hold it: version 1 when new,
@@ -117,9 +174,15 @@ impl CampaignService {
         as_stored.version = before.map_or(1, |b| b.version + 1);
         let messages = campaign_change_messages(before, &as_stored, covered);
         let events = events(self.ports.ids.as_ref(), correlation, at, messages);
-        let stored = match before {
-            None => self.ports.campaigns.insert(after, &events).await,
-            Some(b) => self.ports.campaigns.update(after, b.version, &events).await,
+        let campaigns = &self.ports.campaigns;
+        let stored = match (before, contacts) {
+            (None, _) => campaigns.insert(after, &events).await,
+            (Some(b), None) => campaigns.update(after, b.version, &events).await,
+            (Some(b), Some(contacts)) => {
+                campaigns
+                    .update_with_contacts(after, b.version, contacts, &events)
+                    .await
+            }
         }
         .map_err(store_error)?;
         let mut stale = vec![&stored];

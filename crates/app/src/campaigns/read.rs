@@ -1,14 +1,17 @@
 //! Reads: by id (with locale selection), by domain (the fan site's public read, with password),
 //! and the status views.
 
-use campaign_domain::campaign::LocaleSelection;
+use campaign_domain::campaign::{LocaleSelection, Password};
 use campaign_domain::permission::Action;
 use campaign_domain::status::{Status, StatusChange};
 use campaign_domain::values::{CampaignId, DomainName};
 use campaign_domain::{Campaign, DomainError};
 
+use campaign_ports::RateKey;
+
 use super::{CampaignService, store_error};
 use crate::RequestContext;
+use crate::rate_limits::{Ask, enforce};
 
 /// `{id, status, statusHistory}` of a campaign.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,7 +24,8 @@ pub struct CampaignStatusView {
     pub status_history: Vec<StatusChange>,
 }
 
-/// A read by domain: which locale content, and the password the caller offers.
+/// A read by domain: which locale content, and the password the caller offers (its `Debug`
+/// shows `***`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DomainRead {
     /// The domain asked for.
@@ -29,7 +33,7 @@ pub struct DomainRead {
     /// Locale selection.
     pub locales: LocaleSelection,
     /// The `password` query parameter.
-    pub password: Option<String>,
+    pub password: Option<Password>,
 }
 
 impl CampaignService {
@@ -109,9 +113,17 @@ impl CampaignService {
 
     /// The campaign a domain serves, for the fan site (the caller renders its public view).
     ///
+    /// Wrong passwords are rate limited per campaign and caller (SPEC §4.1,
+    /// [`Settings::password_rate_limit`](crate::Settings::password_rate_limit)): only a wrong
+    /// password counts (a missing one costs no hashing and is not counted, a right one never
+    /// counts). Once the limit is reached, every attempt *with* a password — right or wrong — is
+    /// refused before it is hashed, until the bucket has room again: a flood costs no Argon2
+    /// time, and a guess made while limited tells nothing.
+    ///
     /// Errors: `CAMPAIGN_NOT_FOUND` when no campaign the caller may see answers to the domain;
     /// `INVALID_CAMPAIGN_PASSWORD` when the campaign has a password, the caller has no `read` on
-    /// it, and the password given is missing or wrong.
+    /// it, and the password given is missing or wrong; `TOO_MANY_REQUESTS` when the caller's
+    /// wrong passwords on this campaign reached the limit.
     pub async fn get_by_domain(
         &self,
         ctx: &RequestContext,
@@ -121,11 +133,15 @@ impl CampaignService {
         if let Some(hash) = &campaign.password
             && !ctx.actor.can(Action::Read, &campaign.id)
         {
-            let ok = read
-                .password
-                .as_deref()
-                .is_some_and(|p| self.hasher.verify(p, hash));
-            if !ok {
+            let Some(password) = &read.password else {
+                return Err(DomainError::InvalidCampaignPassword);
+            };
+            let limiter = self.ports.rate_limiter.as_ref();
+            let key = RateKey::password_failures(&campaign.id, ctx.actor.user_id());
+            let limit = self.password_rate_limit;
+            enforce(limiter, Ask::Check, &key, limit).await?;
+            if !self.hasher.verify(password, hash).await? {
+                enforce(limiter, Ask::Consume, &key, limit).await?;
                 return Err(DomainError::InvalidCampaignPassword);
             }
         }
@@ -141,5 +157,22 @@ impl CampaignService {
     ) -> Result<(CampaignId, Status), DomainError> {
         let c = self.visible_by_domain(ctx, domain).await?;
         Ok((c.id, c.status))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_domain_read_never_prints_its_password() {
+        let read = DomainRead {
+            domain: DomainName::parse("fans.example.com").unwrap(),
+            locales: LocaleSelection::All,
+            password: Some(Password::new("hunter2")),
+        };
+        let printed = format!("{read:?} {read:#?}");
+        assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(printed.contains("***"), "{printed}");
     }
 }

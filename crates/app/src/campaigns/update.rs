@@ -8,7 +8,7 @@ use campaign_domain::status::TransitionKind;
 use campaign_domain::values::CampaignId;
 use campaign_domain::{Campaign, DomainError};
 
-use super::{CampaignService, MAX_WRITE_ATTEMPTS};
+use super::{CampaignService, MAX_WRITE_ATTEMPTS, check_if_match};
 use crate::RequestContext;
 
 /// Whether the fields linked campaigns share (artist, tour, presale window) differ.
@@ -66,21 +66,20 @@ impl CampaignService {
         if_match: Option<u64>,
     ) -> Result<(Campaign, Campaign), DomainError> {
         let before = self.load(id).await?;
-        if let Some(expected) = if_match
-            && expected != before.version
-        {
-            return Err(DomainError::VersionConflict {
-                expected,
-                current: before.version,
-            });
-        }
+        check_if_match(if_match, &before)?;
         let now = self.ports.clock.now();
         let input = CampaignInput::parse_update(&before, patch, now)?;
         let mut after = input.campaign;
+        // Linking a contact through `contacts` is as guarded as through the contacts endpoint.
+        let added = after
+            .contacts
+            .iter()
+            .filter(|c| !before.contacts.contains(c));
+        ctx.actor.may_touch_contacts(&before.contacts, added)?;
         match input.password {
             PasswordChange::Keep => {}
             PasswordChange::Clear => after.password = None,
-            PasswordChange::Set(p) => after.password = Some(self.hasher.hash(&p)?),
+            PasswordChange::Set(p) => after.password = Some(self.hasher.hash(&p).await?),
         }
         if let Some(to) = input.requested_status {
             after.check_manual_transition(to)?;

@@ -18,14 +18,18 @@ use std::collections::HashSet;
 use campaign_domain::chrono::{DateTime, Utc};
 use campaign_domain::market::Market;
 use campaign_domain::messages::{OutboundEvent, OutboundMessage};
-use campaign_domain::values::{CampaignId, MarketId};
+use campaign_domain::values::{CampaignId, EventId, MarketId};
 use campaign_domain::{Campaign, DomainError, ValidationErrors};
 use campaign_ports::{IntegrationError, StoreError};
+use futures::StreamExt as _;
 
 pub use clone::{CloneOutcome, SkippedMarket};
 
 use crate::RequestContext;
 use crate::ports::Ports;
+
+/// How many Discovery lookups one market write runs at a time.
+const DISCOVERY_CONCURRENCY: usize = 4;
 
 /// The market use cases.
 #[derive(Debug, Clone)]
@@ -106,17 +110,30 @@ impl MarketService {
             }
         }
         if let Some(discovery) = &self.ports.discovery {
-            for (i, id) in market.event.ids.iter().enumerate() {
-                if before.is_some_and(|b| b.event.ids.contains(id)) {
-                    continue;
-                }
-                match discovery.event_exists(id).await {
-                    Ok(true) => {}
+            // Each new id is checked once (the first place it is listed), a few at a time: a
+            // market of many ids must neither serialise one upstream call per id nor fire them
+            // all at once.
+            let mut seen = HashSet::new();
+            let new_ids: Vec<(usize, &EventId)> = market
+                .event
+                .ids
+                .iter()
+                .enumerate()
+                .filter(|(_, id)| !before.is_some_and(|b| b.event.ids.contains(id)))
+                .filter(|(_, id)| seen.insert(*id))
+                .collect();
+            let answers: Vec<_> = futures::stream::iter(new_ids)
+                .map(|(i, id)| async move { (i, id, discovery.event_exists(id).await) })
+                .buffered(DISCOVERY_CONCURRENCY)
+                .collect()
+                .await;
+            for (i, id, answer) in answers {
+                match answer {
+                    Ok(true) | Err(IntegrationError::NotConfigured(_)) => {}
                     Ok(false) => missing.add(
                         format!("event.ids[{i}]"),
                         format!("no event {id} in the Discovery API"),
                     ),
-                    Err(IntegrationError::NotConfigured(_)) => break,
                     Err(error) => return Err(discovery_error(&error)),
                 }
             }

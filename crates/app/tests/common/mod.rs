@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use campaign_adapter_memory::{ManualClock, MemoryLock, MemoryStore, ObjectIdGenerator};
+use campaign_adapter_memory::{
+    ManualClock, MemoryIdempotency, MemoryLock, MemoryRateLimiter, MemoryStore, ObjectIdGenerator,
+};
 use campaign_app::Ports;
 use campaign_ports::{Cache, Discovery};
 
@@ -23,6 +25,8 @@ pub fn memory_ports(
         outbox: store,
         cache,
         lock: Arc::new(MemoryLock::new(clock.clone())),
+        rate_limiter: Arc::new(MemoryRateLimiter::new(clock.clone())),
+        idempotency: Arc::new(MemoryIdempotency::new()),
         discovery,
         clock,
         ids: Arc::new(ObjectIdGenerator::new()),

@@ -6,6 +6,7 @@
 //! reports every failing field; stored documents round-trip through serde.
 
 mod parse;
+mod password;
 mod rules;
 mod view;
 
@@ -26,6 +27,7 @@ use crate::values::{
 pub use parse::{
     CampaignInput, PasswordChange, READ_ONLY_FIELDS, merge_patch, parse_faqs, parse_terms,
 };
+pub use password::Password;
 pub use view::{
     ConfirmationFaqs, FaqEntry, FaqLayout, LandingFaqs, LocaleSelection, PublicCampaign,
     PublicDates, PublicOptions,
@@ -179,6 +181,29 @@ pub struct Domains {
     /// The preview site; cleared when the campaign opens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preview: Option<DomainName>,
+}
+
+impl Domains {
+    /// Every host the campaign answers on, each once: the site, then the preview when it is
+    /// another host. No two campaigns may share any of them (SPEC §7.4).
+    ///
+    /// ```
+    /// use campaign_domain::campaign::Domains;
+    /// use campaign_domain::values::DomainName;
+    ///
+    /// let host = DomainName::parse("fans.example.com").unwrap();
+    /// let both = Domains { site: Some(host.clone()), preview: Some(host.clone()) };
+    /// assert_eq!(both.hosts(), [&host]);
+    /// ```
+    pub fn hosts(&self) -> Vec<&DomainName> {
+        let mut hosts: Vec<&DomainName> = self.site.iter().collect();
+        if let Some(preview) = &self.preview
+            && self.site.as_ref() != Some(preview)
+        {
+            hosts.push(preview);
+        }
+        hosts
+    }
 }
 
 /// The tour.

@@ -31,7 +31,7 @@ pub const READ_ONLY_FIELDS: [&str; 8] = [
 const NAME_MAX: usize = 200;
 const TEXT_MAX: usize = 500;
 const LONG_TEXT_MAX: usize = 100_000;
-const LIST_MAX: usize = 500;
+use crate::limits::{LIST_MAX, check_free_form};
 
 /// What a document asks for the access password.
 #[derive(Clone, PartialEq, Eq)]
@@ -39,7 +39,7 @@ pub enum PasswordChange {
     /// Leave it as it is (the document did not mention it).
     Keep,
     /// Set this new plain-text password (the caller hashes it).
-    Set(String),
+    Set(Password),
     /// Remove the password (`"password": null`).
     Clear,
 }
@@ -488,7 +488,10 @@ pub(crate) fn parse_faq_map(
 fn free_form(parent: &ObjectReader<'_>, key: &str, e: &mut ValidationErrors) -> Map<String, Value> {
     match parent.raw(key) {
         None => Map::new(),
-        Some(Value::Object(m)) => m.clone(),
+        Some(v @ Value::Object(m)) => {
+            check_free_form(v, &parent.path_of(key), e);
+            m.clone()
+        }
         Some(_) => {
             e.add(parent.path_of(key), "must be an object");
             Map::new()
@@ -564,7 +567,11 @@ fn parse_preferences(root: &ObjectReader<'_>, e: &mut ValidationErrors) -> Vec<P
         }
         let kind = p.required_text("type", NAME_MAX, e);
         let is_optional = p.bool("is_optional", e).unwrap_or(false);
-        let initial_value = p.object("additional", e).raw("initial_value").cloned();
+        let additional = p.object("additional", e);
+        let initial_value = additional.raw("initial_value").cloned();
+        if let Some(v) = &initial_value {
+            check_free_form(v, &additional.path_of("initial_value"), e);
+        }
         let labels = p.object("label", e);
         let mut label = BTreeMap::new();
         for (key, value) in labels.entries() {
@@ -634,7 +641,7 @@ fn parse_password(root: &ObjectReader<'_>, e: &mut ValidationErrors) -> Password
         None if root.is_present() && root_has_null(root, "password") => PasswordChange::Clear,
         None => PasswordChange::Keep,
         Some(Value::String(s)) if !s.is_empty() && s.chars().count() <= 128 => {
-            PasswordChange::Set(s.clone())
+            PasswordChange::Set(Password::new(s.as_str()))
         }
         Some(_) => {
             e.add(
@@ -801,5 +808,6 @@ mod tests {
     fn password_change_debug_hides_the_password() {
         let debug = format!("{:?}", PasswordChange::Set("hunter2".into()));
         assert_eq!(debug, "Set(..)");
+        assert!(!debug.contains("hunter2"));
     }
 }

@@ -9,6 +9,12 @@
 //!
 //! async fn fresh_cache() -> campaign_ports::testing::CacheUnderTest { /* empty cache */ }
 //! campaign_ports::cache_contract_tests!(fresh_cache);
+//!
+//! async fn fresh_idempotency() -> campaign_ports::testing::IdempotencyUnderTest { /* empty */ }
+//! campaign_ports::idempotency_contract_tests!(fresh_idempotency);
+//!
+//! async fn fresh_limiter() -> campaign_ports::testing::RateLimiterUnderTest { /* nothing counted */ }
+//! campaign_ports::rate_limiter_contract_tests!(fresh_limiter);
 //! ```
 //! Each macro expands to one `#[tokio::test]` per contract, so they run in parallel and fail
 //! one by one.
@@ -22,6 +28,8 @@
 
 pub mod cache;
 pub mod fixtures;
+pub mod idempotency;
+pub mod rate_limit;
 pub mod services;
 pub mod store;
 
@@ -29,6 +37,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::future::BoxFuture;
+
+pub use self::idempotency::IdempotencyUnderTest;
+pub use self::rate_limit::RateLimiterUnderTest;
 
 use crate::{
     Cache, CampaignRepository, ContactRepository, EventRepository, JobLock, MarketRepository,
@@ -89,6 +100,8 @@ macro_rules! store_contract_tests {
             campaign_insert_rejects_a_taken_domain,
             campaign_update_checks_the_version,
             campaign_update_keeps_domains_unique,
+            campaign_hosts_are_unique_across_roles,
+            campaign_update_with_contacts_is_one_change,
             campaign_find_by_domain_uses_preview_only_in_preview,
             campaign_list_filters_scopes_sorts_and_pages,
             campaign_list_search_is_literal_and_case_insensitive,
@@ -114,6 +127,14 @@ macro_rules! store_contract_tests {
         async fn campaign_concurrent_inserts_of_one_domain() {
             let store = $make().await;
             $crate::testing::store::campaign_concurrent_inserts_of_one_domain(&store, |f| async move {
+                ::tokio::spawn(f).await.expect("insert task panicked")
+            })
+            .await;
+        }
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn campaign_concurrent_claims_of_one_host() {
+            let store = $make().await;
+            $crate::testing::store::campaign_concurrent_claims_of_one_host(&store, |f| async move {
                 ::tokio::spawn(f).await.expect("insert task panicked")
             })
             .await;
@@ -163,6 +184,41 @@ macro_rules! cache_contract_tests {
             async fn $name() {
                 let cache = $make().await;
                 $crate::testing::cache::$name(&cache).await;
+            }
+        )*
+    };
+}
+
+/// Expands to one `#[tokio::test]` per idempotency-record contract, each on a fresh store made
+/// by `$make` (an `async fn() -> IdempotencyUnderTest`).
+#[macro_export]
+macro_rules! idempotency_contract_tests {
+    ($make:path) => {
+        $crate::idempotency_contract_tests!(@each $make;
+            idempotency_first_begin_starts,
+            idempotency_complete_then_replay,
+            idempotency_answers_round_trip,
+            idempotency_answers_expire,
+            idempotency_lease_expiry_allows_take_over,
+            idempotency_release_frees_the_key,
+            idempotency_keys_are_independent,
+        );
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn idempotency_concurrent_begins_one_winner() {
+            let store = $make().await;
+            $crate::testing::idempotency::idempotency_concurrent_begins_one_winner(
+                &store,
+                |f| async move { ::tokio::spawn(f).await.expect("begin task panicked") },
+            )
+            .await;
+        }
+    };
+    (@each $make:path; $($name:ident),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $name() {
+                let store = $make().await;
+                $crate::testing::idempotency::$name(&store).await;
             }
         )*
     };

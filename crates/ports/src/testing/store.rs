@@ -159,6 +159,44 @@ where
     );
 }
 
+/// Many concurrent inserts claiming one host, half as their site and half as their preview:
+/// exactly one wins, every other gets `DomainTaken`.
+pub async fn campaign_concurrent_claims_of_one_host<S, F>(s: &StoreUnderTest, spawn: S)
+where
+    S: Fn(BoxFuture<'static, Result<Campaign, StoreError>>) -> F,
+    F: Future<Output = Result<Campaign, StoreError>>,
+{
+    let host = fx::domain("host-race");
+    let tasks = (0..16).map(|i| {
+        let repo = s.campaigns.clone();
+        let mut c = fx::campaign(&format!("Host racer {i}"));
+        if i % 2 == 0 {
+            c.domain.site = Some(dn(&host));
+        } else {
+            c.domain.preview = Some(dn(&host));
+        }
+        spawn(Box::pin(async move { repo.insert(&c, &[]).await }))
+    });
+    let results = join_all(tasks).await;
+    let winners = results.iter().filter(|r| r.is_ok()).count();
+    let losers = results
+        .iter()
+        .filter(|r| matches!(r, Err(StoreError::DomainTaken(d)) if d.as_str() == host))
+        .count();
+    assert_eq!((winners, losers), (1, 15), "results: {results:?}");
+    let holder = s
+        .campaigns
+        .find_by_host(&dn(&host))
+        .await
+        .unwrap()
+        .expect("the winner holds the host");
+    assert!(
+        results
+            .iter()
+            .any(|r| r.as_ref().is_ok_and(|c| c.id == holder.id))
+    );
+}
+
 /// Updates store `expected + 1` and refuse a stale version or an unknown id without writing.
 pub async fn campaign_update_checks_the_version(s: &StoreUnderTest) {
     let c = s
@@ -256,6 +294,187 @@ pub async fn campaign_update_keeps_domains_unique(s: &StoreUnderTest) {
         .await
         .unwrap();
     assert_eq!(c.domain.site, None);
+}
+
+/// Every host a campaign holds is unique across campaigns and both roles (SPEC §7.4): a site
+/// cannot take another campaign's preview host, a preview cannot take another's site or
+/// preview, and one campaign may use one host for both. `find_by_host` names the holder.
+pub async fn campaign_hosts_are_unique_across_roles(s: &StoreUnderTest) {
+    let mut a = fx::campaign("Hosts A");
+    let a_preview = dn(&fx::domain("a-preview"));
+    a.domain.preview = Some(a_preview.clone());
+    let a = s.campaigns.insert(&a, &[]).await.unwrap();
+    let a_site = a.domain.site.clone().unwrap();
+    assert_eq!(
+        s.campaigns
+            .find_by_host(&a_preview)
+            .await
+            .unwrap()
+            .map(|c| c.id),
+        Some(a.id.clone())
+    );
+    assert_eq!(
+        s.campaigns
+            .find_by_host(&a_site)
+            .await
+            .unwrap()
+            .map(|c| c.id),
+        Some(a.id.clone())
+    );
+    assert_eq!(
+        s.campaigns
+            .find_by_host(&dn(&fx::domain("nobody")))
+            .await
+            .unwrap(),
+        None
+    );
+
+    // A new campaign whose site is A's preview host, or whose preview is A's site: refused.
+    let mut on_preview = fx::campaign("On A's preview");
+    on_preview.domain.site = Some(a_preview.clone());
+    assert_eq!(
+        s.campaigns.insert(&on_preview, &[]).await,
+        Err(StoreError::DomainTaken(a_preview.clone()))
+    );
+    let mut preview_on_site = fx::campaign("Preview on A's site");
+    preview_on_site.domain.preview = Some(a_site.clone());
+    assert_eq!(
+        s.campaigns.insert(&preview_on_site, &[]).await,
+        Err(StoreError::DomainTaken(a_site.clone()))
+    );
+
+    // An existing campaign moving onto either of A's hosts, in either role: refused.
+    let b = s
+        .campaigns
+        .insert(&fx::campaign("Hosts B"), &[])
+        .await
+        .unwrap();
+    for (site, preview) in [
+        (Some(a_preview.clone()), None),
+        (None, Some(a_preview.clone())),
+        (None, Some(a_site.clone())),
+    ] {
+        let mut moved = b.clone();
+        if let Some(site) = site {
+            moved.domain.site = Some(site);
+        }
+        moved.domain.preview = preview;
+        assert!(
+            matches!(
+                s.campaigns.update(&moved, b.version, &[]).await,
+                Err(StoreError::DomainTaken(_))
+            ),
+            "B moved to {:?}",
+            moved.domain
+        );
+    }
+    assert_eq!(s.campaigns.find_by_id(&b.id).await.unwrap().unwrap(), b);
+
+    // One campaign may answer on one host as both site and preview.
+    let mut same = b.clone();
+    same.domain.preview = same.domain.site.clone();
+    let same = s.campaigns.update(&same, b.version, &[]).await.unwrap();
+    assert_eq!(same.domain.preview, same.domain.site);
+
+    // A gives its preview up (as on opening): the host is free for B's preview.
+    let mut a_without = a.clone();
+    a_without.domain.preview = None;
+    s.campaigns
+        .update(&a_without, a.version, &[])
+        .await
+        .unwrap();
+    let mut b_takes = same.clone();
+    b_takes.domain.preview = Some(a_preview.clone());
+    s.campaigns
+        .update(&b_takes, same.version, &[])
+        .await
+        .expect("a released preview host is free");
+    assert_eq!(
+        s.campaigns
+            .find_by_host(&a_preview)
+            .await
+            .unwrap()
+            .map(|c| c.id),
+        Some(b.id.clone())
+    );
+}
+
+/// A campaign write and the upsert of its contacts are one change: both are kept when the
+/// write succeeds; when it is refused (stale version, host taken, no such campaign) every
+/// contact stays as it was — changed ones keep their old values, new ones do not exist.
+pub async fn campaign_update_with_contacts_is_one_change(s: &StoreUnderTest) {
+    let held = s
+        .campaigns
+        .insert(&fx::campaign("Holder"), &[])
+        .await
+        .unwrap();
+    let c = s
+        .campaigns
+        .insert(&fx::campaign("With contacts"), &[])
+        .await
+        .unwrap();
+    let ana = fx::contact("Ana Lima", "ana@label.test", &[]);
+    s.contacts.upsert(std::slice::from_ref(&ana)).await.unwrap();
+    let mut ana_changed = ana.clone();
+    ana_changed.name = "Ana Souza".to_owned();
+    let new = fx::contact("New Person", "new@label.test", &[]);
+    let contacts = [ana_changed.clone(), new.clone()];
+    let mut linked = c.clone();
+    linked.contacts = vec![ana.id.clone(), new.id.clone()];
+    let unchanged = || async {
+        (
+            s.contacts
+                .find_by_ids(&[ana.id.clone(), new.id.clone()])
+                .await
+                .unwrap(),
+            s.campaigns.find_by_id(&c.id).await.unwrap().unwrap(),
+        )
+    };
+
+    // Refused for a stale version: nothing written.
+    assert_eq!(
+        s.campaigns
+            .update_with_contacts(&linked, c.version + 1, &contacts, &[])
+            .await,
+        Err(StoreError::VersionConflict {
+            expected: c.version + 1,
+            current: c.version
+        })
+    );
+    assert_eq!(unchanged().await, (vec![ana.clone()], c.clone()));
+
+    // Refused at the host index: nothing written either.
+    let mut on_held = linked.clone();
+    on_held.domain.site = held.domain.site.clone();
+    assert!(matches!(
+        s.campaigns
+            .update_with_contacts(&on_held, c.version, &contacts, &[])
+            .await,
+        Err(StoreError::DomainTaken(_))
+    ));
+    assert_eq!(unchanged().await, (vec![ana.clone()], c.clone()));
+
+    // No such campaign: no contact written.
+    let ghost = fx::campaign("Ghost");
+    assert_eq!(
+        s.campaigns
+            .update_with_contacts(&ghost, 1, &contacts, &[])
+            .await,
+        Err(StoreError::NotFound)
+    );
+    assert_eq!(unchanged().await.0, vec![ana.clone()]);
+
+    // Accepted: both kept.
+    let stored = s
+        .campaigns
+        .update_with_contacts(&linked, c.version, &contacts, &[])
+        .await
+        .unwrap();
+    assert_eq!(stored.version, c.version + 1);
+    assert_eq!(stored.contacts, linked.contacts);
+    let (now_contacts, now_campaign) = unchanged().await;
+    assert_eq!(now_contacts, vec![ana_changed, new]);
+    assert_eq!(now_campaign.contacts, linked.contacts);
 }
 
 /// A preview domain finds its campaign only while the campaign is in PREVIEW.

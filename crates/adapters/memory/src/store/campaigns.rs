@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 use async_trait::async_trait;
 use campaign_domain::Campaign;
 use campaign_domain::chrono::{DateTime, Utc};
+use campaign_domain::contact::Contact;
 use campaign_domain::messages::OutboundEvent;
 use campaign_domain::paging::{Page, SortDirection};
 use campaign_domain::permission::ReadScope;
@@ -15,24 +16,40 @@ use campaign_ports::{CampaignQuery, CampaignRepository, CampaignSortField, Store
 use super::{MemoryStore, State, check_version, contains_ci};
 
 impl State {
-    /// Fails when another campaign than `id` holds `site`.
-    fn check_site(&self, site: Option<&DomainName>, id: &CampaignId) -> Result<(), StoreError> {
-        match site.and_then(|s| self.sites.get(s).map(|holder| (s, holder))) {
-            Some((s, holder)) if holder != id => Err(StoreError::DomainTaken(s.clone())),
-            _ => Ok(()),
+    /// Fails when another campaign than `campaign` holds one of its hosts.
+    fn check_hosts(&self, campaign: &Campaign) -> Result<(), StoreError> {
+        for host in campaign.domain.hosts() {
+            if self
+                .hosts
+                .get(host)
+                .is_some_and(|holder| *holder != campaign.id)
+            {
+                return Err(StoreError::DomainTaken(host.clone()));
+            }
         }
+        Ok(())
     }
 
     fn put_campaign(&mut self, campaign: Campaign) {
-        if let Some(old) = self.campaigns.get(&campaign.id)
-            && let Some(site) = &old.domain.site
-        {
-            self.sites.remove(site);
+        if let Some(old) = self.campaigns.get(&campaign.id) {
+            for host in old.domain.hosts() {
+                self.hosts.remove(host);
+            }
         }
-        if let Some(site) = &campaign.domain.site {
-            self.sites.insert(site.clone(), campaign.id.clone());
+        for host in campaign.domain.hosts() {
+            self.hosts.insert(host.clone(), campaign.id.clone());
         }
         self.campaigns.insert(campaign.id.clone(), campaign);
+    }
+
+    /// The version check and host check of an update of `campaign`.
+    fn check_update(&self, campaign: &Campaign, expected_version: u64) -> Result<(), StoreError> {
+        let current = self
+            .campaigns
+            .get(&campaign.id)
+            .ok_or(StoreError::NotFound)?;
+        check_version(expected_version, current.version)?;
+        self.check_hosts(campaign)
     }
 }
 
@@ -82,7 +99,7 @@ impl CampaignRepository for MemoryStore {
                 campaign.id
             )));
         }
-        state.check_site(campaign.domain.site.as_ref(), &campaign.id)?;
+        state.check_hosts(campaign)?;
         let mut stored = campaign.clone();
         stored.version = 1;
         state.put_campaign(stored.clone());
@@ -97,17 +114,41 @@ impl CampaignRepository for MemoryStore {
         events: &[OutboundEvent],
     ) -> Result<Campaign, StoreError> {
         let mut state = self.state();
-        let current = state
-            .campaigns
-            .get(&campaign.id)
-            .ok_or(StoreError::NotFound)?;
-        check_version(expected_version, current.version)?;
-        state.check_site(campaign.domain.site.as_ref(), &campaign.id)?;
+        state.check_update(campaign, expected_version)?;
         let mut stored = campaign.clone();
         stored.version = expected_version + 1;
         state.put_campaign(stored.clone());
         state.record(events);
         Ok(stored)
+    }
+
+    async fn update_with_contacts(
+        &self,
+        campaign: &Campaign,
+        expected_version: u64,
+        contacts: &[Contact],
+        events: &[OutboundEvent],
+    ) -> Result<Campaign, StoreError> {
+        // One lock: every check passes before anything changes, so both writes or neither.
+        let mut state = self.state();
+        state.check_update(campaign, expected_version)?;
+        for contact in contacts {
+            state.contacts.insert(contact.id.clone(), contact.clone());
+        }
+        let mut stored = campaign.clone();
+        stored.version = expected_version + 1;
+        state.put_campaign(stored.clone());
+        state.record(events);
+        Ok(stored)
+    }
+
+    async fn find_by_host(&self, host: &DomainName) -> Result<Option<Campaign>, StoreError> {
+        let state = self.state();
+        Ok(state
+            .hosts
+            .get(host)
+            .and_then(|id| state.campaigns.get(id))
+            .cloned())
     }
 
     async fn find_by_id(&self, id: &CampaignId) -> Result<Option<Campaign>, StoreError> {
@@ -123,24 +164,14 @@ impl CampaignRepository for MemoryStore {
     }
 
     async fn find_by_domain(&self, domain: &DomainName) -> Result<Option<Campaign>, StoreError> {
+        // A host has at most one holder; it answers by domain as its site, or as its preview
+        // while in PREVIEW.
         let state = self.state();
-        if let Some(c) = state
-            .sites
+        Ok(state
+            .hosts
             .get(domain)
             .and_then(|id| state.campaigns.get(id))
-        {
-            return Ok(Some(c.clone()));
-        }
-        Ok(state
-            .campaigns
-            .values()
-            .filter(|c| c.status == Status::Preview && c.domain.preview.as_ref() == Some(domain))
-            .max_by(|a, b| {
-                a.date
-                    .updated
-                    .cmp(&b.date.updated)
-                    .then_with(|| b.id.cmp(&a.id))
-            })
+            .filter(|c| c.answers_to(domain))
             .cloned())
     }
 

@@ -39,8 +39,9 @@ impl std::fmt::Debug for MemoryStore {
 #[derive(Default)]
 struct State {
     campaigns: BTreeMap<CampaignId, Campaign>,
-    /// `domain.site` → holder: the unique index.
-    sites: HashMap<DomainName, CampaignId>,
+    /// Every host a campaign holds (`domain.site` and `domain.preview`) → holder: the unique
+    /// index of SPEC §7.4.
+    hosts: HashMap<DomainName, CampaignId>,
     markets: BTreeMap<MarketId, Market>,
     promoters: BTreeMap<PromoterId, Promoter>,
     contacts: BTreeMap<ContactId, Contact>,

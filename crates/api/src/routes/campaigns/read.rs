@@ -2,6 +2,7 @@
 
 use actix_web::{HttpResponse, web};
 use campaign_app::campaigns::{DomainRead, ListCampaigns};
+use campaign_domain::campaign::Password;
 use campaign_domain::paging::Pagination;
 use campaign_domain::status::{Status, StatusChange};
 use campaign_domain::values::{CampaignId, DomainName};
@@ -16,14 +17,14 @@ use crate::http::envelope::Reply;
 use crate::http::extract;
 use crate::state::AppState;
 
-/// Query of `GET /campaigns` and `GET /campaigns/status`.
+/// Query of `GET /campaigns` and `GET /campaigns/status` (its `Debug` hides the password).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct DomainQuery {
     domain: Option<String>,
     locale: Option<String>,
     show_all_locales: Option<String>,
-    password: Option<String>,
+    password: Option<Password>,
 }
 
 fn domain(raw: Option<&str>) -> Result<DomainName, ApiError> {
@@ -38,8 +39,9 @@ fn domain(raw: Option<&str>) -> Result<DomainName, ApiError> {
 
 /// `GET /campaigns?domain=&locale=&showAllLocales=&password=`: the public view of the campaign
 /// a domain serves. 200; 400 `VALIDATION_ERROR`; 401 `UNAUTHENTICATED`,
-/// `INVALID_CAMPAIGN_PASSWORD`; 404 `CAMPAIGN_NOT_FOUND`.
-#[utoipa::path(get, path = "/campaigns", tag = "campaigns", security(("bearer" = [])), params(("domain" = String, Query, description = "Site or preview host name"), ("locale" = Option<String>, Query, description = "xx or xx-XX"), ("showAllLocales" = Option<bool>, Query), ("password" = Option<String>, Query, description = "For password-protected campaigns")), responses((status = 200, description = "The public view of the campaign", body = crate::openapi::schemas::CampaignEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED, INVALID_CAMPAIGN_PASSWORD", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope)))]
+/// `INVALID_CAMPAIGN_PASSWORD`; 404 `CAMPAIGN_NOT_FOUND`; 429 `TOO_MANY_REQUESTS` (wrong
+/// passwords past the limit, with `Retry-After`).
+#[utoipa::path(get, path = "/campaigns", tag = "campaigns", security(("bearer" = [])), params(("domain" = String, Query, description = "Site or preview host name"), ("locale" = Option<String>, Query, description = "xx or xx-XX"), ("showAllLocales" = Option<bool>, Query), ("password" = Option<String>, Query, description = "For password-protected campaigns")), responses((status = 200, description = "The public view of the campaign", body = crate::openapi::schemas::CampaignEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED, INVALID_CAMPAIGN_PASSWORD", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope), (status = 429, description = "TOO_MANY_REQUESTS: too many wrong passwords for this campaign; retry after `Retry-After` seconds", body = crate::openapi::schemas::ErrorEnvelope)))]
 pub(crate) async fn by_domain(
     auth: Authenticated,
     correlation: Correlation,
