@@ -138,13 +138,13 @@ pub async fn start(listen: SocketAddr, components: Components) -> Result<Running
             .app_data(http::extract::payload_config())
             .app_data(http::extract::query_config())
             .app_data(http::extract::path_config())
+            // Inside CORS and the pipeline: replays and refusals get CORS headers and the
+            // pipeline's correlation id, envelope, metrics and access log.
+            .wrap(from_fn(http::idempotency::idempotency))
             .wrap(Condition::new(
                 !cors_origins.is_empty(),
                 http::cors::cors(&cors_origins),
             ))
-            // Inside the pipeline: replays and refusals get its correlation id, envelope,
-            // metrics and access log.
-            .wrap(from_fn(http::idempotency::idempotency))
             .wrap(from_fn(http::pipeline::pipeline))
             .wrap(Compress::default())
             .configure(routes::configure)

@@ -2,8 +2,8 @@
 
 use async_trait::async_trait;
 use campaign_domain::campaign::{Campaign, CampaignType};
-use campaign_domain::contact::Contact;
 use campaign_domain::chrono::{DateTime, Utc};
+use campaign_domain::contact::Contact;
 use campaign_domain::messages::OutboundEvent;
 use campaign_domain::paging::{Page, PageRequest, SortDirection};
 use campaign_domain::permission::ReadScope;

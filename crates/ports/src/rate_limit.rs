@@ -209,7 +209,11 @@ mod tests {
         assert_eq!((limit.max(), limit.window()), (10, Duration::from_secs(60)));
         assert_eq!(limit.interval(), Duration::from_secs(6));
         let tiny = RateLimit::new(n(1000), Duration::from_millis(1));
-        assert_eq!(tiny.window(), Duration::from_secs(1), "at least 1 ms per event");
+        assert_eq!(
+            tiny.window(),
+            Duration::from_secs(1),
+            "at least 1 ms per event"
+        );
         assert_eq!(tiny.interval(), RateLimit::MIN_INTERVAL);
     }
 

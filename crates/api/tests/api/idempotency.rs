@@ -427,3 +427,33 @@ async fn requests_without_a_key_are_not_deduplicated() {
         assert_eq!(status, StatusCode::CREATED, "{json}");
     }
 }
+
+#[tokio::test]
+async fn replays_and_refusals_carry_the_cors_headers() {
+    let origin = "https://admin.example.test";
+    let app = TestApp::spawn_with(crate::helpers::Options {
+        cors_allowed_origins: vec![origin.to_owned()],
+        ..crate::helpers::Options::default()
+    })
+    .await;
+    let (token, key) = (app.supreme_token(), unique_key());
+    let send = |body: Value| {
+        app.client
+            .post(app.url("/campaigns"))
+            .bearer_auth(&token)
+            .header("Origin", origin)
+            .header(HEADER, &key)
+            .json(&body)
+            .send()
+    };
+    let body = draft("Cors replay");
+    let first = send(body.clone()).await.expect("sent");
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let replay = send(body).await.expect("sent");
+    assert_eq!(replay.headers()[REPLAYED], "true");
+    assert_eq!(replay.headers()["access-control-allow-origin"], origin);
+    let refused = send(draft("Cors other body")).await.expect("sent");
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.headers()["access-control-allow-origin"], origin);
+    app.shut_down().await;
+}

@@ -195,3 +195,20 @@ pub(crate) async fn status(
     };
     Ok(Reply::ok().json(&correlation, body))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_domain_query_never_prints_the_password() {
+        let query =
+            web::Query::<DomainQuery>::from_query("domain=fans.example.com&password=hunter2")
+                .unwrap()
+                .into_inner();
+        assert_eq!(query.password, Some(Password::new("hunter2")));
+        let printed = format!("{query:?} {query:#?}");
+        assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(printed.contains("fans.example.com"), "{printed}");
+    }
+}
