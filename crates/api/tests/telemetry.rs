@@ -167,7 +167,7 @@ fn check_spans(spans: &[ExportedSpan]) {
     assert_eq!(create.kind, "SPAN_KIND_SERVER");
     assert!(has(create, "correlation", "otel-create-1"), "{create:?}");
     let children = children_of(create);
-    for expected in ["campaigns.findByDomain", "campaigns.insert"] {
+    for expected in ["campaigns.findByHost", "campaigns.insert"] {
         assert!(
             children.contains(expected),
             "{expected} not in {children:?}"

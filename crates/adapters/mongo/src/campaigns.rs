@@ -214,33 +214,23 @@ impl MongoStore {
             .map_err(failed("read contacts"))
     }
 
-    /// Puts the contacts `ids` back as `before` held them: the stored ones replaced, the others
-    /// (created by the failed change) removed.
-    async fn restore_contacts(&self, ids: &[&str], before: Vec<Document>) {
-        let kept: Vec<Bson> = before
-            .iter()
-            .filter_map(|d| d.get("_id").cloned())
-            .collect();
-        for doc in before {
-            let Some(id) = doc.get("_id").cloned() else {
+    /// Puts the contacts back as `before` held them: each one still as `written` left it is
+    /// replaced by its old document, or removed when it did not exist before. A contact someone
+    /// else changed in between no longer matches what this change wrote, and is left alone.
+    async fn restore_contacts(&self, written: &[Contact], before: Vec<Document>) {
+        for contact in written {
+            let Ok(mine) = to_document(contact, &[]) else {
                 continue;
             };
-            if let Err(e) = self.contacts.replace_one(doc! {"_id": id}, doc).await {
-                tracing::error!(error = %e, "contact not restored after a failed campaign write");
+            let id = id_bson(contact.id.as_str());
+            let old = before.iter().find(|d| d.get("_id") == Some(&id)).cloned();
+            let undone = match old {
+                Some(old) => self.contacts.replace_one(mine, old).await.map(|_| ()),
+                None => self.contacts.delete_one(mine).await.map(|_| ()),
+            };
+            if let Err(e) = undone {
+                tracing::error!(error = %e, contact = %contact.id, "contact not restored after a failed campaign write");
             }
-        }
-        let created: Vec<Bson> = ids
-            .iter()
-            .map(|id| id_bson(id))
-            .filter(|id| !kept.contains(id))
-            .collect();
-        if !created.is_empty()
-            && let Err(e) = self
-                .contacts
-                .delete_many(doc! {"_id": {"$in": created}})
-                .await
-        {
-            tracing::error!(error = %e, "contacts not removed after a failed campaign write");
         }
     }
 }
@@ -331,13 +321,13 @@ impl CampaignRepository for MongoStore {
         let ids: Vec<&str> = contacts.iter().map(|c| c.id.as_str()).collect();
         let before = self.contact_docs(&ids).await?;
         if let Err(error) = ContactRepository::upsert(self, contacts).await {
-            self.restore_contacts(&ids, before).await;
+            self.restore_contacts(contacts, before).await;
             return Err(error);
         }
         match self.update(campaign, expected_version, events).await {
             Ok(stored) => Ok(stored),
             Err(error) => {
-                self.restore_contacts(&ids, before).await;
+                self.restore_contacts(contacts, before).await;
                 Err(error)
             }
         }

@@ -18,9 +18,10 @@
 //! 4. otherwise the request runs with its body put back. Its answer is kept for [`RETENTION`]
 //!    unless it is not worth replaying (5xx, and 429, which says "try again"): then the record
 //!    is released so a retry runs again. Error answers are put in the envelope here, before
-//!    they are stored, and marked [`Enveloped`] so the pipeline leaves them as they are. A
-//!    request whose handler fails or whose future is dropped (client gone, shutdown) releases
-//!    its record from a guard; should even that fail, the lease ends the claim.
+//!    they are stored, and marked [`Enveloped`] so the pipeline leaves them as they are. The
+//!    request runs in a task of its own, so a client that hangs up does not cut it short: its
+//!    answer is still kept for the retry. A handler that fails releases the record from a
+//!    guard; should even that fail, the lease ends the claim.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -122,7 +123,27 @@ pub(crate) async fn idempotency(
 
     let held = Held::new(store.clone(), record, claim);
     let req = ServiceRequest::from_parts(http_req, Payload::from(body));
-    // An `Err` (or this future being dropped) releases the record through `held`'s drop.
+    // The request runs to its end in a task of its own, and its answer is kept there: a client
+    // that hangs up (and retries) must find the answer, not a key released while the write it
+    // started went through. Only a failure of the task itself releases the key (the guard).
+    let task = actix_web::rt::spawn(
+        run_and_keep(req, next, held, store, state).instrument(tracing::Span::current()),
+    );
+    match task.await {
+        Ok(result) => result,
+        Err(error) => Err(actix_web::error::ErrorInternalServerError(error)),
+    }
+}
+
+/// Runs the request and keeps (or releases) its answer under `held`'s key.
+async fn run_and_keep(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+    held: Held,
+    store: Arc<dyn IdempotencyStore>,
+    state: web::Data<AppState>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    // An `Err` releases the record through `held`'s drop.
     let res = next.call(req).await?.map_into_boxed_body();
     if !worth_keeping(res.status()) {
         held.release().await;

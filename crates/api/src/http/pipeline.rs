@@ -77,7 +77,8 @@ pub(crate) async fn pipeline(
         res.headers_mut()
             .insert(HeaderName::from_static(HEADER), value);
     }
-    secure_headers(res.headers_mut());
+    let authenticated = res.request().headers().contains_key(header::AUTHORIZATION);
+    secure_headers(res.headers_mut(), authenticated);
 
     let status = res.status().as_u16();
     let elapsed = started.elapsed();
@@ -121,15 +122,15 @@ fn method_label(method: &Method) -> &'static str {
     }
 }
 
-/// The headers every answer carries (SPEC §4.1): `nosniff`, and `Cache-Control: no-store`
-/// unless the route chose its own caching — answers depend on the caller's token, so no shared
-/// cache may keep one for another caller.
-fn secure_headers(headers: &mut header::HeaderMap) {
+/// The headers every answer carries (SPEC §4.1): `nosniff`, and `Cache-Control: no-store` on
+/// every answer to a request with credentials (it depends on the caller's token, so no shared
+/// cache may keep it for another caller) and on any other that chose no caching of its own.
+fn secure_headers(headers: &mut header::HeaderMap, authenticated: bool) {
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    if !headers.contains_key(header::CACHE_CONTROL) {
+    if authenticated || !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
 }

@@ -244,3 +244,25 @@ async fn the_default_search_limit_is_120_a_minute() {
     too_many(app.get("/artists?q=taylor", &fan).await).await;
     app.shut_down().await;
 }
+
+#[tokio::test]
+async fn concurrent_wrong_guesses_get_no_more_tries_than_the_limit() {
+    let app = TestApp::spawn().await;
+    let site = protected(&app, "Raced").await;
+    let fan = app.user_token("racer", &[]);
+    let answers = futures::future::join_all((0..30).map(|_| {
+        let (app, site, fan) = (&app, &site, &fan);
+        async move { wrong(app, site, fan).await.status() }
+    }))
+    .await;
+    let tried = answers
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = answers
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((tried, refused), (10, 20), "{answers:?}");
+    app.shut_down().await;
+}

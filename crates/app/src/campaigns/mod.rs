@@ -61,6 +61,9 @@ pub struct CampaignService {
     hasher: PasswordHasher,
     /// Wrong passwords allowed per campaign and caller (`None`: not limited).
     password_rate_limit: Option<RateLimit>,
+    /// One password attempt at a time per (campaign, caller), so concurrent guesses cannot all
+    /// pass the limit's check before the first failure is counted.
+    password_attempts: crate::rate_limits::KeyedGate,
 }
 
 impl CampaignService {
@@ -75,6 +78,7 @@ impl CampaignService {
             cache,
             hasher,
             password_rate_limit: settings.password_rate_limit,
+            password_attempts: crate::rate_limits::KeyedGate::default(),
         }
     }
 

@@ -139,6 +139,8 @@ impl CampaignService {
             let limiter = self.ports.rate_limiter.as_ref();
             let key = RateKey::password_failures(&campaign.id, ctx.actor.user_id());
             let limit = self.password_rate_limit;
+            // Check, hash and count one attempt at a time per key (per replica).
+            let _attempt = self.password_attempts.enter(&key).await;
             enforce(limiter, Ask::Check, &key, limit).await?;
             if !self.hasher.verify(password, hash).await? {
                 enforce(limiter, Ask::Consume, &key, limit).await?;
