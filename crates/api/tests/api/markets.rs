@@ -629,16 +629,21 @@ async fn promoter_ids_must_name_existing_promoters() {
     app.shut_down().await;
 }
 
+/// The venue `market_doc` names.
+fn garden() -> VenueSummary {
+    VenueSummary {
+        id: "KovZpZA7AAEA".to_owned(),
+        name: "Madison Square Garden".to_owned(),
+        city: Some("New York".to_owned()),
+        state: Some("NY".to_owned()),
+        country: Some("US".to_owned()),
+    }
+}
+
 fn catalogue() -> Arc<MemoryDiscovery> {
     Arc::new(MemoryDiscovery::new(
         Vec::new(),
-        vec![VenueSummary {
-            id: "KovZpZA7AAEA".to_owned(),
-            name: "Madison Square Garden".to_owned(),
-            city: Some("New York".to_owned()),
-            state: Some("NY".to_owned()),
-            country: Some("US".to_owned()),
-        }],
+        vec![garden()],
         event_ids(&["ev-1", "ev-2"]),
     ))
 }
@@ -675,6 +680,41 @@ async fn with_discovery_configured_event_and_venue_ids_must_exist_there() {
     )
     .await;
     assert_eq!(detail_fields(&e), ["event.ids[1]"]);
+    app.shut_down().await;
+}
+
+#[tokio::test]
+async fn discovery_checks_each_new_event_id_once_a_few_at_a_time() {
+    let ids: Vec<String> = (0..40).map(|i| format!("bulk-{i}")).collect();
+    let known: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let discovery = Arc::new(MemoryDiscovery::new(
+        Vec::new(),
+        vec![garden()],
+        event_ids(&known),
+    ));
+    let app = TestApp::spawn_with(Options {
+        discovery: Some(discovery.clone()),
+        ..Options::default()
+    })
+    .await;
+    let id = campaign(&app).await;
+    // Listed twice, checked once.
+    let mut listed = known.clone();
+    listed.extend(&known[..10]);
+    let market = app.create_market(&id, &market_doc("Bulk", &listed)).await;
+    assert_eq!(discovery.event_lookups(), 40);
+    let peak = discovery.peak_concurrent_lookups();
+    assert!((2..=4).contains(&peak), "lookups at once: {peak}");
+    // An update checks only the ids that are new.
+    let res = app
+        .post(
+            &format!("/campaigns/{id}/markets/{}", market["id"].as_str().unwrap()),
+            &app.supreme_token(),
+            &json!({"event": {"ids": known[..39]}}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(discovery.event_lookups(), 40, "no id was new");
     app.shut_down().await;
 }
 
