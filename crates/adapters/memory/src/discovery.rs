@@ -109,7 +109,7 @@ impl Discovery for MemoryDiscovery {
 /// A future that is pending once, then ready: a stand-in for the wait of a network call.
 struct YieldOnce(bool);
 
-impl std::future::Future for YieldOnce {
+impl Future for YieldOnce {
     type Output = ();
 
     fn poll(
