@@ -214,6 +214,61 @@ impl MongoStore {
             .map_err(failed("read contacts"))
     }
 
+    /// The stored document of campaign `id` if its version is `expected_version`; else
+    /// `NotFound` or `VersionConflict`.
+    async fn current_at(
+        &self,
+        id: &CampaignId,
+        expected_version: u64,
+    ) -> Result<Document, StoreError> {
+        let current = self
+            .campaign_doc_by_id(id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let current_version = stored_version(&current);
+        if current_version != expected_version {
+            return Err(StoreError::VersionConflict {
+                expected: expected_version,
+                current: current_version,
+            });
+        }
+        Ok(current)
+    }
+
+    /// Writes `campaign` over `current` (read at `expected_version`), conditional on that
+    /// version, with `events`.
+    async fn write_over(
+        &self,
+        current: &Document,
+        campaign: &Campaign,
+        expected_version: u64,
+        events: &[OutboundEvent],
+    ) -> Result<Campaign, StoreError> {
+        let next = expected_version + 1;
+        let update = replacement(current, campaign_doc(campaign, next)?, events)?;
+        let filter = doc! {
+            "_id": id_bson(campaign.id.as_str()),
+            "version": version_bson(expected_version),
+        };
+        match self.campaigns.update_one(filter, update).await {
+            Ok(result) if result.matched_count == 1 => {
+                let mut stored = campaign.clone();
+                stored.version = next;
+                Ok(stored)
+            }
+            // Someone wrote in between: report what is stored now.
+            Ok(_) => match self.campaign_doc_by_id(&campaign.id).await? {
+                None => Err(StoreError::NotFound),
+                Some(now) => Err(StoreError::VersionConflict {
+                    expected: expected_version,
+                    current: stored_version(&now),
+                }),
+            },
+            Err(e) if is_duplicate_key(&e) => Err(self.domain_taken(campaign, &e).await),
+            Err(e) => Err(crate::errors::unavailable("update campaign", &e)),
+        }
+    }
+
     /// Puts the contacts back as `before` held them: each one still as `written` left it is
     /// replaced by its old document, or removed when it did not exist before. A contact someone
     /// else changed in between no longer matches what this change wrote, and is left alone.
@@ -260,40 +315,9 @@ impl CampaignRepository for MongoStore {
         expected_version: u64,
         events: &[OutboundEvent],
     ) -> Result<Campaign, StoreError> {
-        let current = self
-            .campaign_doc_by_id(&campaign.id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let current_version = stored_version(&current);
-        if current_version != expected_version {
-            return Err(StoreError::VersionConflict {
-                expected: expected_version,
-                current: current_version,
-            });
-        }
-        let next = expected_version + 1;
-        let update = replacement(&current, campaign_doc(campaign, next)?, events)?;
-        let filter = doc! {
-            "_id": id_bson(campaign.id.as_str()),
-            "version": version_bson(expected_version),
-        };
-        match self.campaigns.update_one(filter, update).await {
-            Ok(result) if result.matched_count == 1 => {
-                let mut stored = campaign.clone();
-                stored.version = next;
-                Ok(stored)
-            }
-            // Someone wrote in between: report what is stored now.
-            Ok(_) => match self.campaign_doc_by_id(&campaign.id).await? {
-                None => Err(StoreError::NotFound),
-                Some(now) => Err(StoreError::VersionConflict {
-                    expected: expected_version,
-                    current: stored_version(&now),
-                }),
-            },
-            Err(e) if is_duplicate_key(&e) => Err(self.domain_taken(campaign, &e).await),
-            Err(e) => Err(crate::errors::unavailable("update campaign", &e)),
-        }
+        let current = self.current_at(&campaign.id, expected_version).await?;
+        self.write_over(&current, campaign, expected_version, events)
+            .await
     }
 
     async fn update_with_contacts(
@@ -307,24 +331,17 @@ impl CampaignRepository for MongoStore {
         // are made one change by compensation: the contacts as they were are read first, the
         // version is checked, the contacts are written, then the conditional campaign write;
         // when that is refused or fails, the contacts are put back (ADR 0015).
-        let current = self
-            .campaign_doc_by_id(&campaign.id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let current_version = stored_version(&current);
-        if current_version != expected_version {
-            return Err(StoreError::VersionConflict {
-                expected: expected_version,
-                current: current_version,
-            });
-        }
+        let current = self.current_at(&campaign.id, expected_version).await?;
         let ids: Vec<&str> = contacts.iter().map(|c| c.id.as_str()).collect();
         let before = self.contact_docs(&ids).await?;
         if let Err(error) = ContactRepository::upsert(self, contacts).await {
             self.restore_contacts(contacts, before).await;
             return Err(error);
         }
-        match self.update(campaign, expected_version, events).await {
+        match self
+            .write_over(&current, campaign, expected_version, events)
+            .await
+        {
             Ok(stored) => Ok(stored),
             Err(error) => {
                 self.restore_contacts(contacts, before).await;
