@@ -175,7 +175,10 @@ mod tests {
 
     fn workspace(extra: Vec<Value>) -> Value {
         let mut packages = vec![
-            package("campaign-domain", &[("serde", None), ("proptest", Some("dev"))]),
+            package(
+                "campaign-domain",
+                &[("serde", None), ("proptest", Some("dev"))],
+            ),
             package(
                 "campaign-ports",
                 &[("campaign-domain", None), ("async-trait", None)],
@@ -222,7 +225,11 @@ mod tests {
         );
         packages[1] = package(
             "campaign-ports",
-            &[("campaign-domain", None), ("campaign-app", None), ("reqwest", None)],
+            &[
+                ("campaign-domain", None),
+                ("campaign-app", None),
+                ("reqwest", None),
+            ],
         );
         packages[2] = package("campaign-app", &[("aws-sdk-sqs", None)]);
         let (_, problems) = check(&metadata).unwrap();
