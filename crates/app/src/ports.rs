@@ -77,9 +77,11 @@ impl std::fmt::Debug for Publishers {
 /// Tunables of the use cases.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// Whether campaign reads go through the cache. Off when the store is itself in process
-    /// (the memory store): caching its reads would only add copies.
-    pub cache_campaigns: bool,
+    /// Whether campaign and promoter reads go through the cache. Only a cache that every
+    /// replica shares may hold records other replicas change (SPEC §9): off when the cache is
+    /// in process and the store is shared (MongoDB without Redis), and off on the memory store
+    /// without Redis, where caching in-process reads would only add copies.
+    pub cache_records: bool,
     /// How long a campaign read stays cached.
     pub campaign_cache_ttl: Duration,
     /// How long a promoter read stays cached (`promoter:<id>`).
@@ -102,7 +104,7 @@ const DEFAULT_SEARCHES_PER_MIN: u32 = 120;
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            cache_campaigns: true,
+            cache_records: true,
             campaign_cache_ttl: Duration::from_secs(60),
             promoter_cache_ttl: Duration::from_secs(60),
             search_cache_ttl: Duration::from_secs(300),

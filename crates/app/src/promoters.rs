@@ -1,6 +1,7 @@
 //! Promoter use cases (SPEC §6 "Promoters", §7.8, §9), all for supreme users: list, create,
 //! read, update (merge, `If-Match`), delete. Reads go through the cache as `promoter:<id>`
-//! (read-through, fail open); every change evicts the entry.
+//! (read-through, fail open) as versioned entries: every change publishes the stored version,
+//! a delete a tombstone, so no replica reads a promoter older than an acknowledged change.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,7 +11,7 @@ use campaign_domain::promoter::Promoter;
 use campaign_domain::serde_json::{self, Value};
 use campaign_domain::values::PromoterId;
 use campaign_domain::{DomainError, ValidationErrors};
-use campaign_ports::{Cache, CacheKey, StoreError};
+use campaign_ports::{Cache, CacheKey, StoreError, VersionedEntry};
 
 use crate::RequestContext;
 use crate::params::page_request;
@@ -21,6 +22,7 @@ use crate::ports::{Ports, Settings};
 pub struct PromoterService {
     ports: Ports,
     ttl: Duration,
+    cache_records: bool,
 }
 
 impl std::fmt::Debug for PromoterService {
@@ -45,11 +47,13 @@ impl PromoterService {
         Self {
             ports,
             ttl: settings.promoter_cache_ttl,
+            cache_records: settings.cache_records,
         }
     }
 
-    fn cache(&self) -> &Arc<dyn Cache> {
-        &self.ports.cache
+    /// The cache, when records are cached ([`Settings::cache_records`]).
+    fn cache(&self) -> Option<&Arc<dyn Cache>> {
+        self.cache_records.then_some(&self.ports.cache)
     }
 
     /// One page of promoters by name, then id (`page`, `pageSize` as the client sent them).
@@ -97,19 +101,26 @@ impl PromoterService {
     ) -> Result<Promoter, DomainError> {
         ctx.actor.require_supreme()?;
         let key = CacheKey::promoter(id);
-        match self.cache().get(&key).await {
-            Ok(Some(raw)) => match serde_json::from_str::<Promoter>(&raw) {
-                Ok(promoter) => return Ok(promoter),
-                Err(error) => tracing::warn!(%key, %error, "unreadable cache entry ignored"),
-            },
-            Ok(None) => {}
-            Err(error) => tracing::warn!(%key, %error, "cache read failed; reading the store"),
+        if let Some(cache) = self.cache() {
+            match cache.get_versioned(&key).await {
+                Ok(Some(VersionedEntry {
+                    value: Some(raw), ..
+                })) => match serde_json::from_str::<Promoter>(&raw) {
+                    Ok(promoter) => return Ok(promoter),
+                    Err(error) => tracing::warn!(%key, %error, "unreadable cache entry ignored"),
+                },
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%key, %error, "cache read failed; reading the store"),
+            }
         }
         let promoter = self.load(id).await?;
-        if let Ok(raw) = serde_json::to_string(&promoter)
-            && let Err(error) = self.cache().set(&key, &raw, self.ttl).await
+        if let Some(cache) = self.cache()
+            && let Ok(raw) = serde_json::to_string(&promoter)
         {
-            tracing::warn!(%key, %error, "cache write failed");
+            let entry = VersionedEntry::value(promoter.version, raw);
+            if let Err(error) = cache.put_if_newer(&key, &entry, self.ttl).await {
+                tracing::warn!(%key, %error, "cache write failed");
+            }
         }
         Ok(promoter)
     }
@@ -143,7 +154,11 @@ impl PromoterService {
             .update(&after, before.version)
             .await
             .map_err(store_error)?;
-        self.evict(id).await;
+        let entry = serde_json::to_string(&stored)
+            .map_or(VersionedEntry::tombstone(stored.version), |raw| {
+                VersionedEntry::value(stored.version, raw)
+            });
+        self.publish(id, &entry).await;
         Ok(stored)
     }
 
@@ -154,7 +169,9 @@ impl PromoterService {
     pub async fn delete(&self, ctx: &RequestContext, id: &PromoterId) -> Result<(), DomainError> {
         ctx.actor.require_supreme()?;
         let result = self.ports.promoters.delete(id).await.map_err(store_error);
-        self.evict(id).await;
+        // Ids are never reused: nothing may be cached under this one again.
+        self.publish(id, &VersionedEntry::tombstone(VersionedEntry::GONE))
+            .await;
         result
     }
 
@@ -168,11 +185,13 @@ impl PromoterService {
             .ok_or(DomainError::PromoterNotFound)
     }
 
-    /// Drops the cached copy; a failure is logged and the entry expires by its TTL.
-    async fn evict(&self, id: &PromoterId) {
+    /// Publishes `entry` as the promoter's cached state, so no replica reads an older one; a
+    /// failure is logged and the old entry expires by its TTL.
+    async fn publish(&self, id: &PromoterId, entry: &VersionedEntry) {
+        let Some(cache) = self.cache() else { return };
         let key = CacheKey::promoter(id);
-        if let Err(error) = self.cache().delete(&[key]).await {
-            tracing::warn!(%error, "promoter cache eviction failed; the entry expires by its TTL");
+        if let Err(error) = cache.publish(&key, entry, self.ttl).await {
+            tracing::warn!(%key, %error, "promoter cache refresh not confirmed; the entry may be stale until its TTL");
         }
     }
 }

@@ -4,13 +4,11 @@
 //!
 //! Any authenticated caller may ask; the answers hold only campaigns the caller may read (every
 //! campaign for a supreme caller), so a token never learns about campaigns it has no grant on
-//! (ADR 0009).
-
-use std::collections::BTreeSet;
+//! (ADR 0009). The caller's read scope goes into the store query itself, and the stores answer
+//! only what each query needs, de-duplicated on their side (ADR 0017).
 
 use campaign_domain::chrono::{DateTime, Utc};
-use campaign_domain::permission::Action;
-use campaign_domain::status::Status;
+use campaign_domain::paging::{MAX_PAGE_SIZE, Page, PageRequest};
 use campaign_domain::values::{CampaignId, CategoryId, EventId, parse_instant};
 use campaign_domain::{Campaign, DomainError, ValidationErrors};
 use campaign_ports::StoreError;
@@ -20,6 +18,11 @@ use crate::ports::Ports;
 
 /// Most category ids one query may name.
 pub const MAX_CATEGORY_IDS: usize = 100;
+
+/// Page size of `/campaigns/events` when the caller names none: the largest page, so a caller
+/// that does not page still gets every campaign covering an event (a handful in practice) as
+/// before paging existed, and reads `pagination.total` to tell when there are more.
+pub const EVENT_CAMPAIGNS_PAGE_SIZE: u32 = MAX_PAGE_SIZE;
 
 /// Maps a store error to what the client sees; outages are logged here, once.
 fn store_error(error: StoreError) -> DomainError {
@@ -60,7 +63,39 @@ fn present(raw: Option<&str>) -> Option<&str> {
     raw.map(str::trim).filter(|r| !r.is_empty())
 }
 
+/// A whole-number query value (`page`, `pageSize`); anything else is reported on `field`.
+fn number(e: &mut ValidationErrors, field: &str, raw: Option<&str>) -> Option<i64> {
+    let raw = present(raw)?;
+    match raw.parse::<i64>() {
+        Ok(n) => Some(n),
+        Err(_) => {
+            e.add(field, "must be an integer");
+            None
+        }
+    }
+}
+
+/// The page of a `/campaigns/events` answer: `page` (zero-based, default 0) and `pageSize`
+/// (1–100, default [`EVENT_CAMPAIGNS_PAGE_SIZE`]), reported on `e`.
+fn event_page(
+    e: &mut ValidationErrors,
+    page: Option<&str>,
+    page_size: Option<&str>,
+) -> PageRequest {
+    let page = number(e, "page", page);
+    let size = number(e, "pageSize", page_size).or(Some(i64::from(EVENT_CAMPAIGNS_PAGE_SIZE)));
+    PageRequest::new(page, size).unwrap_or_else(|errors| {
+        e.extend_prefixed("", errors);
+        PageRequest::default()
+    })
+}
+
 /// The campaign query use cases.
+///
+/// Each one hands the caller's read scope to the store, which filters by it: a caller with a
+/// few grants makes the store read only those campaigns, never every matching one. The stores
+/// answer ids, category ids and event ids rather than whole records, de-duplicated on their
+/// side; only `/campaigns/events` returns campaigns, one page at a time (ADR 0017).
 #[derive(Debug, Clone)]
 pub struct CampaignQueryService {
     ports: Ports,
@@ -72,56 +107,45 @@ impl CampaignQueryService {
         Self { ports }
     }
 
-    /// Campaigns covering ticketing event `eventId` (SPEC §7.6): those whose markets list it
-    /// and those whose own `eventIds` contain it, neither DRAFT nor PREVIEW, with a
-    /// `date.presaleWindowStart`, that the caller may read; by id.
+    /// One page of the campaigns covering ticketing event `eventId` (SPEC §7.6): those whose
+    /// markets list it and those whose own `eventIds` contain it, neither DRAFT nor PREVIEW,
+    /// with a `date.presaleWindowStart`, that the caller may read; by id. `page` is zero-based
+    /// (default 0), `pageSize` 1–100 (default [`EVENT_CAMPAIGNS_PAGE_SIZE`]); the page carries
+    /// the total.
     ///
-    /// Errors: `VALIDATION_ERROR` when `eventId` is missing or malformed.
+    /// Errors: `VALIDATION_ERROR` when `eventId` is missing or malformed, or `page` or
+    /// `pageSize` is not a whole number in range (every bad value is reported).
     pub async fn by_event(
         &self,
         ctx: &RequestContext,
         event_id: Option<&str>,
-    ) -> Result<Vec<Campaign>, DomainError> {
+        page: Option<&str>,
+        page_size: Option<&str>,
+    ) -> Result<Page<Campaign>, DomainError> {
+        let mut e = ValidationErrors::new();
         let event_id = match present(event_id) {
-            Some(raw) => {
-                EventId::parse(raw).map_err(|e| ValidationErrors::single("eventId", e.message()))?
+            Some(raw) => e.check("eventId", Some(raw), EventId::parse),
+            None => {
+                e.add("eventId", "is required");
+                None
             }
-            None => return Err(ValidationErrors::single("eventId", "is required").into()),
         };
-        let mut ids: BTreeSet<CampaignId> = self
+        let page = event_page(&mut e, page, page_size);
+        let (Some(event_id), true) = (event_id, e.is_empty()) else {
+            return Err(e.into());
+        };
+        let scope = ctx.actor.read_scope();
+        let with_markets = self
             .ports
             .markets
-            .find_by_event_id(&event_id)
-            .await
-            .map_err(store_error)?
-            .into_iter()
-            .map(|m| m.campaign_id)
-            .collect();
-        let own = self
-            .ports
-            .campaigns
-            .find_by_event_id(&event_id)
+            .campaigns_listing_event(&event_id, &scope)
             .await
             .map_err(store_error)?;
-        ids.extend(own.into_iter().map(|c| c.id));
-        let ids: Vec<CampaignId> = ids
-            .into_iter()
-            .filter(|id| ctx.actor.can(Action::Read, id))
-            .collect();
-        let mut campaigns: Vec<Campaign> = self
-            .ports
+        self.ports
             .campaigns
-            .find_by_ids(&ids)
+            .covering_event(&event_id, &with_markets, &scope, page)
             .await
-            .map_err(store_error)?
-            .into_iter()
-            .filter(|c| {
-                !matches!(c.status, Status::Draft | Status::Preview)
-                    && c.date.presale_window_start.is_some()
-            })
-            .collect();
-        campaigns.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(campaigns)
+            .map_err(store_error)
     }
 
     /// Ids of the campaigns the caller may read whose `categoryId` is one of `categoryIds` (a
@@ -161,15 +185,11 @@ impl CampaignQueryService {
             );
         }
         e.into_result(())?;
-        Ok(self
-            .ports
+        self.ports
             .campaigns
-            .ids_by_category(&categories)
+            .ids_by_category(&categories, &ctx.actor.read_scope())
             .await
-            .map_err(store_error)?
-            .into_iter()
-            .filter(|id| ctx.actor.can(Action::Read, id))
-            .collect())
+            .map_err(store_error)
     }
 
     /// The category ids, de-duplicated and sorted, of the campaigns the caller may read whose
@@ -182,12 +202,12 @@ impl CampaignQueryService {
         start: Option<&str>,
         end: Option<&str>,
     ) -> Result<Vec<CategoryId>, DomainError> {
-        let campaigns = self.overlapping(ctx, start, end).await?;
-        let ids: BTreeSet<CategoryId> = campaigns
-            .into_iter()
-            .filter_map(|c| c.category_id)
-            .collect();
-        Ok(ids.into_iter().collect())
+        let (start, end) = presale_range(start, end, self.ports.clock.now())?;
+        self.ports
+            .campaigns
+            .category_ids_in_presale(start, end, &ctx.actor.read_scope())
+            .await
+            .map_err(store_error)
     }
 
     /// The event ids, de-duplicated and sorted, of the markets of the campaigns the caller may
@@ -200,40 +220,21 @@ impl CampaignQueryService {
         start: Option<&str>,
         end: Option<&str>,
     ) -> Result<Vec<EventId>, DomainError> {
-        let campaigns = self.overlapping(ctx, start, end).await?;
+        let (start, end) = presale_range(start, end, self.ports.clock.now())?;
+        let campaigns = self
+            .ports
+            .campaigns
+            .ids_in_presale(start, end, &ctx.actor.read_scope())
+            .await
+            .map_err(store_error)?;
         if campaigns.is_empty() {
             return Ok(Vec::new());
         }
-        let ids: Vec<CampaignId> = campaigns.into_iter().map(|c| c.id).collect();
-        let events: BTreeSet<EventId> = self
-            .ports
+        self.ports
             .markets
-            .list_by_campaigns(&ids)
+            .event_ids_of_campaigns(&campaigns)
             .await
-            .map_err(store_error)?
-            .into_iter()
-            .flat_map(|m| m.event.ids)
-            .collect();
-        Ok(events.into_iter().collect())
-    }
-
-    /// The campaigns the caller may read whose presale window overlaps the range.
-    async fn overlapping(
-        &self,
-        ctx: &RequestContext,
-        start: Option<&str>,
-        end: Option<&str>,
-    ) -> Result<Vec<Campaign>, DomainError> {
-        let (start, end) = presale_range(start, end, self.ports.clock.now())?;
-        Ok(self
-            .ports
-            .campaigns
-            .presale_window_overlapping(start, end)
-            .await
-            .map_err(store_error)?
-            .into_iter()
-            .filter(|c| ctx.actor.can(Action::Read, &c.id))
-            .collect())
+            .map_err(store_error)
     }
 }
 
@@ -245,6 +246,32 @@ mod tests {
 
     fn at(h: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2030, 1, 1, h, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn an_event_page_defaults_to_the_largest_page_and_checks_its_values() {
+        let mut e = ValidationErrors::new();
+        let p = event_page(&mut e, None, Some(" "));
+        assert!(e.is_empty());
+        assert_eq!((p.page(), p.page_size()), (0, EVENT_CAMPAIGNS_PAGE_SIZE));
+        assert_eq!(EVENT_CAMPAIGNS_PAGE_SIZE, 100);
+        let p = event_page(&mut e, Some("2"), Some("5"));
+        assert!(e.is_empty());
+        assert_eq!((p.page(), p.page_size()), (2, 5));
+        for (page, size, field) in [
+            (Some("-1"), None, "page"),
+            (Some("x"), None, "page"),
+            (None, Some("0"), "pageSize"),
+            (None, Some("101"), "pageSize"),
+            (None, Some("1.5"), "pageSize"),
+        ] {
+            let mut e = ValidationErrors::new();
+            event_page(&mut e, page, size);
+            assert!(
+                e.contains(field) && e.len() == 1,
+                "{page:?} {size:?}: {e:?}"
+            );
+        }
     }
 
     #[test]

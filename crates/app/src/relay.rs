@@ -1,6 +1,8 @@
 //! The outbox relay: claims recorded events, hands each to its destination's publisher, and
 //! completes, retries (exponential backoff with jitter) or gives up on each. Delivery is
-//! at-least-once; consumers de-duplicate by event id. The runtime (in `api`) calls
+//! at-least-once; consumers de-duplicate by event id. Changes the service owes itself (linked
+//! campaigns taking a campaign's shared fields) are delivered the same way, through the use
+//! cases. The runtime (in `api`) calls
 //! [`OutboxRelay::deliver_once`] in a loop.
 
 use std::time::Duration;
@@ -14,6 +16,7 @@ use campaign_ports::{
     ArtistExtensionFile, BatchOutcome, IntegrationError, OutboxRecord, StoreError,
 };
 
+use crate::campaigns::CampaignService;
 use crate::ports::{Ports, Publishers};
 
 /// Tunables of the relay.
@@ -63,6 +66,8 @@ pub struct OutboxRelay {
     ports: Ports,
     publishers: Publishers,
     settings: RelaySettings,
+    /// Applies the changes the service owes itself (linked campaigns).
+    campaigns: CampaignService,
 }
 
 /// How one event's delivery ended.
@@ -77,6 +82,21 @@ fn outcome_of(result: Result<(), IntegrationError>) -> Outcome {
         Err(e) => Outcome::Failed {
             permanent: !e.is_transient(),
             reason: e.to_string(),
+        },
+    }
+}
+
+/// The outcome of a change the service makes itself: store outages and lost races are tried
+/// again, anything else cannot get better by retrying.
+fn outcome_of_own_change(result: Result<(), DomainError>) -> Outcome {
+    match result {
+        Ok(()) => Outcome::Delivered,
+        Err(error) => Outcome::Failed {
+            permanent: !matches!(
+                error,
+                DomainError::DependencyUnavailable { .. } | DomainError::VersionConflict { .. }
+            ),
+            reason: error.to_string(),
         },
     }
 }
@@ -117,12 +137,19 @@ fn batch_outcomes(
 }
 
 impl OutboxRelay {
-    /// A relay delivering from `ports.outbox` to `publishers`.
-    pub fn new(ports: Ports, publishers: Publishers, settings: RelaySettings) -> Self {
+    /// A relay delivering from `ports.outbox` to `publishers`, and the changes the service owes
+    /// itself (linked campaigns taking shared fields) through `campaigns`.
+    pub fn new(
+        ports: Ports,
+        publishers: Publishers,
+        settings: RelaySettings,
+        campaigns: CampaignService,
+    ) -> Self {
         Self {
             ports,
             publishers,
             settings,
+            campaigns,
         }
     }
 
@@ -271,6 +298,13 @@ impl OutboxRelay {
                         ))),
                     };
                     out.push((event.event_id, outcome_of(result)));
+                }
+                OutboundMessage::LinkedCampaigns(sync) => {
+                    let result = self
+                        .campaigns
+                        .sync_linked(sync, event.correlation.as_deref())
+                        .await;
+                    out.push((event.event_id, outcome_of_own_change(result)));
                 }
                 _ => {}
             }

@@ -23,7 +23,7 @@ use campaign_domain::permission::Actor;
 use campaign_domain::search::{ArtistSummary, VenueSummary};
 use campaign_domain::serde_json::{Value, json};
 use campaign_domain::values::{CampaignId, EventId};
-use campaign_ports::{Cache, CacheError, Discovery, IntegrationError};
+use campaign_ports::{Cache, CacheError, Discovery, IntegrationError, VersionedEntry};
 
 /// A Discovery API that fails every call in one way.
 #[derive(Debug)]
@@ -71,6 +71,28 @@ impl Cache for DownCache {
     }
 
     async fn delete(&self, _keys: &[String]) -> Result<(), CacheError> {
+        Err(CacheError("connection refused".to_owned()))
+    }
+
+    async fn get_versioned(&self, _key: &str) -> Result<Option<VersionedEntry>, CacheError> {
+        Err(CacheError("connection refused".to_owned()))
+    }
+
+    async fn put_if_newer(
+        &self,
+        _key: &str,
+        _entry: &VersionedEntry,
+        _ttl: Duration,
+    ) -> Result<bool, CacheError> {
+        Err(CacheError("connection refused".to_owned()))
+    }
+
+    async fn publish(
+        &self,
+        _key: &str,
+        _entry: &VersionedEntry,
+        _ttl: Duration,
+    ) -> Result<(), CacheError> {
         Err(CacheError("connection refused".to_owned()))
     }
 

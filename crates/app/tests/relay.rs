@@ -57,7 +57,7 @@ fn world(settings: RelaySettings) -> World {
         &Settings::default(),
         PasswordHasher::new(1024, 1),
     );
-    let relay = OutboxRelay::new(ports.clone(), publishers, settings);
+    let relay = OutboxRelay::new(ports.clone(), publishers, settings, campaigns.clone());
     World {
         clock,
         ports,
@@ -262,4 +262,66 @@ async fn a_round_out_of_time_sends_nothing_more_and_leaves_the_rest_leased() {
         again.iter().all(|r| r.attempts == 0),
         "unsent events were not counted as attempts"
     );
+}
+
+/// The destination of every event the outbox holds pending (claimed with a lease that ends at
+/// once, so the relay can still claim them).
+async fn pending_destinations(w: &World) -> Vec<&'static str> {
+    let now = w.clock.now();
+    w.ports
+        .outbox
+        .claim(now, now, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.event.message.destination())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_linked_campaign_cascade_is_recorded_with_the_write_and_applied_by_the_relay() {
+    let w = world(RelaySettings::default());
+    let linked = create(&w, "Linked", "linked.example.test").await;
+    let source = create(&w, "Source", "source.example.test").await;
+    while w.relay.deliver_once().await.unwrap().delivered > 0 {}
+    let patch = json!({"linkedCampaignIds": [linked.id], "tour": {"name": "Shared"}});
+    w.campaigns
+        .update(&admin(), &source.id, &patch, None)
+        .await
+        .unwrap();
+    // Recorded with the source's own messages; nothing applied yet (a crash here loses
+    // nothing: the event is in the store).
+    assert!(pending_destinations(&w).await.contains(&"linkedCampaigns"));
+    let read = |id| {
+        let campaigns = w.campaigns.clone();
+        async move {
+            campaigns
+                .get(
+                    &admin(),
+                    &id,
+                    &campaign_domain::campaign::LocaleSelection::All,
+                )
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(read(linked.id.clone()).await.tour.name, None);
+    // A second change of the source before delivery: the linked campaign takes the latest.
+    let patch = json!({"tour": {"name": "Shared again"}});
+    w.campaigns
+        .update(&admin(), &source.id, &patch, None)
+        .await
+        .unwrap();
+    w.clock.advance(TimeDelta::minutes(2));
+    while w.relay.deliver_once().await.unwrap().delivered > 0 {}
+    let after = read(linked.id.clone()).await;
+    assert_eq!(after.tour.name.as_deref(), Some("Shared again"));
+    // Both deliveries ran; the second found the linked campaign in step: one write only.
+    assert_eq!(after.version, linked.version + 1);
+    assert_eq!(w.ports.outbox.stats().await.unwrap().pending, 0);
+    // The linked campaign's own change sent its own stream record.
+    assert!(w.stream.sent().iter().any(|e| matches!(
+        &e.message,
+        OutboundMessage::CampaignStream(r) if r.campaign_id == linked.id
+    )));
 }

@@ -260,6 +260,24 @@ impl Market {
         Ok(())
     }
 
+    /// This market with a reminder scheduled at `date`, not yet sent (`/markets/notifyDate`).
+    /// Check the date first with [`check_notification_date`](Self::check_notification_date).
+    #[must_use]
+    pub fn with_reminder_at(&self, date: DateTime<Utc>) -> Self {
+        let mut next = self.clone();
+        next.notification.date = Some(date);
+        next.notification.notified = None;
+        next
+    }
+
+    /// This market with its reminder marked as sent at `at` (`/markets/notified`).
+    #[must_use]
+    pub fn reminded_at(&self, at: DateTime<Utc>) -> Self {
+        let mut next = self.clone();
+        next.notification.notified = Some(at);
+        next
+    }
+
     /// A copy of this market for another campaign: a new id, the target campaign, fresh
     /// bookkeeping dates, no reminder, version 0, and without the event ids in `taken` (an
     /// event id belongs to at most one market of a campaign).

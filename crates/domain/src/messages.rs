@@ -137,6 +137,19 @@ pub struct ArtistExtensionSync {
     pub artist_id: ArtistId,
 }
 
+/// Linked campaigns to take the shared fields (artist, tour, presale window) of a campaign that
+/// changed them (SPEC §8), each as a change of its own with its own messages. The relay copies
+/// the source campaign's *current* shared fields at delivery, so a late or repeated delivery
+/// is harmless.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkedCampaignsSync {
+    /// The campaign whose shared fields changed.
+    pub source_id: CampaignId,
+    /// The linked campaigns to update: those the author of the change may write.
+    pub linked_ids: Vec<CampaignId>,
+}
+
 /// One outbound message, by destination.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "destination", content = "payload", rename_all = "camelCase")]
@@ -151,6 +164,8 @@ pub enum OutboundMessage {
     CdnPurge(CdnPurge),
     /// Artist extension file (GitLab).
     ArtistExtension(ArtistExtensionSync),
+    /// Linked campaigns taking a campaign's shared fields (delivered by the service itself).
+    LinkedCampaigns(LinkedCampaignsSync),
 }
 
 impl OutboundMessage {
@@ -162,6 +177,7 @@ impl OutboundMessage {
             Self::RefreshSelections(_) => "refreshSelections",
             Self::CdnPurge(_) => "cdnPurge",
             Self::ArtistExtension(_) => "artistExtension",
+            Self::LinkedCampaigns(_) => "linkedCampaigns",
         }
     }
 
@@ -179,6 +195,7 @@ impl OutboundMessage {
             Self::RefreshSelections(m) => m.campaign_id.to_string(),
             Self::CdnPurge(p) => p.surrogate_keys.first().cloned().unwrap_or_default(),
             Self::ArtistExtension(a) => a.artist_id.to_string(),
+            Self::LinkedCampaigns(l) => l.source_id.to_string(),
         }
     }
 }
@@ -285,6 +302,30 @@ pub fn campaign_change_messages(
         }
     }
     out
+}
+
+/// The message that makes `after`'s linked campaigns take its shared fields, when a change from
+/// `before` changed them and the author of the change may write some of them (`may_write`).
+pub fn linked_campaigns_message(
+    before: &Campaign,
+    after: &Campaign,
+    may_write: impl Fn(&CampaignId) -> bool,
+) -> Option<OutboundMessage> {
+    if !before.shared_fields_differ(after) {
+        return None;
+    }
+    let linked_ids: Vec<CampaignId> = after
+        .linked_campaign_ids
+        .iter()
+        .filter(|id| **id != after.id && may_write(id))
+        .cloned()
+        .collect();
+    (!linked_ids.is_empty()).then(|| {
+        OutboundMessage::LinkedCampaigns(LinkedCampaignsSync {
+            source_id: after.id.clone(),
+            linked_ids,
+        })
+    })
 }
 
 /// The messages a market change owes (SPEC §8): the data-pipeline message with the operation and

@@ -441,3 +441,45 @@ fn ordering_keys_group_messages_by_campaign() {
         ]
     );
 }
+
+#[test]
+fn a_change_of_shared_fields_owes_linked_campaigns_only_those_the_author_may_write() {
+    use campaign_domain::messages::{LinkedCampaignsSync, linked_campaigns_message};
+    use campaign_domain::values::CampaignId;
+
+    let mine = CampaignId::from_bytes([7; 12]);
+    let theirs = CampaignId::from_bytes([8; 12]);
+    let mut before = full_campaign();
+    before.linked_campaign_ids = vec![mine.clone(), theirs.clone(), before.id.clone()];
+    let mut renamed = before.clone();
+    renamed.name = "Another name".to_owned();
+    assert_eq!(
+        linked_campaigns_message(&before, &renamed, |_| true),
+        None,
+        "nothing shared changed"
+    );
+    let mut after = before.clone();
+    after.tour.name = Some("Encore".to_owned());
+    assert_eq!(
+        linked_campaigns_message(&before, &after, |id| *id == mine || *id == before.id),
+        Some(OutboundMessage::LinkedCampaigns(LinkedCampaignsSync {
+            source_id: before.id.clone(),
+            linked_ids: vec![mine.clone()],
+        })),
+        "only writable ones, never the campaign itself"
+    );
+    assert_eq!(linked_campaigns_message(&before, &after, |_| false), None);
+
+    let linked = full_campaign();
+    let taken = linked.taking_shared_fields(&after, days(1)).unwrap();
+    assert_eq!(taken.tour.name.as_deref(), Some("Encore"));
+    assert_eq!(
+        (taken.name.as_str(), taken.date.updated),
+        (linked.name.as_str(), days(1))
+    );
+    assert_eq!(
+        taken.taking_shared_fields(&after, days(2)),
+        None,
+        "already in step"
+    );
+}

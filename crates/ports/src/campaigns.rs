@@ -174,22 +174,56 @@ pub trait CampaignRepository: Send + Sync + 'static {
         closed_before: DateTime<Utc>,
     ) -> Result<Vec<Campaign>, StoreError>;
 
-    /// Campaigns whose own `eventIds` contain `event_id` (any status), by id.
-    async fn find_by_event_id(&self, event_id: &EventId) -> Result<Vec<Campaign>, StoreError>;
+    /// One page, by id, of the campaigns covering ticketing event `event_id` (SPEC §7.6) inside
+    /// `scope`: those whose own `eventIds` contain it or whose id is in `with_markets` (the
+    /// campaigns with a market listing it, see
+    /// [`MarketRepository::campaigns_listing_event`](crate::MarketRepository::campaigns_listing_event)),
+    /// that are neither DRAFT nor PREVIEW and have a `date.presaleWindowStart`; with the total.
+    ///
+    /// MUST never return a campaign outside `scope`, however many others match; the store
+    /// filters by the scope itself and reads only the page asked for.
+    async fn covering_event(
+        &self,
+        event_id: &EventId,
+        with_markets: &[CampaignId],
+        scope: &ReadScope,
+        page: PageRequest,
+    ) -> Result<Page<Campaign>, StoreError>;
 
-    /// Ids of campaigns whose `categoryId` is one of `categories`, sorted.
+    /// Ids, sorted, of the campaigns inside `scope` whose `categoryId` is one of `categories`
+    /// (any status).
+    ///
+    /// MUST never return an id outside `scope`; the store reads ids only, not whole campaigns.
     async fn ids_by_category(
         &self,
         categories: &[CategoryId],
+        scope: &ReadScope,
     ) -> Result<Vec<CampaignId>, StoreError>;
 
-    /// Campaigns whose presale window overlaps `[start, end]`, by id. A campaign has a window
-    /// when it has `date.presaleWindowStart`; a missing end means the window never ends.
-    async fn presale_window_overlapping(
+    /// Ids, sorted, of the campaigns inside `scope` whose presale window overlaps
+    /// `[start, end]` (ends included). A campaign has a window when it has
+    /// `date.presaleWindowStart`; a missing `date.presaleWindowEnd` means the window never ends.
+    ///
+    /// MUST never return an id outside `scope`; the store reads ids only, not whole campaigns.
+    async fn ids_in_presale(
         &self,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
-    ) -> Result<Vec<Campaign>, StoreError>;
+        scope: &ReadScope,
+    ) -> Result<Vec<CampaignId>, StoreError>;
+
+    /// The distinct category ids, sorted, of the campaigns inside `scope` whose presale window
+    /// overlaps `[start, end]` (the rule of [`ids_in_presale`](Self::ids_in_presale));
+    /// campaigns without a category add nothing.
+    ///
+    /// MUST never count a campaign outside `scope` and MUST answer each category once; the
+    /// store de-duplicates itself rather than returning one value per campaign.
+    async fn category_ids_in_presale(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        scope: &ReadScope,
+    ) -> Result<Vec<CategoryId>, StoreError>;
 
     /// Every campaign of `artist_id`, by id.
     async fn find_by_artist(&self, artist_id: &ArtistId) -> Result<Vec<Campaign>, StoreError>;

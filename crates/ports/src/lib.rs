@@ -28,7 +28,7 @@ pub mod system;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use cache::{Cache, CacheKey, JobLock, LockToken};
+pub use cache::{Cache, CacheKey, JobLock, LockToken, VersionedEntry};
 pub use campaigns::{CampaignQuery, CampaignRepository, CampaignSort, CampaignSortField};
 pub use contacts::ContactRepository;
 pub use discovery::Discovery;

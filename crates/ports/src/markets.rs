@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use campaign_domain::chrono::{DateTime, Utc};
 use campaign_domain::market::Market;
 use campaign_domain::messages::OutboundEvent;
+use campaign_domain::permission::ReadScope;
 use campaign_domain::values::{CampaignId, EventId, MarketId};
 
 use crate::error::StoreError;
@@ -60,11 +61,25 @@ pub trait MarketRepository: Send + Sync + 'static {
     /// Every market of a campaign, by name then id.
     async fn list_by_campaign(&self, campaign_id: &CampaignId) -> Result<Vec<Market>, StoreError>;
 
-    /// Every market of these campaigns, by campaign id, then name, then id.
-    async fn list_by_campaigns(
+    /// The distinct event ids, sorted, that the markets of these campaigns list in
+    /// `event.ids`.
+    ///
+    /// MUST answer each event id once, however many markets list it; the store de-duplicates
+    /// itself and reads event ids only, not whole markets.
+    async fn event_ids_of_campaigns(
         &self,
         campaign_ids: &[CampaignId],
-    ) -> Result<Vec<Market>, StoreError>;
+    ) -> Result<Vec<EventId>, StoreError>;
+
+    /// The distinct ids, sorted, of the campaigns inside `scope` that have a market listing
+    /// `event_id` in `event.ids`.
+    ///
+    /// MUST never return an id outside `scope`; the store reads campaign ids only.
+    async fn campaigns_listing_event(
+        &self,
+        event_id: &EventId,
+        scope: &ReadScope,
+    ) -> Result<Vec<CampaignId>, StoreError>;
 
     /// Markets that list `event_id` in `event.ids` (any campaign), by id.
     async fn find_by_event_id(&self, event_id: &EventId) -> Result<Vec<Market>, StoreError>;
@@ -78,19 +93,4 @@ pub trait MarketRepository: Send + Sync + 'static {
 
     /// Markets with `notification.date` ≤ `now` and no `notification.notified`, by date then id.
     async fn notifiable(&self, now: DateTime<Utc>) -> Result<Vec<Market>, StoreError>;
-
-    /// Sets `notification.date` (and clears `notified`) on these markets; returns the changed
-    /// markets. Ids that do not exist are ignored.
-    async fn schedule_notification(
-        &self,
-        ids: &[MarketId],
-        date: DateTime<Utc>,
-    ) -> Result<Vec<Market>, StoreError>;
-
-    /// Sets `notification.notified` = `at` on these markets; returns the changed markets.
-    async fn mark_notified(
-        &self,
-        ids: &[MarketId],
-        at: DateTime<Utc>,
-    ) -> Result<Vec<Market>, StoreError>;
 }

@@ -6,22 +6,31 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use campaign_domain::chrono::{DateTime, TimeDelta, Utc};
-use campaign_ports::{Cache, CacheError, Clock, JobLock, LockToken};
+use campaign_ports::{Cache, CacheError, Clock, JobLock, LockToken, VersionedEntry};
 
 type Entries = HashMap<String, (String, DateTime<Utc>)>;
+
+/// What a cache key holds: a plain value or a versioned entry.
+#[derive(Debug, Clone)]
+enum Stored {
+    Plain(String),
+    Versioned(VersionedEntry),
+}
+
+type CacheEntries = HashMap<String, (Stored, DateTime<Utc>)>;
 
 fn expiry(clock: &dyn Clock, ttl: Duration) -> DateTime<Utc> {
     clock.now() + TimeDelta::from_std(ttl).unwrap_or(TimeDelta::MAX)
 }
 
-fn entries(map: &Mutex<Entries>) -> MutexGuard<'_, Entries> {
+fn entries<T>(map: &Mutex<T>) -> MutexGuard<'_, T> {
     // Each operation is a single map call; a panic cannot leave an entry half-written.
     map.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The cache of the embedded default: a map with per-entry expiry.
 pub struct MemoryCache {
-    entries: Mutex<Entries>,
+    entries: Mutex<CacheEntries>,
     clock: Arc<dyn Clock>,
 }
 
@@ -41,25 +50,71 @@ impl MemoryCache {
     }
 }
 
-#[async_trait]
-impl Cache for MemoryCache {
-    async fn get(&self, key: &str) -> Result<Option<String>, CacheError> {
+impl MemoryCache {
+    /// What `key` holds, unless absent or expired (an expired entry is removed).
+    fn live(&self, key: &str) -> Option<Stored> {
         let now = self.clock.now();
         let mut map = entries(&self.entries);
         match map.get(key) {
-            Some((value, expires)) if *expires > now => Ok(Some(value.clone())),
+            Some((stored, expires)) if *expires > now => Some(stored.clone()),
             Some(_) => {
                 map.remove(key);
-                Ok(None)
+                None
             }
-            None => Ok(None),
+            None => None,
         }
+    }
+}
+
+#[async_trait]
+impl Cache for MemoryCache {
+    async fn get(&self, key: &str) -> Result<Option<String>, CacheError> {
+        Ok(match self.live(key) {
+            Some(Stored::Plain(value)) => Some(value),
+            _ => None,
+        })
     }
 
     async fn set(&self, key: &str, value: &str, ttl: Duration) -> Result<(), CacheError> {
         let expires = expiry(self.clock.as_ref(), ttl);
-        entries(&self.entries).insert(key.to_owned(), (value.to_owned(), expires));
+        entries(&self.entries).insert(key.to_owned(), (Stored::Plain(value.to_owned()), expires));
         Ok(())
+    }
+
+    async fn get_versioned(&self, key: &str) -> Result<Option<VersionedEntry>, CacheError> {
+        Ok(match self.live(key) {
+            Some(Stored::Versioned(entry)) => Some(entry),
+            _ => None,
+        })
+    }
+
+    async fn put_if_newer(
+        &self,
+        key: &str,
+        entry: &VersionedEntry,
+        ttl: Duration,
+    ) -> Result<bool, CacheError> {
+        let now = self.clock.now();
+        let expires = expiry(self.clock.as_ref(), ttl);
+        let mut map = entries(&self.entries);
+        let newer = match map.get(key) {
+            Some((Stored::Versioned(held), until)) if *until > now => entry.version > held.version,
+            _ => true,
+        };
+        if newer {
+            map.insert(key.to_owned(), (Stored::Versioned(entry.clone()), expires));
+        }
+        Ok(newer)
+    }
+
+    async fn publish(
+        &self,
+        key: &str,
+        entry: &VersionedEntry,
+        ttl: Duration,
+    ) -> Result<(), CacheError> {
+        // One process, one map: what is stored is what every reader sees.
+        self.put_if_newer(key, entry, ttl).await.map(|_| ())
     }
 
     async fn delete(&self, keys: &[String]) -> Result<(), CacheError> {

@@ -14,7 +14,7 @@ use campaign_domain::campaign::PasswordHash;
 use campaign_domain::chrono::{DateTime, Utc};
 use campaign_domain::contact::Contact;
 use campaign_domain::messages::OutboundEvent;
-use campaign_domain::paging::{Page, SortDirection};
+use campaign_domain::paging::{Page, PageRequest, SortDirection};
 use campaign_domain::permission::ReadScope;
 use campaign_domain::status::Status;
 use campaign_domain::values::{ArtistId, CampaignId, CategoryId, DomainName, EventId};
@@ -113,13 +113,7 @@ fn host_filter(host: &DomainName) -> Document {
 }
 
 fn list_filter(query: &CampaignQuery) -> Document {
-    let mut filter = Document::new();
-    if let ReadScope::Only(ids) = &query.scope {
-        filter.insert(
-            "_id",
-            doc! {"$in": id_list(ids.iter().map(CampaignId::as_str))},
-        );
-    }
+    let mut filter = scoped(Document::new(), &query.scope);
     if let Some(kind) = query.kind {
         filter.insert("type", kind.as_str());
     }
@@ -155,12 +149,102 @@ fn list_sort(query: &CampaignQuery) -> Document {
     doc! {field: direction, "_id": 1}
 }
 
+/// Restricts `filter` to the campaigns in `scope` (`_id` among the readable ones).
+fn scoped(mut filter: Document, scope: &ReadScope) -> Document {
+    if let ReadScope::Only(ids) = scope {
+        filter.insert(
+            "_id",
+            doc! {"$in": id_list(ids.iter().map(CampaignId::as_str))},
+        );
+    }
+    filter
+}
+
+/// Whether `scope` holds no campaign at all (nothing to ask the server).
+pub(crate) fn scope_is_empty(scope: &ReadScope) -> bool {
+    matches!(scope, ReadScope::Only(ids) if ids.is_empty())
+}
+
+/// SPEC §7.6: campaigns listing `event_id` themselves or with a market listing it, neither
+/// DRAFT nor PREVIEW, with a presale window start, in `scope`. Served by the `_id` index (the
+/// scope, the campaigns with markets) and `event_ids`.
+pub(crate) fn covering_event_filter(
+    event_id: &EventId,
+    with_markets: &[CampaignId],
+    scope: &ReadScope,
+) -> Document {
+    let own = doc! {"eventIds": event_id.as_str()};
+    let mut filter = if with_markets.is_empty() {
+        own
+    } else {
+        doc! {"$or": [
+            own,
+            {"_id": {"$in": id_list(with_markets.iter().map(CampaignId::as_str))}},
+        ]}
+    };
+    filter.insert(
+        "status",
+        doc! {"$nin": [status_bson(Status::Draft), status_bson(Status::Preview)]},
+    );
+    filter.insert("date.presaleWindowStart", doc! {"$ne": Bson::Null});
+    scoped(filter, scope)
+}
+
+/// Campaigns with one of `categories`, in `scope`. Served by `category_id` (or `_id`).
+pub(crate) fn category_filter(categories: &[CategoryId], scope: &ReadScope) -> Document {
+    let wanted: Vec<&str> = categories.iter().map(CategoryId::as_str).collect();
+    scoped(doc! {"categoryId": {"$in": wanted}}, scope)
+}
+
+/// Campaigns whose presale window overlaps `[start, end]`, in `scope`: the window starts by
+/// `end` and has no end (`null` matches a missing field) or ends at `start` or later. Each
+/// branch of the `$or` is served by `presale_window` (end, then start), so windows that ended
+/// long ago are never read.
+pub(crate) fn presale_filter(
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    scope: &ReadScope,
+) -> Document {
+    let starts = doc! {"$lte": date(end)};
+    scoped(
+        doc! {"$or": [
+            {"date.presaleWindowEnd": Bson::Null, "date.presaleWindowStart": starts.clone()},
+            {"date.presaleWindowEnd": {"$gte": date(start)}, "date.presaleWindowStart": starts},
+        ]},
+        scope,
+    )
+}
+
 impl MongoStore {
     async fn campaigns_where(&self, filter: Document) -> Result<Vec<Campaign>, StoreError> {
         reads::all(&self.campaigns, filter, doc! {"_id": 1})
             .await?
             .into_iter()
             .map(campaign_from)
+            .collect()
+    }
+
+    /// The ids, sorted, of the campaigns matching `filter` (only `_id` is read).
+    async fn campaign_ids(&self, filter: Document) -> Result<Vec<CampaignId>, StoreError> {
+        let docs: Vec<Document> = self
+            .campaigns
+            .find(filter)
+            .projection(doc! {"_id": 1})
+            .sort(doc! {"_id": 1})
+            .await
+            .map_err(failed("find campaign ids"))?
+            .try_collect()
+            .await
+            .map_err(failed("read campaign ids"))?;
+        docs.iter()
+            .map(|d| {
+                d.get("_id")
+                    .and_then(id_text)
+                    .and_then(|id| CampaignId::parse(&id).ok())
+                    .ok_or_else(|| {
+                        StoreError::Unavailable("a stored campaign id is malformed".to_owned())
+                    })
+            })
             .collect()
     }
 
@@ -426,54 +510,72 @@ impl CampaignRepository for MongoStore {
         .await
     }
 
-    async fn find_by_event_id(&self, event_id: &EventId) -> Result<Vec<Campaign>, StoreError> {
-        self.campaigns_where(doc! {"eventIds": event_id.as_str()})
-            .await
+    async fn covering_event(
+        &self,
+        event_id: &EventId,
+        with_markets: &[CampaignId],
+        scope: &ReadScope,
+        page: PageRequest,
+    ) -> Result<Page<Campaign>, StoreError> {
+        if scope_is_empty(scope) {
+            return Ok(Page::from_all(Vec::new(), page));
+        }
+        reads::page(
+            &self.campaigns,
+            covering_event_filter(event_id, with_markets, scope),
+            doc! {"_id": 1},
+            page,
+            campaign_from,
+        )
+        .await
     }
 
     async fn ids_by_category(
         &self,
         categories: &[CategoryId],
+        scope: &ReadScope,
     ) -> Result<Vec<CampaignId>, StoreError> {
-        if categories.is_empty() {
+        if categories.is_empty() || scope_is_empty(scope) {
             return Ok(Vec::new());
         }
-        let wanted: Vec<&str> = categories.iter().map(CategoryId::as_str).collect();
-        let docs: Vec<Document> = self
-            .campaigns
-            .find(doc! {"categoryId": {"$in": wanted}})
-            .projection(doc! {"_id": 1})
-            .sort(doc! {"_id": 1})
-            .await
-            .map_err(failed("find campaigns by category"))?
-            .try_collect()
-            .await
-            .map_err(failed("read campaign ids"))?;
-        docs.iter()
-            .map(|d| {
-                d.get("_id")
-                    .and_then(id_text)
-                    .and_then(|id| CampaignId::parse(&id).ok())
-                    .ok_or_else(|| {
-                        StoreError::Unavailable("a stored campaign id is malformed".to_owned())
-                    })
-            })
-            .collect()
+        self.campaign_ids(category_filter(categories, scope)).await
     }
 
-    async fn presale_window_overlapping(
+    async fn ids_in_presale(
         &self,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
-    ) -> Result<Vec<Campaign>, StoreError> {
-        self.campaigns_where(doc! {
-            "date.presaleWindowStart": {"$lte": date(end)},
-            "$or": [
-                {"date.presaleWindowEnd": {"$exists": false}},
-                {"date.presaleWindowEnd": {"$gte": date(start)}},
-            ],
-        })
-        .await
+        scope: &ReadScope,
+    ) -> Result<Vec<CampaignId>, StoreError> {
+        if scope_is_empty(scope) {
+            return Ok(Vec::new());
+        }
+        self.campaign_ids(presale_filter(start, end, scope)).await
+    }
+
+    async fn category_ids_in_presale(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        scope: &ReadScope,
+    ) -> Result<Vec<CategoryId>, StoreError> {
+        if scope_is_empty(scope) {
+            return Ok(Vec::new());
+        }
+        let values = self
+            .campaigns
+            .distinct("categoryId", presale_filter(start, end, scope))
+            .await
+            .map_err(failed("distinct campaign categories"))?;
+        // `distinct` answers each value once, in no promised order; only text is a category id.
+        let mut ids: Vec<CategoryId> = values
+            .iter()
+            .filter_map(Bson::as_str)
+            .filter_map(|raw| CategoryId::parse(raw).ok())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        Ok(ids)
     }
 
     async fn find_by_artist(&self, artist_id: &ArtistId) -> Result<Vec<Campaign>, StoreError> {

@@ -54,6 +54,11 @@ pub(crate) const MARKET_NAME_UNIQUE: &str = "campaign_id_name_unique";
 /// Name of the unique index on a market's campaign-scoped event ids.
 pub(crate) const MARKET_EVENT_UNIQUE: &str = "event_keys_unique";
 
+/// Name of the index on a campaign's presale window (end, then start) that serves the
+/// presale overlap queries (`/campaigns/categoryIds`, `/campaigns/eventIds`): each branch of
+/// their `$or` (no end, or an end not before the range) bounds both keys.
+pub(crate) const PRESALE_WINDOW: &str = "date_presale_window";
+
 /// How long a delivered outbox event is kept (its `_id` absorbs a late second sweep of it).
 pub(crate) const DELIVERED_KEPT_SECS: u64 = 3600;
 
@@ -72,6 +77,10 @@ pub(crate) async fn ensure(store: &MongoStore) -> Result<(), mongodb::error::Err
             index(
                 "date_presale_window_start",
                 doc! {"date.presaleWindowStart": 1},
+            ),
+            index(
+                PRESALE_WINDOW,
+                doc! {"date.presaleWindowEnd": 1, "date.presaleWindowStart": 1},
             ),
             index("date_created", doc! {"date.created": 1}),
             sparse("category_id", doc! {"categoryId": 1}, false),

@@ -33,6 +33,8 @@ mod indexes;
 mod markets;
 mod outbox;
 mod promoters;
+#[cfg(all(test, feature = "testing"))]
+mod query_plans;
 mod reads;
 mod settings;
 #[cfg(feature = "testing")]

@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use campaign_domain::chrono::{DateTime, Utc};
 use campaign_domain::market::Market;
 use campaign_domain::messages::OutboundEvent;
+use campaign_domain::permission::ReadScope;
 use campaign_domain::values::{CampaignId, EventId, MarketId};
 use campaign_ports::{MarketRepository, StoreError};
 use mongodb::bson::{Bson, Document, doc};
@@ -52,6 +53,23 @@ fn live() -> Document {
     doc! {"campaign_id": {"$exists": true}}
 }
 
+/// The live markets of these campaigns. Served by `campaign_id`.
+pub(crate) fn of_campaigns_filter(campaign_ids: &[CampaignId]) -> Document {
+    let ids: Vec<&str> = campaign_ids.iter().map(CampaignId::as_str).collect();
+    doc! {"campaign_id": {"$in": ids}}
+}
+
+/// The markets listing `event_id`, of campaigns in `scope` (tombstones list no event ids).
+/// Served by `event_ids` (or `campaign_id`).
+pub(crate) fn listing_event_filter(event_id: &EventId, scope: &ReadScope) -> Document {
+    let mut filter = doc! {"event.ids": event_id.as_str()};
+    if let ReadScope::Only(ids) = scope {
+        let ids: Vec<&str> = ids.iter().map(CampaignId::as_str).collect();
+        filter.insert("campaign_id", doc! {"$in": ids});
+    }
+    filter
+}
+
 impl MongoStore {
     async fn markets_where(
         &self,
@@ -63,6 +81,26 @@ impl MongoStore {
             .into_iter()
             .map(market_from)
             .collect()
+    }
+
+    /// The distinct text values of `field` among the markets matching `filter`, de-duplicated
+    /// by the server (`distinct`); values of other types are skipped.
+    async fn distinct_texts(
+        &self,
+        field: &str,
+        filter: Document,
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(self
+            .markets
+            .distinct(field, filter)
+            .await
+            .map_err(failed("distinct markets"))?
+            .into_iter()
+            .filter_map(|value| match value {
+                Bson::String(text) => Some(text),
+                _ => None,
+            })
+            .collect())
     }
 
     /// The live market document `id` of `campaign`.
@@ -142,26 +180,6 @@ impl MongoStore {
             Ok(None) => unavailable("write market", error),
             Err(e) => unavailable("find market by event id", &e),
         }
-    }
-
-    /// Applies `change` to the live markets `ids`, one version up each, and returns them.
-    async fn change_markets(
-        &self,
-        ids: &[MarketId],
-        change: Document,
-    ) -> Result<Vec<Market>, StoreError> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut filter = doc! {"_id": {"$in": id_list(ids.iter().map(MarketId::as_str))}};
-        filter.extend(live());
-        let mut update = change;
-        update.insert("$inc", doc! {"version": 1_i64});
-        self.markets
-            .update_many(filter, update)
-            .await
-            .map_err(failed("update markets"))?;
-        self.find_by_ids(ids).await
     }
 }
 
@@ -293,19 +311,41 @@ impl MarketRepository for MongoStore {
         .await
     }
 
-    async fn list_by_campaigns(
+    async fn event_ids_of_campaigns(
         &self,
         campaign_ids: &[CampaignId],
-    ) -> Result<Vec<Market>, StoreError> {
+    ) -> Result<Vec<EventId>, StoreError> {
         if campaign_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let ids: Vec<&str> = campaign_ids.iter().map(CampaignId::as_str).collect();
-        self.markets_where(
-            doc! {"campaign_id": {"$in": ids}},
-            doc! {"campaign_id": 1, "name": 1, "_id": 1},
-        )
-        .await
+        let mut ids: Vec<EventId> = self
+            .distinct_texts("event.ids", of_campaigns_filter(campaign_ids))
+            .await?
+            .into_iter()
+            .filter_map(|raw| EventId::parse(&raw).ok())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        Ok(ids)
+    }
+
+    async fn campaigns_listing_event(
+        &self,
+        event_id: &EventId,
+        scope: &ReadScope,
+    ) -> Result<Vec<CampaignId>, StoreError> {
+        if crate::campaigns::scope_is_empty(scope) {
+            return Ok(Vec::new());
+        }
+        let mut ids: Vec<CampaignId> = self
+            .distinct_texts("campaign_id", listing_event_filter(event_id, scope))
+            .await?
+            .into_iter()
+            .filter_map(|raw| CampaignId::parse(&raw).ok())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        Ok(ids)
     }
 
     async fn find_by_event_id(&self, event_id: &EventId) -> Result<Vec<Market>, StoreError> {
@@ -336,27 +376,4 @@ impl MarketRepository for MongoStore {
         .await
     }
 
-    async fn schedule_notification(
-        &self,
-        ids: &[MarketId],
-        at: DateTime<Utc>,
-    ) -> Result<Vec<Market>, StoreError> {
-        self.change_markets(
-            ids,
-            doc! {
-                "$set": {"notification.date": date(at)},
-                "$unset": {"notification.notified": ""},
-            },
-        )
-        .await
-    }
-
-    async fn mark_notified(
-        &self,
-        ids: &[MarketId],
-        at: DateTime<Utc>,
-    ) -> Result<Vec<Market>, StoreError> {
-        self.change_markets(ids, doc! {"$set": {"notification.notified": date(at)}})
-            .await
-    }
 }

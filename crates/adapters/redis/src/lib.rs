@@ -11,6 +11,10 @@
 //! - a lost connection is retried a bounded number of times ([`RedisSettings`]); when a round
 //!   gives up, the next command starts a new one (see `connection`), so caching resumes by
 //!   itself when Redis is back, without a restart;
+//! - versioned entries (campaigns, promoters) are stored as `<version>:V<value>` or
+//!   `<version>:T` (a tombstone) by a script that compares versions and writes in one step, so
+//!   an older version never replaces a newer one; a write's [`Cache::publish`] then waits
+//!   (`WAIT`) until every configured replica has it, so no replica serves the state it replaced;
 //! - the lock is `SET name token NX PX ttl`, released by a compare-and-delete script so only the
 //!   holder releases it;
 //! - it is also the shared [`RateLimiter`](campaign_ports::RateLimiter): one GCRA script per
@@ -31,7 +35,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use campaign_ports::{Cache, CacheError, JobLock, LockToken};
+use campaign_ports::{Cache, CacheError, JobLock, LockToken, VersionedEntry};
 use fred::error::Error as FredError;
 use fred::prelude::{ClientLike as _, Expiration, KeysInterface as _, Options, SetOptions};
 use fred::types::{ClusterHash, CustomCommand};
@@ -44,11 +48,23 @@ pub use crate::settings::{InvalidRedisUrl, RedisSettings, RedisUrl};
 /// keys it deleted.
 const RELEASE_SCRIPT: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 
+/// Stores `ARGV[2]` under `KEYS[1]` for `ARGV[3]` ms unless the key holds a versioned entry
+/// (`<version>:...`) whose version is at least `ARGV[1]`; returns 1 when it stored it.
+const PUT_IF_NEWER_SCRIPT: &str = "local held = redis.call('GET', KEYS[1]) \
+if held then local v = tonumber(string.match(held, '^(%d+):')) \
+if v and v >= tonumber(ARGV[1]) then return 0 end end \
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1";
+
+/// How long a write waits for the read replicas to acknowledge its cache entry.
+const REPLICA_ACK_TIMEOUT: Duration = Duration::from_millis(100);
+
 /// The Redis cache and lock. Cheap to share behind an `Arc`; dropping it closes its
 /// connections.
 pub struct RedisCache {
     primary: Servers,
     replicas: Option<Servers>,
+    /// How many replica servers a published entry must reach.
+    replica_servers: usize,
     key_prefix: String,
     options: Options,
 }
@@ -138,6 +154,7 @@ impl RedisCache {
         Ok(Self {
             primary,
             replicas,
+            replica_servers: settings.replicas.len(),
             key_prefix: settings.key_prefix.clone(),
             options: Options {
                 max_attempts: Some(1),
@@ -162,8 +179,57 @@ impl RedisCache {
         format!("{}{key}", self.key_prefix)
     }
 
+    /// Runs the compare-and-set script on `client`.
+    async fn put_on(
+        &self,
+        client: &Supervised,
+        key: &str,
+        entry: &VersionedEntry,
+        ttl: Duration,
+    ) -> Result<bool, CacheError> {
+        // EVAL as a plain command, with the options of every other command (see `release`).
+        let eval = CustomCommand::new_static("EVAL", ClusterHash::Offset(2), false);
+        let stored: i64 = client
+            .with(&self.options)
+            .custom(
+                eval,
+                vec![
+                    PUT_IF_NEWER_SCRIPT.to_owned(),
+                    "1".to_owned(),
+                    self.key(key),
+                    entry.version.to_string(),
+                    encode(entry),
+                    millis(ttl).to_string(),
+                ],
+            )
+            .await
+            .map_err(|e| failed("put if newer", &e))?;
+        Ok(stored == 1)
+    }
+
     async fn get_from(&self, servers: &Servers, key: &str) -> Result<Option<String>, FredError> {
         servers.pick().with(&self.options).get(key).await
+    }
+}
+
+/// `<version>:V<value>` or `<version>:T`.
+fn encode(entry: &VersionedEntry) -> String {
+    match &entry.value {
+        Some(value) => format!("{}:V{value}", entry.version),
+        None => format!("{}:T", entry.version),
+    }
+}
+
+/// The entry [`encode`] wrote; `None` for anything else (a plain value).
+fn decode(raw: &str) -> Option<VersionedEntry> {
+    let (version, rest) = raw.split_once(':')?;
+    let version = version.parse().ok()?;
+    if let Some(value) = rest.strip_prefix('V') {
+        Some(VersionedEntry::value(version, value.to_owned()))
+    } else if rest == "T" {
+        Some(VersionedEntry::tombstone(version))
+    } else {
+        None
     }
 }
 
@@ -224,6 +290,54 @@ impl Cache for RedisCache {
             .await
             .map(|_| ())
             .map_err(|e| failed("del", &e))
+    }
+
+    async fn get_versioned(&self, key: &str) -> Result<Option<VersionedEntry>, CacheError> {
+        Ok(self.get(key).await?.as_deref().and_then(decode))
+    }
+
+    async fn put_if_newer(
+        &self,
+        key: &str,
+        entry: &VersionedEntry,
+        ttl: Duration,
+    ) -> Result<bool, CacheError> {
+        self.put_on(self.primary.pick(), key, entry, ttl).await
+    }
+
+    async fn publish(
+        &self,
+        key: &str,
+        entry: &VersionedEntry,
+        ttl: Duration,
+    ) -> Result<(), CacheError> {
+        // The script and the WAIT go over one connection: WAIT counts the replicas that have
+        // every write this connection made.
+        let client = self.primary.pick();
+        self.put_on(client, key, entry, ttl).await?;
+        if self.replica_servers == 0 {
+            return Ok(());
+        }
+        let wait = CustomCommand::new_static("WAIT", ClusterHash::Random, false);
+        let wanted = self.replica_servers;
+        let acknowledged: i64 = client
+            .with(&self.options)
+            .custom(
+                wait,
+                vec![
+                    wanted.to_string(),
+                    REPLICA_ACK_TIMEOUT.as_millis().to_string(),
+                ],
+            )
+            .await
+            .map_err(|e| failed("wait", &e))?;
+        if usize::try_from(acknowledged).unwrap_or(0) < wanted {
+            return Err(CacheError(format!(
+                "redis wait: {acknowledged} of {wanted} replicas acknowledged within {} ms",
+                REPLICA_ACK_TIMEOUT.as_millis()
+            )));
+        }
+        Ok(())
     }
 
     async fn ping(&self) -> Result<(), CacheError> {
@@ -287,6 +401,19 @@ impl JobLock for RedisCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn versioned_entries_read_back_as_written() {
+        for entry in [
+            VersionedEntry::value(7, "{\"a\":\"x:Vy\"}".to_owned()),
+            VersionedEntry::value(1, String::new()),
+            VersionedEntry::tombstone(u64::MAX),
+        ] {
+            assert_eq!(decode(&encode(&entry)), Some(entry));
+        }
+        assert_eq!(decode("{\"plain\":1}"), None);
+        assert_eq!(decode("12:X"), None);
+    }
 
     #[test]
     fn ttls_are_whole_positive_milliseconds() {

@@ -74,17 +74,32 @@ pub fn quick(mut settings: RedisSettings) -> RedisSettings {
 #[derive(Debug)]
 pub struct PrivateRedis {
     port: u16,
+    /// The port of the primary this server replicates, if it is a replica.
+    replica_of: Option<u16>,
     child: Option<Child>,
 }
 
 impl PrivateRedis {
     /// Starts a server on a free port and waits until it answers.
     pub fn start() -> Self {
+        Self::start_with(None)
+    }
+
+    /// Starts a replica of `primary` on a free port and waits until it answers.
+    pub fn start_replica_of(primary: &Self) -> Self {
+        Self::start_with(Some(primary.port))
+    }
+
+    fn start_with(replica_of: Option<u16>) -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
             .port();
-        let mut server = Self { port, child: None };
+        let mut server = Self {
+            port,
+            replica_of,
+            child: None,
+        };
         server.restart();
         server
     }
@@ -110,7 +125,12 @@ impl PrivateRedis {
     pub fn restart(&mut self) {
         self.stop();
         let port = self.port.to_string();
+        let replica_of = self
+            .replica_of
+            .map(|primary| vec!["--replicaof".to_owned(), format!("127.0.0.1 {primary}")])
+            .unwrap_or_default();
         let child = Command::new(variable(SERVER_VARIABLE))
+            .args(replica_of)
             .args([
                 "--port",
                 &port,

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use campaign_adapter_redis::testing::{self, PrivateRedis};
 use campaign_adapter_redis::{RedisCache, RedisSettings};
 use campaign_ports::testing::CacheUnderTest;
-use campaign_ports::{Cache, JobLock, LockToken};
+use campaign_ports::{Cache, JobLock, LockToken, VersionedEntry};
 use fred::prelude::{Builder, ClientLike as _, Config, KeysInterface as _};
 
 const WAIT: Duration = Duration::from_secs(5);
@@ -49,6 +49,56 @@ async fn fresh_cache() -> CacheUnderTest {
 }
 
 campaign_ports::cache_contract_tests!(fresh_cache);
+
+/// With reads on the replica, what a write publishes is read back at once from the replica:
+/// the write returns only once the replica has it (the other contracts read right after a
+/// plain write, which a replica may not have yet, so they run on the primary above).
+#[tokio::test]
+async fn published_entries_are_read_at_once_from_the_replica() {
+    let mut settings = testing::shared_settings();
+    settings.replicas = vec![testing::replica_url()];
+    let cache = connected(&settings).await;
+    let under_test = CacheUnderTest {
+        cache: cache.clone(),
+        lock: cache,
+        advance: Box::new(|by: Duration| Box::pin(tokio::time::sleep(by))),
+        key_prefix: String::new(),
+    };
+    campaign_ports::testing::cache::published_entries_are_read_at_once(&under_test).await;
+}
+
+/// A write whose entry the replica cannot confirm (the replica is down) is reported, so the
+/// caller knows its entry may not be what every replica reads.
+#[tokio::test]
+async fn a_publish_the_replicas_cannot_confirm_is_an_error() {
+    let primary = PrivateRedis::start();
+    let mut replica = PrivateRedis::start_replica_of(&primary);
+    let mut settings = testing::quick(testing::shared_settings());
+    settings.primary = primary.url();
+    settings.replicas = vec![replica.url()];
+    let cache = connected(&settings).await;
+    let entry = VersionedEntry::value(1, "one".to_owned());
+    let hour = Duration::from_secs(3600);
+    eventually("the replica confirms", || async {
+        cache.publish("confirmed", &entry, hour).await.is_ok()
+    })
+    .await;
+    replica.stop();
+    let error = cache
+        .publish(
+            "unconfirmed",
+            &VersionedEntry::value(2, "two".to_owned()),
+            hour,
+        )
+        .await
+        .expect_err("no replica can confirm");
+    assert!(error.0.contains("0 of 1 replicas"), "{error:?}");
+    assert_eq!(
+        cache.get_versioned("unconfirmed").await.unwrap(),
+        Some(VersionedEntry::value(2, "two".to_owned())),
+        "the primary holds it, and is read while the replica is down"
+    );
+}
 
 /// Polls `check` every 20 ms until it holds, at most `WAIT`.
 async fn eventually<F, Fut>(what: &str, mut check: F)

@@ -764,12 +764,6 @@ pub(crate) struct CategoryIdsDoc {
     category_ids: Vec<String>,
 }
 
-/// `{campaigns}`.
-#[derive(Serialize, ToSchema)]
-pub(crate) struct CampaignsDoc {
-    campaigns: Vec<CampaignDoc>,
-}
-
 /// An artist found by a search.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -819,6 +813,5 @@ envelope!(EventIdsEnvelope, EventIdsDoc);
 envelope!(EventEnvelope, EventDoc);
 envelope!(CampaignIdsEnvelope, CampaignIdsDoc);
 envelope!(CategoryIdsEnvelope, CategoryIdsDoc);
-envelope!(CampaignsEnvelope, CampaignsDoc);
 envelope!(ArtistListEnvelope, ArtistListDoc);
 envelope!(VenueListEnvelope, VenueListDoc);

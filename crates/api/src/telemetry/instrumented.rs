@@ -28,6 +28,7 @@ use campaign_domain::event::{Event, EventStatus};
 use campaign_domain::market::Market;
 use campaign_domain::messages::OutboundEvent;
 use campaign_domain::paging::{Page, PageRequest};
+use campaign_domain::permission::ReadScope;
 use campaign_domain::promoter::Promoter;
 use campaign_domain::search::{ArtistSummary, VenueSummary};
 use campaign_domain::uuid::Uuid;
@@ -41,7 +42,7 @@ use campaign_ports::{
     LockToken, MarketRepository, MessageQueue, Outbox, OutboxRecord, OutboxStats,
     PromoterRepository, StoreError, StoredResponse,
 };
-use campaign_ports::{Decision, RateKey, RateLimit, RateLimiter};
+use campaign_ports::{Decision, RateKey, RateLimit, RateLimiter, VersionedEntry};
 use tracing::Instrument as _;
 
 use super::logs::current_correlation;
@@ -232,34 +233,55 @@ impl CampaignRepository for Campaigns {
         )
     }
 
-    async fn find_by_event_id(&self, event_id: &EventId) -> Result<Vec<Campaign>, StoreError> {
+    async fn covering_event(
+        &self,
+        event_id: &EventId,
+        with_markets: &[CampaignId],
+        scope: &ReadScope,
+        page: PageRequest,
+    ) -> Result<Page<Campaign>, StoreError> {
         observed!(
             "campaigns",
-            "findByEventId",
-            self.0.find_by_event_id(event_id)
+            "coveringEvent",
+            self.0.covering_event(event_id, with_markets, scope, page)
         )
     }
 
     async fn ids_by_category(
         &self,
         categories: &[CategoryId],
+        scope: &ReadScope,
     ) -> Result<Vec<CampaignId>, StoreError> {
         observed!(
             "campaigns",
             "idsByCategory",
-            self.0.ids_by_category(categories)
+            self.0.ids_by_category(categories, scope)
         )
     }
 
-    async fn presale_window_overlapping(
+    async fn ids_in_presale(
         &self,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
-    ) -> Result<Vec<Campaign>, StoreError> {
+        scope: &ReadScope,
+    ) -> Result<Vec<CampaignId>, StoreError> {
         observed!(
             "campaigns",
-            "presaleWindowOverlapping",
-            self.0.presale_window_overlapping(start, end)
+            "idsInPresale",
+            self.0.ids_in_presale(start, end, scope)
+        )
+    }
+
+    async fn category_ids_in_presale(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        scope: &ReadScope,
+    ) -> Result<Vec<CategoryId>, StoreError> {
+        observed!(
+            "campaigns",
+            "categoryIdsInPresale",
+            self.0.category_ids_in_presale(start, end, scope)
         )
     }
 
@@ -336,14 +358,26 @@ impl MarketRepository for Markets {
         )
     }
 
-    async fn list_by_campaigns(
+    async fn event_ids_of_campaigns(
         &self,
         campaign_ids: &[CampaignId],
-    ) -> Result<Vec<Market>, StoreError> {
+    ) -> Result<Vec<EventId>, StoreError> {
         observed!(
             "markets",
-            "listByCampaigns",
-            self.0.list_by_campaigns(campaign_ids)
+            "eventIdsOfCampaigns",
+            self.0.event_ids_of_campaigns(campaign_ids)
+        )
+    }
+
+    async fn campaigns_listing_event(
+        &self,
+        event_id: &EventId,
+        scope: &ReadScope,
+    ) -> Result<Vec<CampaignId>, StoreError> {
+        observed!(
+            "markets",
+            "campaignsListingEvent",
+            self.0.campaigns_listing_event(event_id, scope)
         )
     }
 
@@ -371,25 +405,6 @@ impl MarketRepository for Markets {
         observed!("markets", "notifiable", self.0.notifiable(now))
     }
 
-    async fn schedule_notification(
-        &self,
-        ids: &[MarketId],
-        date: DateTime<Utc>,
-    ) -> Result<Vec<Market>, StoreError> {
-        observed!(
-            "markets",
-            "scheduleNotification",
-            self.0.schedule_notification(ids, date)
-        )
-    }
-
-    async fn mark_notified(
-        &self,
-        ids: &[MarketId],
-        at: DateTime<Utc>,
-    ) -> Result<Vec<Market>, StoreError> {
-        observed!("markets", "markNotified", self.0.mark_notified(ids, at))
-    }
 }
 
 struct Promoters(Arc<dyn PromoterRepository>);
@@ -549,6 +564,34 @@ impl Cache for CachePort {
 
     async fn delete(&self, keys: &[String]) -> Result<(), CacheError> {
         observed!("cache", "delete", self.0.delete(keys))
+    }
+
+    async fn get_versioned(&self, key: &str) -> Result<Option<VersionedEntry>, CacheError> {
+        let result = observed!("cache", "getVersioned", self.0.get_versioned(key));
+        metrics::record_cache(match &result {
+            Ok(Some(VersionedEntry { value: Some(_), .. })) => CacheResult::Hit,
+            Ok(_) => CacheResult::Miss,
+            Err(_) => CacheResult::Error,
+        });
+        result
+    }
+
+    async fn put_if_newer(
+        &self,
+        key: &str,
+        entry: &VersionedEntry,
+        ttl: Duration,
+    ) -> Result<bool, CacheError> {
+        observed!("cache", "putIfNewer", self.0.put_if_newer(key, entry, ttl))
+    }
+
+    async fn publish(
+        &self,
+        key: &str,
+        entry: &VersionedEntry,
+        ttl: Duration,
+    ) -> Result<(), CacheError> {
+        observed!("cache", "publish", self.0.publish(key, entry, ttl))
     }
 
     async fn ping(&self) -> Result<(), CacheError> {

@@ -578,6 +578,8 @@ async fn shared_fields_flow_to_linked_campaigns_the_caller_may_write() {
         StatusCode::OK,
     )
     .await;
+    // The cascade is recorded with the source's write and applied by the relay (SPEC §8).
+    app.wait_for_delivery().await;
     let l = fetch(&app, &linked).await;
     assert_eq!(l["artist"]["name"], "Renamed Band");
     assert_eq!(l["tour"]["name"], "Encore Tour");

@@ -1,6 +1,6 @@
 //! Campaign queries of internal services: `/campaigns/events`, `/campaigns/ids`,
 //! `/campaigns/categoryIds`, `/campaigns/eventIds`. Any valid token may ask; answers hold only
-//! the campaigns the caller may read.
+//! the campaigns the caller may read; `/campaigns/events` answers one page at a time.
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -101,13 +101,19 @@ async fn campaigns_by_event_cover_markets_and_own_ids_outside_draft_and_preview(
     );
     assert_eq!(found["campaigns"][0]["status"], "OPEN");
     assert!(found["campaigns"][0]["date"]["presaleWindowStart"].is_string());
+    assert_eq!(
+        found["pagination"],
+        json!({"page": 0, "pageSize": 100, "total": 2}),
+        "without paging parameters, the largest page"
+    );
     // A DRAFT campaign's market does not count.
     let draft_only = data_of(
         app.get("/campaigns/events?eventId=ev-2", &token).await,
         StatusCode::OK,
     )
     .await;
-    assert_eq!(draft_only, json!({"campaigns": []}));
+    assert_eq!(draft_only["campaigns"], json!([]));
+    assert_eq!(draft_only["pagination"]["total"], 0);
     // Only what the caller may read.
     let reader = app.user_token(
         "svc",
@@ -119,17 +125,26 @@ async fn campaigns_by_event_cover_markets_and_own_ids_outside_draft_and_preview(
     )
     .await;
     assert_eq!(campaign_ids(&found), std::slice::from_ref(&w.open_feb));
+    assert_eq!(
+        found["pagination"]["total"], 1,
+        "the total counts only those too"
+    );
     let nobody = app.user_token("svc", &[]);
     let found = data_of(
         app.get("/campaigns/events?eventId=ev-1", &nobody).await,
         StatusCode::OK,
     )
     .await;
-    assert_eq!(found, json!({"campaigns": []}));
+    assert_eq!(found["campaigns"], json!([]));
+    assert_eq!(found["pagination"]["total"], 0);
     for (query, field) in [
         ("", "eventId"),
         ("eventId=", "eventId"),
         ("eventId=a%20b", "eventId"),
+        ("eventId=ev-1&page=-1", "page"),
+        ("eventId=ev-1&page=first", "page"),
+        ("eventId=ev-1&pageSize=0", "pageSize"),
+        ("eventId=ev-1&pageSize=101", "pageSize"),
     ] {
         let e = error_of(
             app.get(&format!("/campaigns/events?{query}"), &token).await,
@@ -140,6 +155,33 @@ async fn campaigns_by_event_cover_markets_and_own_ids_outside_draft_and_preview(
         assert_eq!(detail_fields(&e), [field], "{query}");
     }
     let _ = (&w.draft_feb, &w.open_no_window);
+    w.app.shut_down().await;
+}
+
+#[tokio::test]
+async fn campaigns_by_event_come_one_page_at_a_time_by_id() {
+    let w = world().await;
+    let app = &w.app;
+    let token = app.supreme_token();
+    let expected = sorted(vec![w.open_feb.clone(), w.open_apr.clone()]);
+    let mut seen = Vec::new();
+    for page in 0..3 {
+        let found = data_of(
+            app.get(
+                &format!("/campaigns/events?eventId=ev-1&page={page}&pageSize=1"),
+                &token,
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(
+            found["pagination"],
+            json!({"page": page, "pageSize": 1, "total": 2})
+        );
+        seen.extend(campaign_ids(&found));
+    }
+    assert_eq!(seen, expected, "each campaign once, by id, then nothing");
     w.app.shut_down().await;
 }
 

@@ -2,6 +2,7 @@
 //! `/markets/notifiable`, `/markets/notified`, on the manual clock (start 2030-01-01T00:00Z).
 
 use campaign_domain::chrono::TimeDelta;
+use campaign_domain::messages::{DataPipelineMessage, Operation, OutboundMessage};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -158,13 +159,38 @@ async fn reminders_are_scheduled_all_or_nothing_and_become_notifiable_when_due()
         again["markets"][0]["notification"],
         json!({"date": "2030-01-01T01:30:00.000Z"})
     );
-    // Reminder bookkeeping is not a market change: it sends nothing.
+    // Each reminder change is a market change (SPEC §8): the whole market to the data
+    // pipeline and the campaign's stream record, per market and change; the presale time did
+    // not change, so nothing for the refresh selections.
     app.wait_for_delivery().await;
     let out = app.outbound_since(&mark);
-    assert!(
-        out.stream.is_empty() && out.data_pipeline.is_empty() && out.refresh_selections.is_empty(),
-        "{out:?}"
+    let changed: Vec<(String, Value)> = out
+        .data_pipeline
+        .iter()
+        .map(|m| {
+            let OutboundMessage::DataPipeline(DataPipelineMessage::Market { operation, market }) =
+                m
+            else {
+                panic!("a market message: {m:?}");
+            };
+            assert_eq!(*operation, Operation::Update);
+            (market.id.to_string(), json!(market.notification))
+        })
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            (w.first.clone(), json!({"date": "2030-01-01T01:00:00.000Z"})),
+            (w.last.clone(), json!({"date": "2030-01-01T01:00:00.000Z"})),
+            (
+                w.first.clone(),
+                json!({"date": "2030-01-01T01:00:00.000Z", "notified": "2030-01-01T01:00:00.000Z"})
+            ),
+            (w.first.clone(), json!({"date": "2030-01-01T01:30:00.000Z"})),
+        ]
     );
+    assert_eq!(out.stream.len(), 4, "{out:?}");
+    assert!(out.refresh_selections.is_empty(), "{out:?}");
     w.app.shut_down().await;
 }
 

@@ -1,6 +1,7 @@
 //! System endpoints, routing errors and the server lifecycle.
 
 use campaign_domain::chrono::DateTime;
+use campaign_domain::uuid::Uuid;
 use reqwest::{Method, StatusCode};
 
 use crate::helpers::{TestApp, json_of};
@@ -130,16 +131,29 @@ async fn metrics_cover_dependencies_cache_refresh_outbox_and_the_process() {
     let app = TestApp::spawn().await;
     let token = app.supreme_token();
     let before = scrape(&app).await;
-    let id = app.create_campaign(&crate::helpers::draft("Metered")).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    for _ in 0..2 {
-        assert_eq!(
-            app.get(&format!("/campaigns/{id}"), &token).await.status(),
-            StatusCode::OK
-        );
+    let created = app.create_campaign(&crate::helpers::draft("Metered")).await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    let site = created["domain"]["site"].as_str().unwrap().to_owned();
+    // The create published the campaign to the cache: reads by id hit it; the first read by
+    // domain misses its host pointer and reads the store; an update starts from the store.
+    for path in [
+        format!("/campaigns/{id}"),
+        format!("/campaigns/{id}"),
+        format!("/campaigns?domain={site}"),
+    ] {
+        assert_eq!(app.get(&path, &token).await.status(), StatusCode::OK);
     }
+    assert_eq!(
+        app.request(
+            Method::POST,
+            &format!("/campaigns/{id}"),
+            Some(&token),
+            Some(&serde_json::json!({"name": "Metered again"}))
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
     let refreshed = app
         .request(Method::POST, "/campaigns/refresh", Some(&token), None)
         .await;
@@ -162,7 +176,10 @@ async fn metrics_cover_dependencies_cache_refresh_outbox_and_the_process() {
         ("campaigns", "findByHost", 1.0),
         ("campaigns", "insert", 1.0),
         ("campaigns", "findById", 1.0),
-        ("cache", "get", 2.0),
+        ("campaigns", "findByDomain", 1.0),
+        ("cache", "getVersioned", 2.0),
+        ("cache", "publish", 2.0),
+        ("cache", "get", 1.0),
         ("stream", "putRecords", 1.0),
     ] {
         let labels = [("dependency", dependency), ("operation", operation)];
@@ -262,4 +279,217 @@ async fn the_openapi_document_lists_every_endpoint() {
         );
     }
     app.shut_down().await;
+}
+
+/// The real binary outside dev mode, with every line it writes on stdout and stderr.
+struct Binary {
+    child: std::process::Child,
+    stdout: std::thread::JoinHandle<Vec<String>>,
+    stderr: std::thread::JoinHandle<Vec<String>>,
+    /// The first stdout line, as soon as it is written.
+    first: std::sync::mpsc::Receiver<String>,
+}
+
+impl Binary {
+    /// Starts `campaign-service` with `env` on top of the test's environment cleared of every
+    /// `CAMPAIGN_*` and `OTEL_*` variable (cargo sets `CAMPAIGN_DEV_MODE=true` for us).
+    fn start(env: &[(&str, String)]) -> Self {
+        use std::io::BufRead as _;
+        use std::process::{Command, Stdio};
+
+        let mut command = Command::new(env!("CARGO_BIN_EXE_campaign-service"));
+        for (name, _) in std::env::vars() {
+            if name.starts_with("CAMPAIGN_") || name.starts_with("OTEL_") {
+                command.env_remove(name);
+            }
+        }
+        let mut child = command
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        let (first_tx, first) = std::sync::mpsc::channel();
+        let out = std::io::BufReader::new(child.stdout.take().unwrap());
+        let stdout = std::thread::spawn(move || {
+            let mut lines = Vec::new();
+            for line in out.lines().map_while(Result::ok) {
+                if lines.is_empty() {
+                    let _ = first_tx.send(line.clone());
+                }
+                lines.push(line);
+            }
+            lines
+        });
+        let err = std::io::BufReader::new(child.stderr.take().unwrap());
+        let stderr =
+            std::thread::spawn(move || err.lines().map_while(Result::ok).collect::<Vec<_>>());
+        Self {
+            child,
+            stdout,
+            stderr,
+            first,
+        }
+    }
+
+    /// Waits (at most 30 s) for the process to exit; its status and every line it wrote.
+    fn finish(mut self) -> (std::process::ExitStatus, Vec<String>, Vec<String>) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("the service did not stop within 30 s");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        (
+            status,
+            self.stdout.join().unwrap(),
+            self.stderr.join().unwrap(),
+        )
+    }
+}
+
+/// Parses `line` as one Logstash object (SPEC §10), failing with the whole output otherwise.
+fn logstash(line: &str, all: &[String]) -> serde_json::Value {
+    let value: serde_json::Value = serde_json::from_str(line)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {line}\nall output:\n{}", all.join("\n")));
+    let ts = value["@timestamp"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{line}"));
+    assert!(chrono_parses(ts), "{line}");
+    assert!(
+        ["TRACE", "DEBUG", "INFO", "WARN", "ERROR"].contains(&value["level"].as_str().unwrap()),
+        "{line}"
+    );
+    assert!(value["message"].is_string(), "{line}");
+    assert!(value["path"].is_string(), "{line}");
+    assert!(value.get("correlation").is_some(), "{line}");
+    assert!(value["data"].is_object(), "{line}");
+    value
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outside_dev_mode_every_line_the_binary_writes_is_one_logstash_json_object() {
+    let dir = std::env::temp_dir().join(format!("campaign-json-lines-{}", Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let key_file = dir.join("public.pem");
+    std::fs::write(&key_file, crate::helpers::KEYS.public_pem()).unwrap();
+    let token = crate::helpers::KEYS
+        .signer()
+        .sign(&campaign_api::auth::TokenClaims::supreme(
+            "admin-1",
+            std::time::Duration::from_secs(600),
+        ))
+        .unwrap();
+    let binary = Binary::start(&[
+        ("CAMPAIGN_LISTEN", "127.0.0.1:0".to_owned()),
+        ("CAMPAIGN_DEV_MODE", "false".to_owned()),
+        (
+            "CAMPAIGN_JWT_PUBLIC_KEY_FILE",
+            key_file.display().to_string(),
+        ),
+        ("CAMPAIGN_WORKERS", "2".to_owned()),
+        ("RUST_LOG", "info".to_owned()),
+    ]);
+    let first = binary
+        .first
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the service says where it listens");
+    let listening = logstash(&first, std::slice::from_ref(&first));
+    let address = listening["data"]["address"].as_str().unwrap().to_owned();
+    assert!(
+        first.contains(&format!("http://{address} ")),
+        "the banner keeps the URL readable: {first}"
+    );
+
+    let client = reqwest::Client::new();
+    let res = client
+        .get(format!("http://{address}/campaigns/list"))
+        .bearer_auth(&token)
+        .header("x-correlation-id", "json-lines-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = client
+        .get(format!("http://{address}/campaigns/list"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+
+    let pid = binary.child.id().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let (status, stdout, stderr) = tokio::task::spawn_blocking(move || binary.finish())
+        .await
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let all: Vec<String> = stdout.iter().chain(&stderr).cloned().collect();
+    assert!(status.success(), "{status}\n{}", all.join("\n"));
+
+    let lines: Vec<serde_json::Value> = all.iter().map(|l| logstash(l, &all)).collect();
+    for line in &all {
+        assert!(!line.contains(&token), "a token was written: {line}");
+    }
+    let says = |needle: &str| {
+        lines
+            .iter()
+            .any(|l| l["message"].as_str().unwrap().contains(needle))
+    };
+    // Start-up, the request, the signal and the end are all there, as events.
+    assert!(says("tokens: RS256"), "{all:?}");
+    assert!(
+        lines.iter().any(|l| l["data"]["workers"] == 2),
+        "the worker count is logged: {all:?}"
+    );
+    assert!(
+        lines.iter().any(|l| l["data"]["target"] == "access"
+            && l["correlation"] == "json-lines-1"
+            && l["data"]["status"] == 200),
+        "{all:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["data"]["signal"] == "SIGTERM" && l["level"] == "INFO"),
+        "{all:?}"
+    );
+    assert!(says("campaign-service stopped"), "{all:?}");
+}
+
+#[tokio::test]
+async fn outside_dev_mode_a_configuration_error_is_one_json_line_naming_the_variable() {
+    let binary = Binary::start(&[
+        ("CAMPAIGN_LISTEN", "127.0.0.1:0".to_owned()),
+        (
+            "CAMPAIGN_JWT_PUBLIC_KEY_FILE",
+            "/nonexistent.pem".to_owned(),
+        ),
+        ("CAMPAIGN_WORKERS", "0".to_owned()),
+    ]);
+    let (status, stdout, stderr) = tokio::task::spawn_blocking(move || binary.finish())
+        .await
+        .unwrap();
+    assert!(!status.success());
+    assert!(stdout.is_empty(), "{stdout:?}");
+    assert_eq!(stderr.len(), 1, "{stderr:?}");
+    let line = logstash(&stderr[0], &stderr);
+    assert_eq!(line["level"], "ERROR");
+    assert_eq!(line["data"]["variable"], "CAMPAIGN_WORKERS");
+    assert!(
+        line["message"]
+            .as_str()
+            .unwrap()
+            .contains("CAMPAIGN_WORKERS"),
+        "{line}"
+    );
 }

@@ -14,8 +14,9 @@ use campaign_adapter_aws::{KinesisStream, SdkConfig, SqsQueue};
 use campaign_adapter_memory::{ManualClock, SystemClock};
 use campaign_api::auth::{DevKeys, TokenClaims};
 use campaign_api::{JobSettings, logging_publishers, memory_ports};
-use campaign_app::Publishers;
+use campaign_app::campaigns::CampaignService;
 use campaign_app::relay::{OutboxRelay, RelaySettings};
+use campaign_app::{PasswordHasher, Publishers, Settings};
 use campaign_domain::Campaign;
 use campaign_domain::chrono::TimeDelta;
 use campaign_domain::messages::{
@@ -537,7 +538,17 @@ async fn only_the_entries_a_batch_refused_are_sent_again() {
         )),
         ..logging_publishers()
     };
-    let relay = OutboxRelay::new(ports.clone(), publishers, RelaySettings::default());
+    let campaigns = CampaignService::new(
+        ports.clone(),
+        &Settings::default(),
+        PasswordHasher::default(),
+    );
+    let relay = OutboxRelay::new(
+        ports.clone(),
+        publishers,
+        RelaySettings::default(),
+        campaigns,
+    );
 
     let first = relay.deliver_once().await.unwrap();
     assert_eq!((first.delivered, first.retried), (2, 2), "{first:?}");
@@ -627,11 +638,58 @@ impl Drop for Binary {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_service_killed_right_after_writes_delivers_what_it_owed_when_started_again() {
-    let destinations = Destinations::create(&moto::endpoint()).await;
+/// An address where nothing listens (connections refused at once).
+fn nothing_listens() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("http://127.0.0.1:{port}")
+}
+
+/// The environment of the binary on MongoDB `database`, verifying tokens with `key_file`,
+/// delivering to `destinations` through `aws_endpoint`, without the refresh job.
+fn service_env(
+    destinations: &Destinations,
+    key_file: &std::path::Path,
+    database: &str,
+    aws_endpoint: &str,
+) -> Vec<(&'static str, String)> {
+    vec![
+        ("CAMPAIGN_LISTEN", "127.0.0.1:0".to_owned()),
+        ("CAMPAIGN_STORE", "mongodb".to_owned()),
+        (
+            "CAMPAIGN_MONGODB_URI",
+            campaign_adapter_mongo::testing::uri(),
+        ),
+        ("CAMPAIGN_MONGODB_DATABASE", database.to_owned()),
+        (
+            "CAMPAIGN_JWT_PUBLIC_KEY_FILE",
+            key_file.display().to_string(),
+        ),
+        ("CAMPAIGN_REFRESH_INTERVAL_SECS", "0".to_owned()),
+        ("CAMPAIGN_AWS_ENDPOINT_URL", aws_endpoint.to_owned()),
+        ("CAMPAIGN_KINESIS_STREAM", destinations.stream.clone()),
+        (
+            "CAMPAIGN_SQS_DATA_PIPELINE_QUEUE_URL",
+            destinations.data_pipeline.clone(),
+        ),
+        (
+            "CAMPAIGN_SQS_REFRESH_SELECTIONS_QUEUE_URL",
+            destinations.refresh_selections.clone(),
+        ),
+        ("AWS_ACCESS_KEY_ID", "test".to_owned()),
+        ("AWS_SECRET_ACCESS_KEY", "test".to_owned()),
+        ("AWS_REGION", moto::REGION.to_owned()),
+        ("RUST_LOG", "warn".to_owned()),
+    ]
+}
+
+/// A key pair's public half in a file of a fresh folder, and a supreme token it verifies.
+fn key_file_and_token(label: &str) -> (std::path::PathBuf, std::path::PathBuf, String) {
     let keys = DevKeys::generate().unwrap();
-    let dir = std::env::temp_dir().join(format!("campaign-sigkill-{}", Uuid::new_v4().simple()));
+    let dir = std::env::temp_dir().join(format!("campaign-{label}-{}", Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
     let key_file = dir.join("public.pem");
     std::fs::write(&key_file, keys.public_pem()).unwrap();
@@ -639,60 +697,20 @@ async fn a_service_killed_right_after_writes_delivers_what_it_owed_when_started_
         .signer()
         .sign(&TokenClaims::supreme("admin-1", Duration::from_secs(600)))
         .unwrap();
-    let nothing_listens = {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        format!("http://127.0.0.1:{port}")
-    };
-    let env = |aws_endpoint: &str| {
-        vec![
-            ("CAMPAIGN_LISTEN", "127.0.0.1:0".to_owned()),
-            ("CAMPAIGN_STORE", "mongodb".to_owned()),
-            (
-                "CAMPAIGN_MONGODB_URI",
-                campaign_adapter_mongo::testing::uri(),
-            ),
-            ("CAMPAIGN_MONGODB_DATABASE", String::new()),
-            (
-                "CAMPAIGN_JWT_PUBLIC_KEY_FILE",
-                key_file.display().to_string(),
-            ),
-            ("CAMPAIGN_REFRESH_INTERVAL_SECS", "0".to_owned()),
-            ("CAMPAIGN_AWS_ENDPOINT_URL", aws_endpoint.to_owned()),
-            ("CAMPAIGN_KINESIS_STREAM", destinations.stream.clone()),
-            (
-                "CAMPAIGN_SQS_DATA_PIPELINE_QUEUE_URL",
-                destinations.data_pipeline.clone(),
-            ),
-            (
-                "CAMPAIGN_SQS_REFRESH_SELECTIONS_QUEUE_URL",
-                destinations.refresh_selections.clone(),
-            ),
-            ("AWS_ACCESS_KEY_ID", "test".to_owned()),
-            ("AWS_SECRET_ACCESS_KEY", "test".to_owned()),
-            ("AWS_REGION", moto::REGION.to_owned()),
-            ("RUST_LOG", "warn".to_owned()),
-        ]
-    };
+    (dir, key_file, token)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_service_killed_right_after_writes_delivers_what_it_owed_when_started_again() {
+    let destinations = Destinations::create(&moto::endpoint()).await;
+    let (dir, key_file, token) = key_file_and_token("sigkill");
+    let nothing_listens = nothing_listens();
     let database = format!("campaign_sigkill_{}", Uuid::new_v4().simple());
-    let with_database = |mut vars: Vec<(&'static str, String)>| {
-        for (k, v) in &mut vars {
-            if *k == "CAMPAIGN_MONGODB_DATABASE" {
-                v.clone_from(&database);
-            }
-        }
-        vars
-    };
+    let env = |aws_endpoint: &str| service_env(&destinations, &key_file, &database, aws_endpoint);
     let client = reqwest::Client::new();
 
     // First life: AWS unreachable, so every message it owes waits in the outbox; then SIGKILL.
-    let first = Binary::start(
-        &with_database(env(&nothing_listens)),
-        &dir.join("first.log"),
-    );
+    let first = Binary::start(&env(&nothing_listens), &dir.join("first.log"));
     let mut ids = BTreeSet::new();
     for name in ["One", "Two", "Three"] {
         let created: Value = client
@@ -719,10 +737,7 @@ async fn a_service_killed_right_after_writes_delivers_what_it_owed_when_started_
     first.kill();
 
     // Second life, AWS reachable: everything the first one owed arrives.
-    let second = Binary::start(
-        &with_database(env(&moto::endpoint())),
-        &dir.join("second.log"),
-    );
+    let second = Binary::start(&env(&moto::endpoint()), &dir.join("second.log"));
     let mut arrived = Arrived::default();
     arrived
         .until(
@@ -737,6 +752,107 @@ async fn a_service_killed_right_after_writes_delivers_what_it_owed_when_started_
             },
         )
         .await;
+    until_backlog_drained(&client, &second.base, Duration::from_secs(10)).await;
+    second.kill();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `POST path` with `body` on a running binary; the answer's status and JSON body.
+async fn post_json(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    path: &str,
+    body: &Value,
+) -> (StatusCode, Value) {
+    let res = client
+        .post(format!("{base}{path}"))
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    (res.status(), res.json().await.unwrap_or(Value::Null))
+}
+
+/// The linked-campaign cascade and the reminder endpoints' market changes are recorded with the
+/// write they belong to: killed right after acknowledging them, the service applies and
+/// delivers them when started again (SPEC §8).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cascade_and_reminders_acknowledged_before_a_kill_are_delivered_after_it() {
+    let destinations = Destinations::create(&moto::endpoint()).await;
+    let (dir, key_file, token) = key_file_and_token("sigkill-cascade");
+    let database = format!("campaign_cascade_{}", Uuid::new_v4().simple());
+    let env = |aws_endpoint: &str| service_env(&destinations, &key_file, &database, aws_endpoint);
+    let client = reqwest::Client::new();
+
+    // First life: nothing reaches AWS; the writes are acknowledged, then SIGKILL at once.
+    let first = Binary::start(&env(&nothing_listens()), &dir.join("first.log"));
+    let post = |path: String, body: Value| {
+        let (client, base, token) = (&client, first.base.clone(), token.clone());
+        async move { post_json(client, &base, &token, &path, &body).await }
+    };
+    let (status, source) = post("/campaigns".into(), campaign_body("Source")).await;
+    assert_eq!(status, StatusCode::CREATED, "{source}");
+    let source = source["data"]["id"].as_str().unwrap().to_owned();
+    let (status, linked) = post("/campaigns".into(), campaign_body("Linked")).await;
+    assert_eq!(status, StatusCode::CREATED, "{linked}");
+    let linked = linked["data"]["id"].as_str().unwrap().to_owned();
+    let (status, market) = post(
+        format!("/campaigns/{source}/markets"),
+        market_body("Austin"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{market}");
+    let market = market["data"]["id"].as_str().unwrap().to_owned();
+    let (status, body) = post(
+        format!("/campaigns/{source}"),
+        json!({"tour": {"name": "Renamed Tour"}, "linkedCampaignIds": [linked]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = post(
+        "/markets/notifyDate".into(),
+        json!({"marketIds": [market], "notificationDate": "2031-02-01T10:00:00.000Z"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    first.kill();
+
+    // Second life: the linked campaign takes the shared fields, and the market's reminder
+    // change and the linked campaign's own change reach the data pipeline.
+    let second = Binary::start(&env(&moto::endpoint()), &dir.join("second.log"));
+    let mut arrived = Arrived::default();
+    arrived
+        .until(
+            &destinations,
+            "the cascade and the reminder change",
+            // An event in flight at the kill stays leased (60 s) before it is claimed again.
+            Duration::from_secs(100),
+            |a| {
+                let linked_renamed = a.pipeline.iter().any(|m| {
+                    m["payload"]["campaign"]["id"] == linked.as_str()
+                        && m["payload"]["campaign"]["tourName"] == "Renamed Tour"
+                });
+                let reminder = a.pipeline.iter().any(|m| {
+                    m["payload"]["market"]["id"] == market.as_str()
+                        && m["payload"]["market"]["notification"]["date"]
+                            == "2031-02-01T10:00:00.000Z"
+                });
+                linked_renamed && reminder
+            },
+        )
+        .await;
+    let read: Value = client
+        .get(format!("{}/campaigns/{linked}", second.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(read["data"]["tour"]["name"], "Renamed Tour", "{read}");
     until_backlog_drained(&client, &second.base, Duration::from_secs(10)).await;
     second.kill();
     let _ = std::fs::remove_dir_all(&dir);

@@ -107,7 +107,7 @@ pub fn components(ports: Ports, publishers: Publishers) -> Components {
         publishers,
         verifier: KEYS.verifier(None, None),
         settings: Settings {
-            cache_campaigns: true,
+            cache_records: true,
             ..Settings::default()
         },
         hasher: PasswordHasher::new(1024, 1),

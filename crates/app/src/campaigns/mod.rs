@@ -2,7 +2,8 @@
 //! update with manual transitions, FAQs and terms, contacts, and the status refresh.
 //!
 //! Every write goes through [`CampaignService::save`], which checks the site domain, records the
-//! messages the change owes (SPEC §8) in the same write, and drops the cached copies.
+//! messages the change owes (SPEC §8) in the same write, and publishes the stored version to
+//! the cache before the write is acknowledged.
 
 mod cache;
 mod contacts;
@@ -15,7 +16,7 @@ mod update;
 
 use campaign_domain::chrono::{DateTime, Utc};
 use campaign_domain::contact::Contact;
-use campaign_domain::messages::campaign_change_messages;
+use campaign_domain::messages::{OutboundMessage, campaign_change_messages};
 use campaign_domain::values::{CampaignId, EventId};
 use campaign_domain::{Campaign, DomainError};
 use campaign_ports::{RateLimit, StoreError};
@@ -70,7 +71,7 @@ impl CampaignService {
     /// The use cases over `ports`.
     pub fn new(ports: Ports, settings: &Settings, hasher: PasswordHasher) -> Self {
         let cache = CampaignCache::new(
-            settings.cache_campaigns.then(|| ports.cache.clone()),
+            settings.cache_records.then(|| ports.cache.clone()),
             settings.campaign_cache_ttl,
         );
         Self {
@@ -135,7 +136,7 @@ impl CampaignService {
     }
 
     /// Writes a change of `before` (or a new campaign when `None`) with the messages it owes,
-    /// then drops the cached copies. The write is conditional on `before`'s version.
+    /// then publishes it to the cache. The write is conditional on `before`'s version.
     async fn save(
         &self,
         correlation: Option<&str>,
@@ -143,7 +144,22 @@ impl CampaignService {
         after: &Campaign,
         at: DateTime<Utc>,
     ) -> Result<Campaign, DomainError> {
-        self.write(correlation, before, after, at, None).await
+        self.write(correlation, before, after, at, None, Vec::new())
+            .await
+    }
+
+    /// [`save`](Self::save) with more messages the change owes beyond the campaign's own
+    /// (recorded in the same write).
+    async fn save_with_messages(
+        &self,
+        correlation: Option<&str>,
+        before: &Campaign,
+        after: &Campaign,
+        at: DateTime<Utc>,
+        extra: Vec<OutboundMessage>,
+    ) -> Result<Campaign, DomainError> {
+        self.write(correlation, Some(before), after, at, None, extra)
+            .await
     }
 
     /// [`save`](Self::save) of a change of `before` together with the upsert of `contacts`,
@@ -156,8 +172,15 @@ impl CampaignService {
         at: DateTime<Utc>,
         contacts: &[Contact],
     ) -> Result<Campaign, DomainError> {
-        self.write(correlation, Some(before), after, at, Some(contacts))
-            .await
+        self.write(
+            correlation,
+            Some(before),
+            after,
+            at,
+            Some(contacts),
+            Vec::new(),
+        )
+        .await
     }
 
     async fn write(
@@ -167,6 +190,7 @@ impl CampaignService {
         after: &Campaign,
         at: DateTime<Utc>,
         contacts: Option<&[Contact]>,
+        extra: Vec<OutboundMessage>,
     ) -> Result<Campaign, DomainError> {
         if before.is_none_or(|b| b.domain != after.domain) {
             self.check_hosts_free(before, after).await?;
@@ -176,7 +200,8 @@ impl CampaignService {
         // the version written over plus one for a change.
         let mut as_stored = after.clone();
         as_stored.version = before.map_or(1, |b| b.version + 1);
-        let messages = campaign_change_messages(before, &as_stored, covered);
+        let mut messages = campaign_change_messages(before, &as_stored, covered);
+        messages.extend(extra);
         let events = events(self.ports.ids.as_ref(), correlation, at, messages);
         let campaigns = &self.ports.campaigns;
         let stored = match (before, contacts) {
@@ -189,9 +214,7 @@ impl CampaignService {
             }
         }
         .map_err(store_error)?;
-        let mut stale = vec![&stored];
-        stale.extend(before);
-        self.cache.invalidate(&stale).await;
+        self.cache.refresh(before, &stored).await;
         Ok(stored)
     }
 }

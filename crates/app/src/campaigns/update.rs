@@ -1,7 +1,10 @@
 //! `POST /campaigns/{id}`: partial update (JSON merge patch) with manual status changes,
-//! `If-Match`, and the cascade of shared fields to linked campaigns.
+//! `If-Match`, and the cascade of shared fields to linked campaigns — recorded in the outbox
+//! with the update (SPEC §8: nothing lost) and applied by the relay through
+//! [`CampaignService::sync_linked`].
 
 use campaign_domain::campaign::{CampaignInput, PasswordChange};
+use campaign_domain::messages::{LinkedCampaignsSync, linked_campaigns_message};
 use campaign_domain::permission::Action;
 use campaign_domain::serde_json::Value;
 use campaign_domain::status::TransitionKind;
@@ -10,14 +13,6 @@ use campaign_domain::{Campaign, DomainError};
 
 use super::{CampaignService, MAX_WRITE_ATTEMPTS, check_if_match};
 use crate::RequestContext;
-
-/// Whether the fields linked campaigns share (artist, tour, presale window) differ.
-fn shared_fields_changed(before: &Campaign, after: &Campaign) -> bool {
-    before.artist != after.artist
-        || before.tour != after.tour
-        || before.date.presale_window_start != after.date.presale_window_start
-        || before.date.presale_window_end != after.date.presale_window_end
-}
 
 impl CampaignService {
     /// Applies `patch` to the campaign. A `status` in the patch is a manual transition (SPEC
@@ -39,7 +34,7 @@ impl CampaignService {
     ) -> Result<Campaign, DomainError> {
         ctx.actor.require(Action::Write, id)?;
         let mut attempt = 1;
-        let (before, stored) = loop {
+        loop {
             match self.update_once(ctx, id, patch, if_match).await {
                 // Without `If-Match` the client asked for its patch on the campaign as it is:
                 // a write that lost a race to another writer is merged again into the winner.
@@ -48,23 +43,19 @@ impl CampaignService {
                 {
                     attempt += 1;
                 }
-                other => break other?,
+                other => return other,
             }
-        };
-        if shared_fields_changed(&before, &stored) {
-            self.update_linked(ctx, &stored).await;
         }
-        Ok(stored)
     }
 
-    /// One attempt of [`update`](Self::update): the campaign before and as stored.
+    /// One attempt of [`update`](Self::update): the campaign as stored.
     async fn update_once(
         &self,
         ctx: &RequestContext,
         id: &CampaignId,
         patch: &Value,
         if_match: Option<u64>,
-    ) -> Result<(Campaign, Campaign), DomainError> {
+    ) -> Result<Campaign, DomainError> {
         let before = self.load(id).await?;
         check_if_match(if_match, &before)?;
         let now = self.ports.clock.now();
@@ -87,43 +78,81 @@ impl CampaignService {
             after.apply_transition(&t)?;
         }
         after.check_for_status(after.status)?;
-        let stored = self
-            .save(ctx.correlation.as_deref(), Some(&before), &after, now)
-            .await?;
-        Ok((before, stored))
+        let cascade: Vec<_> = linked_campaigns_message(&before, &after, |linked| {
+            ctx.actor.can(Action::Write, linked)
+        })
+        .into_iter()
+        .collect();
+        self.save_with_messages(ctx.correlation.as_deref(), &before, &after, now, cascade)
+            .await
     }
 
-    /// Copies the shared fields of `source` to each linked campaign the caller may write, each
-    /// write with its own messages. A linked campaign that cannot take the change (missing,
-    /// forbidden, invalid, changed meanwhile) is skipped and logged: the caller's own update has
-    /// already succeeded.
-    async fn update_linked(&self, ctx: &RequestContext, source: &Campaign) {
-        for linked_id in &source.linked_campaign_ids {
-            if !ctx.actor.can(Action::Write, linked_id) {
-                tracing::info!(campaign = %source.id, linked = %linked_id, "linked campaign not writable by caller; skipped");
-                continue;
-            }
-            let result = async {
-                let before = self.load(linked_id).await?;
-                let mut after = before.clone();
-                after.artist = source.artist.clone();
-                after.tour = source.tour.clone();
-                after.date.presale_window_start = source.date.presale_window_start;
-                after.date.presale_window_end = source.date.presale_window_end;
-                if after == before {
-                    return Ok(());
-                }
-                let now = self.ports.clock.now();
-                after.date.updated = now;
-                after.check_for_status(after.status)?;
-                self.save(ctx.correlation.as_deref(), Some(&before), &after, now)
+    /// Delivers a [`LinkedCampaignsSync`]: copies the *current* shared fields of its source
+    /// campaign to each of its linked campaigns, each as a change with its own messages (and
+    /// without a cascade of its own). Called by the relay; a repeated or late delivery changes
+    /// nothing that is already in step.
+    ///
+    /// A linked campaign that is gone, or that cannot take the fields (its status needs a
+    /// complete campaign and the copy is not), is skipped and logged: nothing a retry could
+    /// change. A write that loses a race is read and tried again.
+    ///
+    /// Errors: `DEPENDENCY_UNAVAILABLE` (and any other store failure), or `VERSION_CONFLICT`
+    /// when other writers kept winning: the relay tries the delivery again later.
+    pub async fn sync_linked(
+        &self,
+        sync: &LinkedCampaignsSync,
+        correlation: Option<&str>,
+    ) -> Result<(), DomainError> {
+        let source = match self.load(&sync.source_id).await {
+            Ok(source) => source,
+            Err(DomainError::CampaignNotFound) => return Ok(()),
+            Err(error) => return Err(error),
+        };
+        for linked_id in &sync.linked_ids {
+            let mut attempt = 1;
+            loop {
+                match self
+                    .take_shared_fields(&source, linked_id, correlation)
                     .await
-                    .map(|_| ())
-            }
-            .await;
-            if let Err(error) = result {
-                tracing::warn!(campaign = %source.id, linked = %linked_id, %error, "linked campaign not updated");
+                {
+                    Err(DomainError::VersionConflict { .. }) if attempt < MAX_WRITE_ATTEMPTS => {
+                        attempt += 1;
+                    }
+                    Err(DomainError::CampaignNotFound) => {
+                        tracing::info!(campaign = %source.id, linked = %linked_id, "linked campaign gone; skipped");
+                        break;
+                    }
+                    Err(
+                        error @ (DomainError::Validation(_) | DomainError::InvalidCampaign { .. }),
+                    ) => {
+                        tracing::warn!(campaign = %source.id, linked = %linked_id, %error, "linked campaign cannot take the shared fields; skipped");
+                        break;
+                    }
+                    other => {
+                        other?;
+                        break;
+                    }
+                }
             }
         }
+        Ok(())
+    }
+
+    /// One attempt to give `linked_id` the shared fields of `source`.
+    async fn take_shared_fields(
+        &self,
+        source: &Campaign,
+        linked_id: &CampaignId,
+        correlation: Option<&str>,
+    ) -> Result<(), DomainError> {
+        let before = self.load(linked_id).await?;
+        let now = self.ports.clock.now();
+        let Some(after) = before.taking_shared_fields(source, now) else {
+            return Ok(());
+        };
+        after.check_for_status(after.status)?;
+        self.save(correlation, Some(&before), &after, now)
+            .await
+            .map(|_| ())
     }
 }

@@ -1,19 +1,26 @@
 //! Reminder bookkeeping (supreme only): `/markets/upcoming`, `/markets/notifyDate`,
 //! `/markets/notifiable`, `/markets/notified`.
 //!
-//! Scheduling and marking reminders changes only a market's `notification`, which the service
-//! owns; these are bookkeeping of the reminder mailer, not market changes in the sense of
-//! SPEC §8, so they send no messages.
+//! Scheduling and marking reminders changes a market's `notification`: like every market change
+//! (SPEC §8) each market is written with the messages it owes (the data-pipeline message with the
+//! whole market, the campaign's stream record), recorded in the outbox in the same write.
 
 use std::collections::HashMap;
 
+use std::iter::once;
+
 use campaign_domain::market::{Market, ReminderRequest, parse_market_ids, upcoming_window};
+use campaign_domain::messages::{Operation, covered_event_ids, market_change_messages};
 use campaign_domain::serde_json::Value;
-use campaign_domain::values::MarketId;
-use campaign_domain::{DomainError, ValidationErrors};
+use campaign_domain::values::{CampaignId, MarketId};
+use campaign_domain::{Campaign, DomainError, ValidationErrors};
+use campaign_ports::StoreError;
 
 use super::{MarketService, campaign_store_error, store_error};
 use crate::RequestContext;
+
+/// How often one market's reminder change is tried when other writers keep changing the market.
+const WRITE_ATTEMPTS: u32 = 8;
 
 /// Each id once, in first-seen order.
 fn distinct(ids: &[MarketId]) -> Vec<MarketId> {
@@ -87,11 +94,11 @@ impl MarketService {
         if !errors.is_empty() {
             return Err(errors.into());
         }
-        self.ports
-            .markets
-            .schedule_notification(&distinct(&request.market_ids), request.notification_date)
-            .await
-            .map_err(store_error)
+        let date = request.notification_date;
+        self.change_markets(ctx, &distinct(&request.market_ids), found, |m| {
+            m.with_reminder_at(date)
+        })
+        .await
     }
 
     /// Markets whose reminder is due (`notification.date` ≤ now) and not yet sent.
@@ -128,11 +135,77 @@ impl MarketService {
         if !errors.is_empty() {
             return Err(errors.into());
         }
-        self.ports
-            .markets
-            .mark_notified(&distinct(&ids), self.ports.clock.now())
+        let now = self.ports.clock.now();
+        self.change_markets(ctx, &distinct(&ids), found, |m| m.reminded_at(now))
             .await
-            .map_err(store_error)
+    }
+
+    /// Writes each market of `ids` (all in `found`) as `change` makes it, each with the messages
+    /// a market update owes, conditional on the version read; a market another writer changed
+    /// meanwhile is read again and changed again. Returns the markets as stored, in `ids` order.
+    ///
+    /// Each market is its own write: a store outage part way leaves the first markets changed,
+    /// and the client's retry (both endpoints are idempotent) changes the rest.
+    async fn change_markets(
+        &self,
+        ctx: &RequestContext,
+        ids: &[MarketId],
+        mut found: HashMap<MarketId, Market>,
+        change: impl Fn(&Market) -> Market,
+    ) -> Result<Vec<Market>, DomainError> {
+        let mut campaigns: HashMap<CampaignId, Campaign> = HashMap::new();
+        let mut stored = Vec::with_capacity(ids.len());
+        for id in ids {
+            let Some(mut before) = found.remove(id) else {
+                continue;
+            };
+            let mut attempt = 1;
+            loop {
+                let campaign = match campaigns.get(&before.campaign_id) {
+                    Some(c) => c.clone(),
+                    None => {
+                        let c = self.load_campaign(&before.campaign_id).await?;
+                        campaigns.insert(c.id.clone(), c.clone());
+                        c
+                    }
+                };
+                let mut after = change(&before);
+                after.version = before.version + 1;
+                let others = self.campaign_markets(&campaign.id).await?;
+                let covered = covered_event_ids(
+                    &campaign,
+                    others
+                        .iter()
+                        .filter(|m| m.id != after.id)
+                        .chain(once(&after)),
+                );
+                let messages = market_change_messages(
+                    Operation::Update,
+                    Some(&before),
+                    &after,
+                    &campaign,
+                    covered,
+                );
+                let events = self.events(ctx, self.ports.clock.now(), messages);
+                match self
+                    .ports
+                    .markets
+                    .update(&after, before.version, &events)
+                    .await
+                {
+                    Ok(market) => {
+                        stored.push(market);
+                        break;
+                    }
+                    Err(StoreError::VersionConflict { .. }) if attempt < WRITE_ATTEMPTS => {
+                        attempt += 1;
+                        before = self.load_market(&before.campaign_id, id).await?;
+                    }
+                    Err(error) => return Err(store_error(error)),
+                }
+            }
+        }
+        Ok(stored)
     }
 
     /// The markets with these ids that exist, by id.

@@ -589,6 +589,30 @@ impl fmt::Debug for PasswordHash {
 }
 
 impl Campaign {
+    /// Whether the fields linked campaigns share (artist, tour, presale window) differ between
+    /// this campaign and `other`.
+    pub fn shared_fields_differ(&self, other: &Self) -> bool {
+        self.artist != other.artist
+            || self.tour != other.tour
+            || self.date.presale_window_start != other.date.presale_window_start
+            || self.date.presale_window_end != other.date.presale_window_end
+    }
+
+    /// This campaign with the shared fields (artist, tour, presale window) of `source`, changed
+    /// at `now` when they differ; `None` when it has them already.
+    pub fn taking_shared_fields(&self, source: &Self, now: DateTime<Utc>) -> Option<Self> {
+        if !self.shared_fields_differ(source) {
+            return None;
+        }
+        let mut next = self.clone();
+        next.artist = source.artist.clone();
+        next.tour = source.tour.clone();
+        next.date.presale_window_start = source.date.presale_window_start;
+        next.date.presale_window_end = source.date.presale_window_end;
+        next.date.updated = now;
+        Some(next)
+    }
+
     /// The default locale, if the campaign has one.
     pub fn default_locale(&self) -> Option<&Locale> {
         self.locales.iter().find(|l| l.is_default).map(|l| &l.id)

@@ -106,7 +106,8 @@ macro_rules! store_contract_tests {
             campaign_list_filters_scopes_sorts_and_pages,
             campaign_list_search_is_literal_and_case_insensitive,
             campaign_refresh_candidates,
-            campaign_event_category_window_and_artist_queries,
+            campaign_find_by_artist,
+            campaign_internal_queries_are_scoped_and_distinct,
             campaign_writes_record_their_events_atomically,
             market_insert_find_and_list,
             market_names_are_unique_within_a_campaign,
@@ -167,8 +168,19 @@ macro_rules! cache_contract_tests {
         $crate::cache_contract_tests!(@each $make;
             cache_stores_replaces_and_deletes,
             cache_entries_expire,
+            versioned_entries_never_go_back,
+            tombstones_keep_older_versions_out,
+            published_entries_are_read_at_once,
             lock_is_exclusive_until_released_or_expired,
         );
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn concurrent_versioned_puts_keep_the_highest() {
+            let cache = $make().await;
+            $crate::testing::cache::concurrent_versioned_puts_keep_the_highest(&cache, |f| async move {
+                ::tokio::spawn(f).await.expect("put task panicked")
+            })
+            .await;
+        }
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
         async fn lock_concurrent_acquires_one_winner() {
             let cache = $make().await;

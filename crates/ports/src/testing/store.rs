@@ -790,106 +790,23 @@ pub async fn campaign_refresh_candidates(s: &StoreUnderTest) {
     assert_eq!(found, expected);
 }
 
-/// Lookups by own event id, category, presale window overlap and artist.
-pub async fn campaign_event_category_window_and_artist_queries(s: &StoreUnderTest) {
+/// Campaigns of an artist, by id.
+pub async fn campaign_find_by_artist(s: &StoreUnderTest) {
     let mk = |name: &str, extra| {
         fx::campaign_from(&fx::complete_campaign_json(name, &fx::domain("q"), extra))
     };
-    let a = s
-        .campaigns
-        .insert(
-            &mk("A", json!({"eventIds": ["E1", "E2"], "categoryId": "cat1",
-                "date": {"presaleWindowStart": at_hours(10).to_rfc3339(), "presaleWindowEnd": at_hours(20).to_rfc3339()}})),
-            &[],
-        )
-        .await
-        .unwrap();
+    let a = s.campaigns.insert(&mk("A", json!({})), &[]).await.unwrap();
     let b = s
         .campaigns
-        .insert(
-            &mk(
-                "B",
-                json!({"eventIds": ["E2"], "categoryId": "cat2", "artist": {"id": "other-artist"},
-                "date": {"presaleWindowStart": at_hours(30).to_rfc3339()}}),
-            ),
-            &[],
-        )
+        .insert(&mk("B", json!({"artist": {"id": "other-artist"}})), &[])
         .await
         .unwrap();
-    let c = s
-        .campaigns
-        .insert(&mk("C", json!({"categoryId": "cat3"})), &[])
-        .await
-        .unwrap();
-
+    let c = s.campaigns.insert(&mk("C", json!({})), &[]).await.unwrap();
     let ids = |v: Vec<Campaign>| {
         let mut ids: Vec<_> = v.into_iter().map(|c| c.id).collect();
         ids.sort();
         ids
     };
-    let sorted = |mut v: Vec<campaign_domain::values::CampaignId>| {
-        v.sort();
-        v
-    };
-    assert_eq!(
-        ids(s.campaigns.find_by_event_id(&eid("E1")).await.unwrap()),
-        vec![a.id.clone()]
-    );
-    assert_eq!(
-        ids(s.campaigns.find_by_event_id(&eid("E2")).await.unwrap()),
-        sorted(vec![a.id.clone(), b.id.clone()])
-    );
-    assert!(
-        s.campaigns
-            .find_by_event_id(&eid("E9"))
-            .await
-            .unwrap()
-            .is_empty()
-    );
-
-    let cats = [
-        CategoryId::parse("cat1").unwrap(),
-        CategoryId::parse("cat3").unwrap(),
-    ];
-    assert_eq!(
-        s.campaigns.ids_by_category(&cats).await.unwrap(),
-        sorted(vec![a.id.clone(), c.id.clone()])
-    );
-
-    // Windows: A = [10, 20], B = [30, ∞), C has none.
-    assert_eq!(
-        ids(s
-            .campaigns
-            .presale_window_overlapping(at_hours(0), at_hours(10))
-            .await
-            .unwrap()),
-        vec![a.id.clone()]
-    );
-    assert_eq!(
-        ids(s
-            .campaigns
-            .presale_window_overlapping(at_hours(20), at_hours(30))
-            .await
-            .unwrap()),
-        sorted(vec![a.id.clone(), b.id.clone()])
-    );
-    assert_eq!(
-        ids(s
-            .campaigns
-            .presale_window_overlapping(at_hours(21), at_hours(29))
-            .await
-            .unwrap()),
-        Vec::<campaign_domain::values::CampaignId>::new()
-    );
-    assert_eq!(
-        ids(s
-            .campaigns
-            .presale_window_overlapping(at_hours(500), at_hours(600))
-            .await
-            .unwrap()),
-        vec![b.id.clone()]
-    );
-
     assert_eq!(
         ids(s
             .campaigns
@@ -898,10 +815,264 @@ pub async fn campaign_event_category_window_and_artist_queries(s: &StoreUnderTes
             .unwrap()),
         vec![b.id]
     );
+    let mut expected = vec![a.id, c.id];
+    expected.sort();
     assert_eq!(
         ids(s.campaigns.find_by_artist(&a.artist.id).await.unwrap()),
-        sorted(vec![a.id, c.id])
+        expected
     );
+}
+
+/// The internal queries (SPEC §6, §7.6): campaigns covering an event (own event ids or a
+/// market's, neither DRAFT nor PREVIEW, with a presale window start; paged by id), campaign ids
+/// by category, ids and distinct category ids of campaigns in presale over a range, distinct
+/// event ids of campaigns' markets, campaigns with a market listing an event. Every one honours
+/// the read scope: a scoped query never answers anything outside it, even when the caller hands
+/// in ids outside it; an empty scope answers nothing.
+pub async fn campaign_internal_queries_are_scoped_and_distinct(s: &StoreUnderTest) {
+    let window = |from: i64, to: Option<i64>| match to {
+        Some(to) => json!({"presaleWindowStart": at_hours(from).to_rfc3339(),
+            "presaleWindowEnd": at_hours(to).to_rfc3339()}),
+        None => json!({"presaleWindowStart": at_hours(from).to_rfc3339()}),
+    };
+    let insert = async |name: &str, status: Status, extra: campaign_domain::serde_json::Value| {
+        let mut c = fx::campaign_from(&fx::complete_campaign_json(name, &fx::domain("iq"), extra));
+        c.status = status;
+        s.campaigns.insert(&c, &[]).await.unwrap().id
+    };
+    // Own event ids, category, presale window (hours), status; † = a market lists E1.
+    let a = insert(
+        "A",
+        Status::Open,
+        json!({"eventIds": ["E1"], "categoryId": "cat1", "date": window(10, Some(20))}),
+    )
+    .await;
+    let b = insert(
+        "B",
+        Status::Closed,
+        json!({"categoryId": "cat2", "date": window(30, None)}),
+    )
+    .await; // †
+    let c = insert(
+        "C",
+        Status::Draft,
+        json!({"eventIds": ["E1"], "categoryId": "cat1", "date": window(10, Some(20))}),
+    )
+    .await;
+    let d = insert(
+        "D",
+        Status::Preview,
+        json!({"categoryId": "cat3", "date": window(10, Some(20))}),
+    )
+    .await; // †
+    let f = insert("F", Status::Open, json!({"eventIds": ["E1"]})).await;
+    let g = insert(
+        "G",
+        Status::Open,
+        json!({"eventIds": ["E1", "E7"], "categoryId": "cat2", "date": window(0, Some(5))}),
+    )
+    .await;
+    let h = insert(
+        "H",
+        Status::Inactive,
+        json!({"categoryId": "cat1", "date": window(10, Some(20))}),
+    )
+    .await; // †
+    for (campaign, name, events) in [
+        (&b, "B1", &["E1", "E2"][..]),
+        (&d, "D1", &["E1", "E5"][..]),
+        (&h, "H1", &["E1"][..]),
+        (&h, "H2", &["E2", "E3"][..]),
+        (&f, "F1", &["E8"][..]),
+    ] {
+        s.markets
+            .insert(&fx::market(campaign, name, events, None), &[])
+            .await
+            .unwrap();
+    }
+    let sorted = |mut v: Vec<campaign_domain::values::CampaignId>| {
+        v.sort();
+        v
+    };
+    let only = |ids: &[&campaign_domain::values::CampaignId]| {
+        ReadScope::Only(ids.iter().map(|id| (*id).clone()).collect())
+    };
+    let nobody = ReadScope::Only(Vec::new());
+    let e1 = eid("E1");
+
+    // Campaigns with a market listing an event: each once, scoped.
+    let listing = s
+        .markets
+        .campaigns_listing_event(&e1, &ReadScope::All)
+        .await
+        .unwrap();
+    assert_eq!(listing, sorted(vec![b.clone(), d.clone(), h.clone()]));
+    assert_eq!(
+        s.markets
+            .campaigns_listing_event(&e1, &only(&[&a, &d, &f]))
+            .await
+            .unwrap(),
+        vec![d.clone()]
+    );
+    assert!(
+        s.markets
+            .campaigns_listing_event(&e1, &nobody)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        s.markets
+            .campaigns_listing_event(&eid("E9"), &ReadScope::All)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Covering E1: A and G (own ids), B and H (markets); not C (DRAFT), D (PREVIEW), F (no
+    // window). By id, paged, with the total.
+    let covering = |with: Vec<campaign_domain::values::CampaignId>, scope: ReadScope, p| {
+        let e1 = e1.clone();
+        async move {
+            s.campaigns
+                .covering_event(&e1, &with, &scope, p)
+                .await
+                .unwrap()
+        }
+    };
+    let all = covering(listing.clone(), ReadScope::All, page(0, 100)).await;
+    let expected = sorted(vec![a.clone(), b.clone(), g.clone(), h.clone()]);
+    assert_eq!(
+        all.items.iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
+        expected
+    );
+    assert_eq!(all.pagination.total, 4);
+    assert!(
+        all.items
+            .iter()
+            .any(|c| c.id == a && c.status == Status::Open),
+        "whole campaigns come back"
+    );
+    let second = covering(listing.clone(), ReadScope::All, page(1, 3)).await;
+    assert_eq!(
+        second
+            .items
+            .iter()
+            .map(|c| c.id.clone())
+            .collect::<Vec<_>>(),
+        expected[3..].to_vec()
+    );
+    assert_eq!(second.pagination.total, 4);
+    // The scope wins over the campaigns handed in: B and G are outside it.
+    let scoped = covering(listing.clone(), only(&[&a, &c, &d, &h]), page(0, 100)).await;
+    assert_eq!(
+        scoped
+            .items
+            .iter()
+            .map(|c| c.id.clone())
+            .collect::<Vec<_>>(),
+        sorted(vec![a.clone(), h.clone()])
+    );
+    assert_eq!(scoped.pagination.total, 2);
+    assert_eq!(
+        covering(listing.clone(), nobody.clone(), page(0, 100))
+            .await
+            .pagination
+            .total,
+        0
+    );
+    let e7 = s
+        .campaigns
+        .covering_event(&eid("E7"), &[], &ReadScope::All, page(0, 100))
+        .await
+        .unwrap();
+    assert_eq!(
+        e7.items.iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
+        vec![g.clone()]
+    );
+
+    // Ids by category, any status, sorted, scoped.
+    let cats = [
+        CategoryId::parse("cat1").unwrap(),
+        CategoryId::parse("cat3").unwrap(),
+    ];
+    assert_eq!(
+        s.campaigns
+            .ids_by_category(&cats, &ReadScope::All)
+            .await
+            .unwrap(),
+        sorted(vec![a.clone(), c.clone(), d.clone(), h.clone()])
+    );
+    assert_eq!(
+        s.campaigns
+            .ids_by_category(&cats, &only(&[&a, &b, &d]))
+            .await
+            .unwrap(),
+        sorted(vec![a.clone(), d.clone()])
+    );
+    assert!(
+        s.campaigns
+            .ids_by_category(&cats, &nobody)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Presale overlap, ends included; a window without end never ends; F has none.
+    let in_presale = |from: i64, to: i64, scope: ReadScope| async move {
+        s.campaigns
+            .ids_in_presale(at_hours(from), at_hours(to), &scope)
+            .await
+            .unwrap()
+    };
+    assert_eq!(
+        in_presale(0, 10, ReadScope::All).await,
+        sorted(vec![a.clone(), c.clone(), d.clone(), g.clone(), h.clone()])
+    );
+    assert_eq!(
+        in_presale(20, 30, ReadScope::All).await,
+        sorted(vec![a.clone(), b.clone(), c.clone(), d.clone(), h.clone()])
+    );
+    assert!(in_presale(21, 29, ReadScope::All).await.is_empty());
+    assert_eq!(in_presale(500, 600, ReadScope::All).await, vec![b.clone()]);
+    assert_eq!(
+        in_presale(0, 600, only(&[&b, &f, &g])).await,
+        sorted(vec![b.clone(), g.clone()])
+    );
+    assert!(in_presale(0, 600, nobody.clone()).await.is_empty());
+
+    // Distinct categories of those campaigns: cat1 (A, C, H) once.
+    let categories = |from: i64, to: i64, scope: ReadScope| async move {
+        s.campaigns
+            .category_ids_in_presale(at_hours(from), at_hours(to), &scope)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| c.as_str().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        categories(0, 10, ReadScope::All).await,
+        ["cat1", "cat2", "cat3"]
+    );
+    assert_eq!(categories(500, 600, ReadScope::All).await, ["cat2"]);
+    assert_eq!(categories(0, 600, only(&[&c, &f, &h])).await, ["cat1"]);
+    assert!(categories(0, 600, nobody).await.is_empty());
+
+    // Distinct event ids of the markets of campaigns: E1 and E2 (in B and H) once each.
+    let events = |campaigns: Vec<campaign_domain::values::CampaignId>| async move {
+        s.markets
+            .event_ids_of_campaigns(&campaigns)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.as_str().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(events(vec![b.clone(), h.clone()]).await, ["E1", "E2", "E3"]);
+    assert_eq!(events(vec![d.clone(), a.clone()]).await, ["E1", "E5"]);
+    assert!(events(vec![a.clone(), g.clone()]).await.is_empty());
+    assert!(events(Vec::new()).await.is_empty());
 }
 
 /// Events are recorded with a successful write and not at all with a refused one.
@@ -966,12 +1137,10 @@ pub async fn market_insert_find_and_list(s: &StoreUnderTest) {
         .map(|m| m.name)
         .collect();
     assert_eq!(listed, ["Austin", "Boston"]);
-    let both = s
-        .markets
-        .list_by_campaigns(&[camp.clone(), other.clone()])
-        .await
-        .unwrap();
-    assert_eq!(both.len(), 3);
+    assert_eq!(
+        s.markets.list_by_campaign(&other).await.unwrap(),
+        vec![x.clone()]
+    );
     let mut ids = vec![a.id.clone(), x.id.clone(), fx::market_id()];
     let found: Vec<_> = s
         .markets
@@ -1200,17 +1369,17 @@ pub async fn market_queries_and_notifications(s: &StoreUnderTest) {
             .unwrap()
             .is_empty()
     );
-    let scheduled = s
-        .markets
-        .schedule_notification(
-            &[late.id.clone(), none.id.clone(), fx::market_id()],
-            at_hours(1),
-        )
-        .await
-        .unwrap();
-    assert_eq!(scheduled.len(), 2, "unknown ids are ignored");
+    // Reminders are market updates (the use cases record their messages with them).
+    let write = |before: campaign_domain::Market, after: campaign_domain::Market| async move {
+        s.markets
+            .update(&after, before.version, &[])
+            .await
+            .unwrap()
+    };
+    let late = write(late.clone(), late.with_reminder_at(at_hours(1))).await;
+    let none = write(none.clone(), none.with_reminder_at(at_hours(1))).await;
     assert!(
-        scheduled
+        [&late, &none]
             .iter()
             .all(|m| m.notification.date == Some(at_hours(1)) && m.version == 2)
     );
@@ -1227,12 +1396,8 @@ pub async fn market_queries_and_notifications(s: &StoreUnderTest) {
         .map(|m| m.id)
         .collect();
     assert_eq!(due.len(), 2);
-    let marked = s
-        .markets
-        .mark_notified(std::slice::from_ref(&late.id), at_hours(1))
-        .await
-        .unwrap();
-    assert_eq!(marked[0].notification.notified, Some(at_hours(1)));
+    let late = write(late.clone(), late.reminded_at(at_hours(1))).await;
+    assert_eq!(late.notification.notified, Some(at_hours(1)));
     let due: Vec<_> = s
         .markets
         .notifiable(at_hours(5))
@@ -1243,10 +1408,7 @@ pub async fn market_queries_and_notifications(s: &StoreUnderTest) {
         .collect();
     assert_eq!(due, vec![none.id.clone()]);
     // Rescheduling clears `notified`.
-    s.markets
-        .schedule_notification(std::slice::from_ref(&late.id), at_hours(3))
-        .await
-        .unwrap();
+    write(late.clone(), late.with_reminder_at(at_hours(3))).await;
     assert_eq!(s.markets.notifiable(at_hours(5)).await.unwrap().len(), 2);
 }
 

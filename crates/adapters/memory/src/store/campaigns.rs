@@ -1,13 +1,14 @@
 //! `CampaignRepository` on the in-memory store.
 
 use std::cmp::Ordering;
+use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 use campaign_domain::Campaign;
 use campaign_domain::chrono::{DateTime, Utc};
 use campaign_domain::contact::Contact;
 use campaign_domain::messages::OutboundEvent;
-use campaign_domain::paging::{Page, SortDirection};
+use campaign_domain::paging::{Page, PageRequest, SortDirection};
 use campaign_domain::permission::ReadScope;
 use campaign_domain::status::Status;
 use campaign_domain::values::{ArtistId, CampaignId, CategoryId, DomainName, EventId};
@@ -53,12 +54,22 @@ impl State {
     }
 }
 
-fn matches(c: &Campaign, q: &CampaignQuery, text: Option<&str>) -> bool {
-    let in_scope = match &q.scope {
+/// Whether `scope` holds campaign `id`.
+pub(super) fn in_scope(scope: &ReadScope, id: &CampaignId) -> bool {
+    match scope {
         ReadScope::All => true,
-        ReadScope::Only(ids) => ids.contains(&c.id),
-    };
-    in_scope
+        ReadScope::Only(ids) => ids.contains(id),
+    }
+}
+
+/// Whether `c`'s presale window overlaps `[start, end]` (a window without end never ends).
+fn in_presale(c: &Campaign, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+    c.date.presale_window_start.is_some_and(|s| s <= end)
+        && c.date.presale_window_end.is_none_or(|e| e >= start)
+}
+
+fn matches(c: &Campaign, q: &CampaignQuery, text: Option<&str>) -> bool {
+    in_scope(&q.scope, &c.id)
         && q.kind.is_none_or(|k| c.kind == k)
         && q.schema_version.is_none_or(|v| c.schema.version == Some(v))
         && q.artist_id.as_ref().is_none_or(|a| &c.artist.id == a)
@@ -219,49 +230,77 @@ impl CampaignRepository for MemoryStore {
             .collect())
     }
 
-    async fn find_by_event_id(&self, event_id: &EventId) -> Result<Vec<Campaign>, StoreError> {
-        Ok(self
+    async fn covering_event(
+        &self,
+        event_id: &EventId,
+        with_markets: &[CampaignId],
+        scope: &ReadScope,
+        page: PageRequest,
+    ) -> Result<Page<Campaign>, StoreError> {
+        // The map iterates by id, which is the promised order here and below.
+        let found: Vec<Campaign> = self
             .state()
             .campaigns
             .values()
-            .filter(|c| c.event_ids.contains(event_id))
+            .filter(|c| {
+                in_scope(scope, &c.id)
+                    && (c.event_ids.contains(event_id) || with_markets.contains(&c.id))
+                    && !matches!(c.status, Status::Draft | Status::Preview)
+                    && c.date.presale_window_start.is_some()
+            })
             .cloned()
-            .collect())
+            .collect();
+        Ok(Page::from_all(found, page))
     }
 
     async fn ids_by_category(
         &self,
         categories: &[CategoryId],
+        scope: &ReadScope,
     ) -> Result<Vec<CampaignId>, StoreError> {
         Ok(self
             .state()
             .campaigns
             .values()
             .filter(|c| {
-                c.category_id
-                    .as_ref()
-                    .is_some_and(|cat| categories.contains(cat))
+                in_scope(scope, &c.id)
+                    && c.category_id
+                        .as_ref()
+                        .is_some_and(|cat| categories.contains(cat))
             })
             .map(|c| c.id.clone())
             .collect())
     }
 
-    async fn presale_window_overlapping(
+    async fn ids_in_presale(
         &self,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
-    ) -> Result<Vec<Campaign>, StoreError> {
-        // The map iterates by id, which is the promised order here and below.
+        scope: &ReadScope,
+    ) -> Result<Vec<CampaignId>, StoreError> {
         Ok(self
             .state()
             .campaigns
             .values()
-            .filter(|c| {
-                c.date.presale_window_start.is_some_and(|s| s <= end)
-                    && c.date.presale_window_end.is_none_or(|e| e >= start)
-            })
-            .cloned()
+            .filter(|c| in_scope(scope, &c.id) && in_presale(c, start, end))
+            .map(|c| c.id.clone())
             .collect())
+    }
+
+    async fn category_ids_in_presale(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        scope: &ReadScope,
+    ) -> Result<Vec<CategoryId>, StoreError> {
+        let categories: BTreeSet<CategoryId> = self
+            .state()
+            .campaigns
+            .values()
+            .filter(|c| in_scope(scope, &c.id) && in_presale(c, start, end))
+            .filter_map(|c| c.category_id.clone())
+            .collect();
+        Ok(categories.into_iter().collect())
     }
 
     async fn find_by_artist(&self, artist_id: &ArtistId) -> Result<Vec<Campaign>, StoreError> {

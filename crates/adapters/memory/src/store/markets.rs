@@ -1,12 +1,16 @@
 //! `MarketRepository` on the in-memory store.
 
+use std::collections::BTreeSet;
+
 use async_trait::async_trait;
 use campaign_domain::chrono::{DateTime, Utc};
 use campaign_domain::market::Market;
 use campaign_domain::messages::OutboundEvent;
+use campaign_domain::permission::ReadScope;
 use campaign_domain::values::{CampaignId, EventId, MarketId};
 use campaign_ports::{MarketRepository, StoreError};
 
+use super::campaigns::in_scope;
 use super::{MemoryStore, State, check_version};
 
 impl State {
@@ -29,17 +33,6 @@ impl State {
             }
         }
         Ok(())
-    }
-
-    fn change_markets(&mut self, ids: &[MarketId], change: impl Fn(&mut Market)) -> Vec<Market> {
-        ids.iter()
-            .filter_map(|id| {
-                let m = self.markets.get_mut(id)?;
-                change(m);
-                m.version += 1;
-                Some(m.clone())
-            })
-            .collect()
     }
 }
 
@@ -135,25 +128,44 @@ impl MarketRepository for MemoryStore {
     }
 
     async fn list_by_campaign(&self, campaign_id: &CampaignId) -> Result<Vec<Market>, StoreError> {
-        self.list_by_campaigns(std::slice::from_ref(campaign_id))
-            .await
-    }
-
-    async fn list_by_campaigns(
-        &self,
-        campaign_ids: &[CampaignId],
-    ) -> Result<Vec<Market>, StoreError> {
         let mut found: Vec<Market> = self
             .state()
             .markets
             .values()
-            .filter(|m| campaign_ids.contains(&m.campaign_id))
+            .filter(|m| &m.campaign_id == campaign_id)
             .cloned()
             .collect();
-        found.sort_by(|a, b| {
-            (&a.campaign_id, &a.name, &a.id).cmp(&(&b.campaign_id, &b.name, &b.id))
-        });
+        found.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
         Ok(found)
+    }
+
+    async fn event_ids_of_campaigns(
+        &self,
+        campaign_ids: &[CampaignId],
+    ) -> Result<Vec<EventId>, StoreError> {
+        let ids: BTreeSet<EventId> = self
+            .state()
+            .markets
+            .values()
+            .filter(|m| campaign_ids.contains(&m.campaign_id))
+            .flat_map(|m| m.event.ids.iter().cloned())
+            .collect();
+        Ok(ids.into_iter().collect())
+    }
+
+    async fn campaigns_listing_event(
+        &self,
+        event_id: &EventId,
+        scope: &ReadScope,
+    ) -> Result<Vec<CampaignId>, StoreError> {
+        let ids: BTreeSet<CampaignId> = self
+            .state()
+            .markets
+            .values()
+            .filter(|m| in_scope(scope, &m.campaign_id) && m.event.ids.contains(event_id))
+            .map(|m| m.campaign_id.clone())
+            .collect();
+        Ok(ids.into_iter().collect())
     }
 
     async fn find_by_event_id(&self, event_id: &EventId) -> Result<Vec<Market>, StoreError> {
@@ -202,24 +214,4 @@ impl MarketRepository for MemoryStore {
         Ok(found)
     }
 
-    async fn schedule_notification(
-        &self,
-        ids: &[MarketId],
-        date: DateTime<Utc>,
-    ) -> Result<Vec<Market>, StoreError> {
-        Ok(self.state().change_markets(ids, |m| {
-            m.notification.date = Some(date);
-            m.notification.notified = None;
-        }))
-    }
-
-    async fn mark_notified(
-        &self,
-        ids: &[MarketId],
-        at: DateTime<Utc>,
-    ) -> Result<Vec<Market>, StoreError> {
-        Ok(self
-            .state()
-            .change_markets(ids, |m| m.notification.notified = Some(at)))
-    }
 }

@@ -1,9 +1,10 @@
 //! Campaign queries of internal services: by event, ids by category, and the category and event
 //! ids of campaigns whose presale window overlaps a range. Any valid token may ask; answers hold
-//! only the campaigns the caller may read.
+//! only the campaigns the caller may read. `/campaigns/events` answers one page at a time.
 
 use actix_web::{HttpResponse, web};
 use campaign_domain::Campaign;
+use campaign_domain::paging::Pagination;
 use campaign_domain::values::{CampaignId, CategoryId, EventId};
 use serde::{Deserialize, Serialize};
 
@@ -14,31 +15,46 @@ use crate::http::correlation::Correlation;
 use crate::http::envelope::Reply;
 use crate::state::AppState;
 
-/// `?eventId=`.
+/// `?eventId=&page=&pageSize=`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct EventQuery {
     event_id: Option<String>,
+    page: Option<String>,
+    page_size: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
 struct Campaigns {
     campaigns: Vec<Campaign>,
+    pagination: Pagination,
 }
 
-/// `GET /campaigns/events?eventId=`: campaigns covering the event (SPEC §7.6). 200; 400; 401.
-#[utoipa::path(get, path = "/campaigns/events", tag = "campaign queries", security(("bearer" = [])), params(("eventId" = String, Query, description = "Ticketing event id")), responses((status = 200, description = "Campaigns (neither DRAFT nor PREVIEW, with a presale window start) whose markets list the event or whose own eventIds contain it, among those the caller may read; by id", body = crate::openapi::schemas::CampaignsEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope)))]
+/// `GET /campaigns/events?eventId=&page=&pageSize=`: one page of the campaigns covering the
+/// event (SPEC §7.6), by id, with the total. 200; 400; 401.
+#[utoipa::path(get, path = "/campaigns/events", tag = "campaign queries", security(("bearer" = [])), params(("eventId" = String, Query, description = "Ticketing event id"), ("page" = Option<u32>, Query, description = "Zero-based, default 0"), ("pageSize" = Option<u32>, Query, description = "1-100, default 100")), responses((status = 200, description = "One page, by id, of the campaigns (neither DRAFT nor PREVIEW, with a presale window start) whose markets list the event or whose own eventIds contain it, among those the caller may read; pagination.total counts them all", body = crate::openapi::schemas::CampaignListEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope)))]
 pub(crate) async fn by_event(
     auth: Authenticated,
     correlation: Correlation,
     state: web::Data<AppState>,
     query: web::Query<EventQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let campaigns = state
+    let page = state
         .queries
-        .by_event(&context(auth, &correlation), query.event_id.as_deref())
+        .by_event(
+            &context(auth, &correlation),
+            query.event_id.as_deref(),
+            query.page.as_deref(),
+            query.page_size.as_deref(),
+        )
         .await?;
-    Ok(Reply::ok().json(&correlation, Campaigns { campaigns }))
+    Ok(Reply::ok().json(
+        &correlation,
+        Campaigns {
+            campaigns: page.items,
+            pagination: page.pagination,
+        },
+    ))
 }
 
 /// `?categoryIds=a,b`.
