@@ -54,6 +54,10 @@ pub struct TokenArgs {
     /// The `aud` claim (match the service's CAMPAIGN_JWT_AUDIENCE).
     #[arg(long, value_name = "AUDIENCE")]
     audience: Option<String>,
+    /// The header's `kid`: the id of the key in the service's JSON Web Key Set
+    /// (CAMPAIGN_JWT_JWKS_FILE or CAMPAIGN_JWT_JWKS_URL).
+    #[arg(long, value_name = "KID")]
+    kid: Option<String>,
 }
 
 /// One `--campaign` value: a campaign id (lower case) and its actions.
@@ -88,6 +92,7 @@ pub fn supreme_token(pem: &[u8], user: &str) -> anyhow::Result<String> {
         key: None,
         issuer: None,
         audience: None,
+        kid: None,
     };
     mint(pem, &args, jsonwebtoken::get_current_timestamp())
 }
@@ -142,7 +147,11 @@ fn mint(pem: &[u8], args: &TokenArgs, now: u64) -> anyhow::Result<String> {
     }
     let key = EncodingKey::from_rsa_pem(pem).context("the key file is not an RSA private key")?;
     let claims = claims(args, now);
-    jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &key)
+    let header = Header {
+        kid: args.kid.clone(),
+        ..Header::new(Algorithm::RS256)
+    };
+    jsonwebtoken::encode(&header, &claims, &key)
         .context("signing failed (is it an RSA key of 2048 to 8192 bits?)")
 }
 
@@ -274,6 +283,19 @@ mod tests {
                 "exp": now + 120
             })
         );
+    }
+
+    #[test]
+    fn a_kid_goes_into_the_header() {
+        let now = jsonwebtoken::get_current_timestamp();
+        let with_kid = parse(&["--supreme", "--kid", "key-2026"]).unwrap();
+        let token = mint(KEYS.0.as_bytes(), &with_kid, now).unwrap();
+        let header = jsonwebtoken::decode_header(&token).unwrap();
+        assert_eq!(header.kid.as_deref(), Some("key-2026"));
+        assert_eq!(header.alg, Algorithm::RS256);
+        let without = parse(&["--supreme"]).unwrap();
+        let token = mint(KEYS.0.as_bytes(), &without, now).unwrap();
+        assert_eq!(jsonwebtoken::decode_header(&token).unwrap().kid, None);
     }
 
     #[test]

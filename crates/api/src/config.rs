@@ -4,7 +4,7 @@
 
 use std::env::VarError;
 use std::net::SocketAddr;
-use std::num::NonZeroU32;
+use std::num::{NonZeroU32, NonZeroUsize};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -50,6 +50,10 @@ pub struct Config {
     /// `CAMPAIGN_CORS_ALLOWED_ORIGINS`: comma-separated origins (`https://admin.example.com`)
     /// browsers may call the API from; empty (unset) sends no CORS headers at all.
     pub cors_allowed_origins: Vec<String>,
+    /// `CAMPAIGN_WORKERS`: HTTP worker threads, 1 to [`MAX_WORKERS`]; by default the CPUs the
+    /// process may use ([`available_cpus`], cgroup quota respected). The async runtime's worker
+    /// threads and the number of concurrent Argon2 hashes follow it.
+    pub workers: NonZeroUsize,
 }
 
 /// The outbound HTTP integrations (SPEC §3). Each is configured by all of its variables or
@@ -114,9 +118,16 @@ pub const DEFAULT_MONGODB_DATABASE: &str = "campaigns";
 /// How tokens are verified (SPEC §5).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthConfig {
-    /// `CAMPAIGN_JWT_PUBLIC_KEY_FILE`: PEM file of the RSA public key that verifies RS256 tokens;
-    /// required outside dev mode.
+    /// `CAMPAIGN_JWT_PUBLIC_KEY_FILE`: PEM file of the RSA public key that verifies RS256 tokens
+    /// (those without `kid`, and those whose `kid` no key set holds, when key sets are
+    /// configured too). This or a key set is required outside dev mode.
     pub public_key_file: Option<PathBuf>,
+    /// `CAMPAIGN_JWT_JWKS_FILE`: a JSON Web Key Set file of RSA keys chosen by the token's `kid`,
+    /// read at start-up and again every five minutes (mounted secrets rotate in place).
+    pub jwks_file: Option<PathBuf>,
+    /// `CAMPAIGN_JWT_JWKS_URL`: an http(s) URL answering a JSON Web Key Set, fetched at start-up,
+    /// every five minutes, and when a token names an unknown `kid` (at most every 30 s).
+    pub jwks_url: Option<String>,
     /// `CAMPAIGN_JWT_ISSUER`: when set, tokens must carry this `iss`.
     pub issuer: Option<String>,
     /// `CAMPAIGN_JWT_AUDIENCE`: when set, tokens must carry this `aud`.
@@ -199,6 +210,8 @@ impl Config {
         let public_key_file = read(&lookup, "CAMPAIGN_JWT_PUBLIC_KEY_FILE")?
             .filter(|v| !v.is_empty())
             .map(PathBuf::from);
+        let jwks_file = set(&lookup, "CAMPAIGN_JWT_JWKS_FILE")?.map(PathBuf::from);
+        let jwks_url = jwks_url(&lookup)?;
         if dev_mode && !listen.ip().is_loopback() {
             return Err(ConfigError {
                 variable: "CAMPAIGN_DEV_MODE",
@@ -208,16 +221,19 @@ impl Config {
                 ),
             });
         }
-        if public_key_file.is_none() && !dev_mode {
+        if public_key_file.is_none() && jwks_file.is_none() && jwks_url.is_none() && !dev_mode {
             return Err(ConfigError {
                 variable: "CAMPAIGN_JWT_PUBLIC_KEY_FILE",
-                reason:
-                    "is required outside dev mode (or set CAMPAIGN_DEV_MODE=true for a local run)"
-                        .to_owned(),
+                reason: "is required outside dev mode, unless CAMPAIGN_JWT_JWKS_FILE or \
+                         CAMPAIGN_JWT_JWKS_URL is set (or set CAMPAIGN_DEV_MODE=true for a \
+                         local run)"
+                    .to_owned(),
             });
         }
         let auth = AuthConfig {
             public_key_file,
+            jwks_file,
+            jwks_url,
             issuer: read(&lookup, "CAMPAIGN_JWT_ISSUER")?.filter(|v| !v.is_empty()),
             audience: read(&lookup, "CAMPAIGN_JWT_AUDIENCE")?.filter(|v| !v.is_empty()),
             dev_mode,
@@ -231,6 +247,7 @@ impl Config {
         let password_rate_limit = per_minute(&lookup, "CAMPAIGN_RATE_LIMIT_PASSWORD_PER_MIN", 10)?;
         let search_rate_limit = per_minute(&lookup, "CAMPAIGN_RATE_LIMIT_SEARCH_PER_MIN", 120)?;
         let cors_allowed_origins = cors_origins(&lookup)?;
+        let workers = workers(&lookup)?;
         Ok(Self {
             listen,
             store,
@@ -243,8 +260,34 @@ impl Config {
             redis,
             integrations,
             cors_allowed_origins,
+            workers,
         })
     }
+}
+
+/// `CAMPAIGN_JWT_JWKS_URL`: an absolute http(s) URL with a host (it is fetched at start-up,
+/// which reports an unreachable one).
+fn jwks_url(
+    lookup: &impl Fn(&str) -> Result<String, VarError>,
+) -> Result<Option<String>, ConfigError> {
+    const VARIABLE: &str = "CAMPAIGN_JWT_JWKS_URL";
+    let Some(url) = set(lookup, VARIABLE)? else {
+        return Ok(None);
+    };
+    let bad = |why: &str| ConfigError {
+        variable: VARIABLE,
+        reason: format!(
+            "`{url}` {why}; expected a URL such as https://idp.example.com/.well-known/jwks.json"
+        ),
+    };
+    let parsed = reqwest::Url::parse(&url).map_err(|e| bad(&format!("is not a URL ({e})")))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(bad("is not an http(s) URL"));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(bad("has no host"));
+    }
+    Ok(Some(url))
 }
 
 /// `CAMPAIGN_CORS_ALLOWED_ORIGINS`: each entry an origin — `http` or `https`, a host, an
@@ -598,6 +641,47 @@ fn per_minute(
     Ok(NonZeroU32::new(per_minute).map(RateLimit::per_minute))
 }
 
+/// The most HTTP worker threads `CAMPAIGN_WORKERS` may ask for.
+pub const MAX_WORKERS: usize = 1024;
+
+/// The CPUs this process may use, at least 1: the default of `CAMPAIGN_WORKERS`.
+///
+/// On Linux, `std::thread::available_parallelism` takes the smaller of the scheduler affinity
+/// mask (`sched_getaffinity`, so cpusets and `taskset` count) and the cgroup CPU quota —
+/// `cpu.max` under cgroup v2, `cpu.cfs_quota_us / cpu.cfs_period_us` under v1 — rounded down
+/// and at least 1 (std's documentation, "Platform-specific behavior"; the quota code came with
+/// rust-lang/rust#92697). So a container limited to 2 CPUs on a 64-core node gets 2, not 64.
+/// It may over-count only where the cgroup files cannot be read (a sandbox); the Helm chart
+/// sets `CAMPAIGN_WORKERS` explicitly from the CPU request anyway.
+pub fn available_cpus() -> NonZeroUsize {
+    std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN)
+}
+
+/// `CAMPAIGN_WORKERS`: a whole number from 1 to [`MAX_WORKERS`]; [`available_cpus`] (capped at
+/// [`MAX_WORKERS`]) when unset.
+fn workers(
+    lookup: &impl Fn(&str) -> Result<String, VarError>,
+) -> Result<NonZeroUsize, ConfigError> {
+    const VARIABLE: &str = "CAMPAIGN_WORKERS";
+    match set(lookup, VARIABLE)? {
+        None => {
+            Ok(available_cpus().min(NonZeroUsize::new(MAX_WORKERS).unwrap_or(NonZeroUsize::MIN)))
+        }
+        Some(raw) => raw
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n <= MAX_WORKERS)
+            .and_then(NonZeroUsize::new)
+            .ok_or_else(|| ConfigError {
+                variable: VARIABLE,
+                reason: format!(
+                    "`{raw}` is not a number of HTTP worker threads (1 to {MAX_WORKERS}; unset: \
+                     the CPUs the process may use)"
+                ),
+            }),
+    }
+}
+
 /// A whole number of seconds, `default` when unset.
 fn seconds(
     lookup: &impl Fn(&str) -> Result<String, VarError>,
@@ -696,6 +780,25 @@ mod tests {
     }
 
     #[test]
+    fn workers_default_to_the_cpus_the_process_may_use() {
+        let config = config_from(&[DEV]).unwrap();
+        assert_eq!(config.workers, available_cpus());
+        let config = config_from(&[DEV, ("CAMPAIGN_WORKERS", " 3 ")]).unwrap();
+        assert_eq!(config.workers.get(), 3);
+        let config = config_from(&[DEV, ("CAMPAIGN_WORKERS", "1024")]).unwrap();
+        assert_eq!(config.workers.get(), MAX_WORKERS);
+    }
+
+    #[test]
+    fn a_bad_worker_count_stops_start_up_naming_the_variable() {
+        for bad in ["0", "1025", "-1", "two", "1.5", "99999999999999999999999"] {
+            let error = config_from(&[DEV, ("CAMPAIGN_WORKERS", bad)]).unwrap_err();
+            assert_eq!(error.variable, "CAMPAIGN_WORKERS", "{bad}");
+            assert!(error.to_string().contains(bad), "{error}");
+        }
+    }
+
+    #[test]
     fn listen_takes_the_variable() {
         let config = config_from(&[DEV, ("CAMPAIGN_LISTEN", "127.0.0.2:9000")]).unwrap();
         assert_eq!(config.listen, "127.0.0.2:9000".parse().unwrap());
@@ -733,6 +836,59 @@ mod tests {
         );
         assert_eq!(config.auth.issuer.as_deref(), Some("iss"));
         assert!(!config.auth.dev_mode);
+    }
+
+    #[test]
+    fn a_key_set_may_replace_or_join_the_public_key() {
+        let config =
+            config_from(&[("CAMPAIGN_JWT_JWKS_URL", " https://idp.example.test/jwks ")]).unwrap();
+        assert_eq!(
+            config.auth.jwks_url.as_deref(),
+            Some("https://idp.example.test/jwks")
+        );
+        assert_eq!(config.auth.public_key_file, None);
+        let config = config_from(&[("CAMPAIGN_JWT_JWKS_FILE", "/etc/keys/jwks.json")]).unwrap();
+        assert_eq!(
+            config.auth.jwks_file,
+            Some(PathBuf::from("/etc/keys/jwks.json"))
+        );
+        let config = config_from(&[
+            ("CAMPAIGN_JWT_PUBLIC_KEY_FILE", "/etc/keys/pub.pem"),
+            ("CAMPAIGN_JWT_JWKS_FILE", "/etc/keys/jwks.json"),
+            ("CAMPAIGN_JWT_JWKS_URL", "http://idp:8080/jwks"),
+        ])
+        .unwrap();
+        assert!(config.auth.public_key_file.is_some() && config.auth.jwks_file.is_some());
+        assert_eq!(
+            config.auth.jwks_url.as_deref(),
+            Some("http://idp:8080/jwks")
+        );
+        // Empty values count as unset.
+        let err = config_from(&[
+            ("CAMPAIGN_JWT_JWKS_URL", ""),
+            ("CAMPAIGN_JWT_JWKS_FILE", " "),
+        ])
+        .unwrap_err();
+        assert_eq!(err.variable, "CAMPAIGN_JWT_PUBLIC_KEY_FILE");
+        assert!(
+            err.reason.contains("CAMPAIGN_JWT_JWKS_URL"),
+            "{}",
+            err.reason
+        );
+    }
+
+    #[test]
+    fn a_bad_jwks_url_is_rejected_naming_the_variable() {
+        for bad in [
+            "idp.example.test/jwks",
+            "ftp://idp.example.test/jwks",
+            "https://",
+            "file:///etc/jwks.json",
+        ] {
+            let err = config_from(&[("CAMPAIGN_JWT_JWKS_URL", bad)]).unwrap_err();
+            assert_eq!(err.variable, "CAMPAIGN_JWT_JWKS_URL", "{bad}");
+            assert!(err.reason.contains(bad), "{}", err.reason);
+        }
     }
 
     #[test]

@@ -22,7 +22,7 @@ use campaign_ports::{
     MarketRepository, Outbox, PromoterRepository,
 };
 
-use crate::auth::{DevKeys, TokenVerifier};
+use crate::auth::{DevKeys, KeySetOptions, KeySources, TokenVerifier};
 use crate::config::{AwsConfig, Config, StoreConfig};
 use crate::dev::DevSession;
 use crate::publishers::LoggingPublisher;
@@ -229,25 +229,34 @@ impl Components {
     /// be built.
     pub async fn from_config(config: &Config) -> Result<(Self, Option<DevSession>), AssembleError> {
         let (issuer, audience) = (config.auth.issuer.clone(), config.auth.audience.clone());
-        let (verifier, dev) = match &config.auth.public_key_file {
-            Some(path) => {
-                let verifier = TokenVerifier::from_rsa_public_pem_file(path, issuer, audience)
-                    .map_err(|source| AssembleError::Auth {
-                        variable: "CAMPAIGN_JWT_PUBLIC_KEY_FILE",
-                        source,
-                    })?;
-                (verifier, None)
-            }
-            None => {
-                let keys = DevKeys::generate().map_err(|source| AssembleError::Auth {
-                    variable: "CAMPAIGN_DEV_MODE",
-                    source,
+        let auth = &config.auth;
+        let sources = KeySources {
+            public_key_file: auth.public_key_file.clone(),
+            jwks_file: auth.jwks_file.clone(),
+            jwks_url: auth.jwks_url.clone(),
+            options: KeySetOptions::default(),
+        };
+        let configured = sources.public_key_file.is_some()
+            || sources.jwks_file.is_some()
+            || sources.jwks_url.is_some();
+        // Any configured key or key set (read, the URL fetched, now); else dev mode's own pair.
+        let (verifier, dev) = if configured {
+            let verifier = TokenVerifier::from_sources(&sources, issuer, audience)
+                .await
+                .map_err(|e| AssembleError::Auth {
+                    variable: e.variable,
+                    source: e.source,
                 })?;
-                let verifier = keys.verifier(issuer.clone(), audience.clone());
-                let session =
-                    DevSession::start(keys, issuer, audience).map_err(AssembleError::DevKeyFile)?;
-                (verifier, Some(session))
-            }
+            (verifier, None)
+        } else {
+            let keys = DevKeys::generate().map_err(|source| AssembleError::Auth {
+                variable: "CAMPAIGN_DEV_MODE",
+                source,
+            })?;
+            let verifier = keys.verifier(issuer.clone(), audience.clone());
+            let session =
+                DevSession::start(keys, issuer, audience).map_err(AssembleError::DevKeyFile)?;
+            (verifier, Some(session))
         };
         let mut ports = match &config.store {
             StoreConfig::Memory => memory_ports(Arc::new(SystemClock)),
@@ -276,9 +285,10 @@ impl Components {
                 search_cache_ttl: config.search_cache_ttl,
                 password_rate_limit: config.password_rate_limit,
                 search_rate_limit: config.search_rate_limit,
-                // The memory store is itself in process: its reads need no cache (ADR 0007),
-                // unless Redis is configured (ADR 0009).
-                cache_campaigns: config.store != StoreConfig::Memory || config.redis.is_some(),
+                // Records are cached only in a cache every replica shares (Redis): an in-process
+                // cache would serve another replica's writes late on a shared store, and on the
+                // memory store would only add copies (ADR 0018).
+                cache_records: config.redis.is_some(),
                 ..Settings::default()
             },
             hasher: PasswordHasher::default(),

@@ -10,7 +10,8 @@ use std::fmt;
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rsa::{KeyPair, KeySize};
 use aws_lc_rs::signature::KeyPair as _;
-use jsonwebtoken::DecodingKey;
+use jsonwebtoken::jwk::{Jwk, PublicKeyUse};
+use jsonwebtoken::{Algorithm, DecodingKey};
 
 use super::{AuthSetupError, TokenSigner, TokenVerifier, verifier};
 
@@ -18,6 +19,8 @@ use super::{AuthSetupError, TokenSigner, TokenVerifier, verifier};
 pub struct DevKeys {
     signer: TokenSigner,
     public_key: DecodingKey,
+    /// The public key as a JWK, without `kid`.
+    public_jwk: Jwk,
     private_pem: String,
     public_pem: String,
 }
@@ -44,9 +47,12 @@ impl DevKeys {
         // Round-trip through the same checks a configured key gets.
         let signer = TokenSigner::from_rsa_private_pem(private_pem.as_bytes())?;
         let public_key = verifier::decoding_key(public_pem.as_bytes())?;
+        let public_jwk = Jwk::from_decoding_key(&public_key, Some(Algorithm::RS256))
+            .map_err(|e| AuthSetupError::KeyGeneration(format!("export the public JWK: {e}")))?;
         Ok(Self {
             signer,
             public_key,
+            public_jwk,
             private_pem,
             public_pem,
         })
@@ -61,6 +67,15 @@ impl DevKeys {
     /// A signer with the private half.
     pub fn signer(&self) -> &TokenSigner {
         &self.signer
+    }
+
+    /// The public half as a JSON Web Key for RS256 signatures (`kty: RSA`, `use: sig`,
+    /// `alg: RS256`) with this `kid`: what a `CAMPAIGN_JWT_JWKS_FILE` or `_URL` set holds.
+    pub fn jwk(&self, kid: &str) -> Jwk {
+        let mut jwk = self.public_jwk.clone();
+        jwk.common.key_id = Some(kid.to_owned());
+        jwk.common.public_key_use = Some(PublicKeyUse::Signature);
+        jwk
     }
 
     /// The private key, PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`). A secret: write it only to
@@ -116,6 +131,29 @@ mod tests {
         let token = signer.sign(&claims).unwrap();
         assert_eq!(verifier.verify(&token).unwrap().user_id, "dev");
         assert!(OTHER.verifier(None, None).verify(&token).is_err());
+    }
+
+    #[test]
+    fn the_jwk_is_the_public_key_for_rs256_signatures() {
+        let jwk = serde_json::to_value(TRUSTED.jwk("k1")).unwrap();
+        assert_eq!(jwk["kty"], "RSA");
+        assert_eq!(jwk["kid"], "k1");
+        assert_eq!(jwk["use"], "sig");
+        assert_eq!(jwk["alg"], "RS256");
+        assert_eq!(jwk["e"], "AQAB");
+        assert!(jwk.get("d").is_none(), "no private part");
+        let key = DecodingKey::from_jwk(&TRUSTED.jwk("k1")).unwrap();
+        let token = TRUSTED
+            .signer()
+            .sign(&super::super::TokenClaims::supreme(
+                "dev",
+                std::time::Duration::from_secs(60),
+            ))
+            .unwrap();
+        let mut validation = jsonwebtoken::Validation::new(Algorithm::RS256);
+        validation.required_spec_claims.clear();
+        assert!(jsonwebtoken::decode::<serde_json::Value>(&token, &key, &validation).is_ok());
+        assert_ne!(TRUSTED.jwk("k1"), OTHER.jwk("k1"));
     }
 
     #[test]

@@ -4,8 +4,13 @@
 //! the [`TokenVerifier`] registered as `web::Data<TokenVerifier>`, and yields the caller as an
 //! [`Actor`]. A missing or non-Bearer header, an empty token or a refused token is
 //! `UNAUTHENTICATED`; a missing verifier is a wiring bug and answers `INTERNAL_ERROR`.
+//!
+//! The answer is ready at once, except for a token whose `kid` no key set holds yet: that
+//! request waits for the key sets to be read again ([`TokenVerifier::begin`]), so the first
+//! token of a newly published key is accepted.
 
-use std::future::{Ready, ready};
+use futures::FutureExt as _;
+use futures::future::{BoxFuture, Either, Ready, ready};
 
 use actix_web::dev::Payload;
 use actix_web::http::header::{AUTHORIZATION, HeaderMap};
@@ -13,32 +18,56 @@ use actix_web::{FromRequest, HttpRequest, web};
 use campaign_domain::DomainError;
 use campaign_domain::permission::Actor;
 
-use super::TokenVerifier;
+use super::{TokenVerifier, Verification};
 use crate::error::ApiError;
 
 /// The authenticated caller of a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Authenticated(pub Actor);
 
+/// The extractor's future: ready at once, or waiting for a reload of the key sets.
+type Extraction = Either<
+    Ready<Result<Authenticated, ApiError>>,
+    BoxFuture<'static, Result<Authenticated, ApiError>>,
+>;
+
 impl FromRequest for Authenticated {
     type Error = ApiError;
-    type Future = Ready<Result<Self, Self::Error>>;
+    type Future = Extraction;
 
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        ready(authenticate(req))
+        let started = verifier_of(req).and_then(|verifier| {
+            let token = bearer_token(req.headers())?;
+            Ok(verifier.begin(token))
+        });
+        match started {
+            Ok(Verification::Done(result)) => Either::Left(ready(actor(result))),
+            Ok(Verification::Pending(answer)) => Either::Right(answer.map(actor).boxed()),
+            Err(error) => Either::Left(ready(Err(error.into()))),
+        }
     }
 }
 
-/// The caller of `req`, exactly as handlers see it (the verifier caches results, so a second
-/// call for one request is cheap): used by middleware that needs the caller before the handler
-/// runs (the idempotency layer keys its records by `userId`).
+/// The caller of `req`, without waiting for a reload of the key sets (a token of a key no set
+/// holds yet is refused here, and the handler's extractor then waits for the reload): used by
+/// middleware that needs the caller before the handler runs (the idempotency layer keys its
+/// records by `userId`). The verifier caches results, so the handler's own check is cheap.
 pub(crate) fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError> {
-    let verifier = req.app_data::<web::Data<TokenVerifier>>().ok_or_else(|| {
-        DomainError::Internal("no TokenVerifier is registered as app data".to_owned())
-    })?;
+    let verifier = verifier_of(req)?;
     let token = bearer_token(req.headers())?;
-    let claims = verifier.verify(token)?;
-    Ok(Authenticated(Actor::from_claims(&claims)))
+    actor(verifier.verify(token))
+}
+
+fn verifier_of(req: &HttpRequest) -> Result<&web::Data<TokenVerifier>, DomainError> {
+    req.app_data::<web::Data<TokenVerifier>>().ok_or_else(|| {
+        DomainError::Internal("no TokenVerifier is registered as app data".to_owned())
+    })
+}
+
+fn actor(
+    claims: Result<campaign_domain::permission::Claims, DomainError>,
+) -> Result<Authenticated, ApiError> {
+    Ok(Authenticated(Actor::from_claims(&claims?)))
 }
 
 /// The token of an `Authorization: Bearer <token>` header.

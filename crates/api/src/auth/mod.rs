@@ -1,7 +1,9 @@
 //! Authentication (SPEC §5): RS256 bearer tokens in, an [`Actor`] out.
 //!
-//! - [`TokenVerifier`] checks a token against the configured RSA public key. The algorithm is
-//!   pinned to RS256 (a header saying `none`, `HS256` or anything else is refused, which also
+//! - [`TokenVerifier`] checks a token against the configured RSA public keys: the PEM key of
+//!   `CAMPAIGN_JWT_PUBLIC_KEY_FILE` and the JSON Web Key Sets of `CAMPAIGN_JWT_JWKS_FILE` and
+//!   `CAMPAIGN_JWT_JWKS_URL`, whose keys are chosen by the token's `kid` and re-read in the
+//!   background ([`KeySetOptions`], ADR 0016). The algorithm is pinned to RS256 (a header saying `none`, `HS256` or anything else is refused, which also
 //!   closes the HMAC-with-the-public-key confusion attack), `exp` is required and checked with
 //!   [`LEEWAY_SECS`] of leeway, `nbf` is honoured when present, and `iss`/`aud` are required and
 //!   matched when configured. Every failure is `UNAUTHENTICATED` with a short reason that never
@@ -17,6 +19,7 @@
 
 mod dev_keys;
 mod extractor;
+mod key_set;
 mod signer;
 mod verifier;
 
@@ -25,8 +28,11 @@ use std::path::PathBuf;
 pub use dev_keys::DevKeys;
 pub use extractor::Authenticated;
 pub(crate) use extractor::authenticate;
+pub use key_set::{
+    DEFAULT_FETCH_TIMEOUT, DEFAULT_REFETCH_FLOOR, DEFAULT_REFRESH_INTERVAL, KeySetOptions,
+};
 pub use signer::{TokenClaims, TokenSigner};
-pub use verifier::TokenVerifier;
+pub use verifier::{KeySourceError, KeySources, TokenVerifier, Verification};
 
 /// Clock skew tolerated on `exp` and `nbf`, in seconds.
 pub const LEEWAY_SECS: u64 = 30;
@@ -56,6 +62,20 @@ pub enum AuthSetupError {
     /// A token could not be signed.
     #[error("cannot sign the token: {0}")]
     Signing(String),
+    /// A JSON Web Key Set is malformed or holds no usable RSA signature key.
+    #[error("invalid JSON Web Key Set: {0}")]
+    InvalidKeySet(String),
+    /// A JSON Web Key Set could not be fetched from its URL.
+    #[error("cannot fetch the JSON Web Key Set from {url}: {reason}")]
+    KeySetFetch {
+        /// The configured URL.
+        url: String,
+        /// What went wrong (connection, status, size).
+        reason: String,
+    },
+    /// No key source is configured at all.
+    #[error("no public key or JSON Web Key Set is configured")]
+    NoKey,
 }
 
 /// Smallest and largest accepted RSA modulus, in bytes (2048 and 8192 bits): the RS256 verifier

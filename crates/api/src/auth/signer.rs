@@ -62,9 +62,12 @@ struct WireGrant<'a> {
     actions: &'a [String],
 }
 
-/// Signs tokens with an RSA private key (RS256).
+/// Signs tokens with an RSA private key (RS256), optionally naming the key in the header's
+/// `kid` ([`TokenSigner::with_key_id`]) for services that verify against a JSON Web Key Set.
+#[derive(Clone)]
 pub struct TokenSigner {
     key: EncodingKey,
+    kid: Option<String>,
 }
 
 impl TokenSigner {
@@ -98,7 +101,22 @@ impl TokenSigner {
             )));
         }
         let key = EncodingKey::from_rsa_pem(pem).map_err(|e| invalid(e.to_string()))?;
-        Ok(Self { key })
+        Ok(Self { key, kid: None })
+    }
+
+    /// The same signer, writing `kid` into the header of every token it signs (the id of the
+    /// key in the verifier's JSON Web Key Set).
+    #[must_use]
+    pub fn with_key_id(self, kid: impl Into<String>) -> Self {
+        Self {
+            kid: Some(kid.into()),
+            ..self
+        }
+    }
+
+    /// The `kid` this signer writes, if any.
+    pub fn key_id(&self) -> Option<&str> {
+        self.kid.as_deref()
     }
 
     /// A signed RS256 token carrying `claims`, issued now and expiring `claims.expires_in`
@@ -121,7 +139,11 @@ impl TokenSigner {
             iss: claims.issuer.as_deref(),
             aud: claims.audience.as_deref(),
         };
-        jsonwebtoken::encode(&Header::new(Algorithm::RS256), &wire, &self.key)
+        let header = Header {
+            kid: self.kid.clone(),
+            ..Header::new(Algorithm::RS256)
+        };
+        jsonwebtoken::encode(&header, &wire, &self.key)
             .map_err(|e| AuthSetupError::Signing(e.to_string()))
     }
 }
@@ -130,6 +152,7 @@ impl fmt::Debug for TokenSigner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TokenSigner")
             .field("algorithm", &Algorithm::RS256)
+            .field("kid", &self.kid)
             .finish_non_exhaustive()
     }
 }
@@ -186,6 +209,20 @@ mod tests {
         assert_eq!(payload["aud"], "audience-y");
         let header = jsonwebtoken::decode_header(&token).unwrap();
         assert_eq!(header.alg, Algorithm::RS256);
+        assert_eq!(header.kid, None);
+    }
+
+    #[test]
+    fn a_signer_with_a_key_id_writes_it_into_the_header() {
+        let signer = TRUSTED.signer().clone().with_key_id("key-2026");
+        assert_eq!(signer.key_id(), Some("key-2026"));
+        let token = signer.sign(&claims()).unwrap();
+        let header = jsonwebtoken::decode_header(&token).unwrap();
+        assert_eq!(header.kid.as_deref(), Some("key-2026"));
+        assert_eq!(header.alg, Algorithm::RS256);
+        let verifier = TRUSTED.verifier(Some("issuer-x".into()), Some("audience-y".into()));
+        assert_eq!(verifier.verify(&token).unwrap().user_id, "user-7");
+        assert_eq!(TRUSTED.signer().key_id(), None, "the original is unchanged");
     }
 
     #[test]

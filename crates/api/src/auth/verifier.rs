@@ -1,4 +1,4 @@
-//! [`TokenVerifier`]: checks an RS256 token against the configured public key and returns its
+//! [`TokenVerifier`]: checks an RS256 token against the configured public keys and returns its
 //! claims, or `UNAUTHENTICATED` with a short reason.
 //!
 //! The rules (SPEC §5): the algorithm is pinned to RS256, whatever the token's header says;
@@ -8,35 +8,68 @@
 //! `userId` is malformed). The reason given to the client names the rule that failed, never the
 //! token or the key.
 //!
+//! The keys (ADR 0016): the PEM key of `CAMPAIGN_JWT_PUBLIC_KEY_FILE`, and the JSON Web Key
+//! Sets of `CAMPAIGN_JWT_JWKS_FILE` and `CAMPAIGN_JWT_JWKS_URL`, any of them alone or together.
+//! - Without a key set, every token is checked with the PEM key (its `kid`, if any, is ignored).
+//! - With key sets, a token's `kid` chooses the key. A `kid` no set holds makes the sets be read
+//!   again — at most once per [`KeySetOptions::refetch_floor`], one read shared by every request
+//!   that asks meanwhile — and the token waits for that read ([`TokenVerifier::begin`]). A `kid`
+//!   still unknown after it is checked with the PEM key when one is configured (so adding a key
+//!   set never refuses a token the PEM key alone accepted), else refused. A token without `kid`
+//!   is checked with the PEM key, or refused when there is none.
+//! - Every set is also read again each [`KeySetOptions::refresh_interval`]; a failed read keeps
+//!   the last good set and is logged.
+//!
 //! A successful verification is remembered for [`VERIFIED_TTL_SECS`] under the exact token text
 //! (bounded to [`VERIFIED_CAPACITY`] tokens): clients send the same token with every request,
 //! and the RSA signature check is the most expensive step of a read. A remembered token is still
-//! refused once its `exp` (plus leeway) has passed.
+//! refused once its `exp` (plus leeway) has passed, and everything remembered is forgotten when a
+//! reload removes a key from a set. Reading the current keys takes no lock (an [`ArcSwap`] load).
+//!
+//! [`ArcSwap`]: arc_swap::ArcSwap
 
 use std::collections::HashMap;
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
 
 use campaign_domain::DomainError;
 use campaign_domain::permission::Claims;
+use futures::FutureExt as _;
+use futures::future::{BoxFuture, Shared};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 
+use super::key_set::{KeySetOptions, KeySetSource, Reloaded};
 use super::{AuthSetupError, LEEWAY_SECS, RSA_MODULUS_BYTES};
 
-/// Verifies bearer tokens. Cheap to clone (the key and rules are shared), `Send + Sync`.
+/// Verifies bearer tokens. Cheap to clone (the keys and rules are shared), `Send + Sync`.
 #[derive(Clone)]
 pub struct TokenVerifier {
     inner: Arc<Inner>,
 }
 
 struct Inner {
-    key: DecodingKey,
+    /// The PEM key (`CAMPAIGN_JWT_PUBLIC_KEY_FILE`, or dev mode's key).
+    key: Option<DecodingKey>,
+    /// The JSON Web Key Sets, file first.
+    sets: Vec<KeySetSource>,
+    options: KeySetOptions,
+    refetch: Mutex<Refetch>,
     validation: Validation,
     issuer: Option<String>,
     audience: Option<String>,
     verified: Mutex<HashMap<Box<str>, Verified>>,
+}
+
+/// The reload of the key sets that unknown `kid`s cause.
+#[derive(Default)]
+struct Refetch {
+    /// When the last one started.
+    last: Option<Instant>,
+    /// The last one, shared by every request waiting for it.
+    running: Option<Shared<BoxFuture<'static, ()>>>,
 }
 
 /// How many verified tokens are remembered at most.
@@ -61,6 +94,55 @@ struct ClaimsWithExp {
     claims: Claims,
     #[serde(default)]
     exp: serde_json::Value,
+}
+
+/// Where a verifier's keys come from: any of the three, alone or together (see the module
+/// documentation for which key checks which token).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeySources {
+    /// `CAMPAIGN_JWT_PUBLIC_KEY_FILE`: an RSA public key PEM.
+    pub public_key_file: Option<PathBuf>,
+    /// `CAMPAIGN_JWT_JWKS_FILE`: a JSON Web Key Set file.
+    pub jwks_file: Option<PathBuf>,
+    /// `CAMPAIGN_JWT_JWKS_URL`: an http(s) URL answering a JSON Web Key Set.
+    pub jwks_url: Option<String>,
+    /// How the key sets are kept fresh.
+    pub options: KeySetOptions,
+}
+
+/// A key source that cannot be used at start-up, with the variable that configured it.
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {source}")]
+pub struct KeySourceError {
+    /// The variable at fault.
+    pub variable: &'static str,
+    /// What is wrong with its key or set.
+    pub source: AuthSetupError,
+}
+
+/// A verification that either finished at once or waits for the key sets to be read again
+/// (a token whose `kid` no set holds yet: [`TokenVerifier::begin`]).
+pub enum Verification {
+    /// The answer, without waiting: the common case.
+    Done(Result<Claims, DomainError>),
+    /// The answer once the key sets have been read again.
+    Pending(BoxFuture<'static, Result<Claims, DomainError>>),
+}
+
+impl fmt::Debug for Verification {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Done(result) => f.debug_tuple("Done").field(result).finish(),
+            Self::Pending(_) => f.write_str("Pending"),
+        }
+    }
+}
+
+/// What checking a token with the keys at hand gave.
+enum Attempt {
+    Done(Result<Claims, DomainError>),
+    /// The token names a `kid` no key set holds.
+    UnknownKid,
 }
 
 impl TokenVerifier {
@@ -98,9 +180,80 @@ impl TokenVerifier {
         Self::from_rsa_public_pem(&pem, issuer, audience)
     }
 
+    /// A verifier over every key `sources` configures: the PEM key file and the key sets are
+    /// read (the URL fetched) now, and the sets are then read again in the background every
+    /// [`KeySetOptions::refresh_interval`] for as long as the verifier (or a clone) lives.
+    ///
+    /// Must run inside the Tokio runtime when a key set is configured.
+    ///
+    /// # Errors
+    /// [`KeySourceError`] naming the variable whose key or set cannot be used: an unreadable
+    /// file, an unreachable URL, a malformed set or one without a usable RSA key. No source
+    /// at all is [`AuthSetupError::NoKey`], named `CAMPAIGN_JWT_PUBLIC_KEY_FILE`.
+    pub async fn from_sources(
+        sources: &KeySources,
+        issuer: Option<String>,
+        audience: Option<String>,
+    ) -> Result<Self, KeySourceError> {
+        let named = |variable| move |source| KeySourceError { variable, source };
+        let key = match &sources.public_key_file {
+            Some(path) => {
+                let pem = std::fs::read(path).map_err(|source| KeySourceError {
+                    variable: "CAMPAIGN_JWT_PUBLIC_KEY_FILE",
+                    source: AuthSetupError::UnreadableKey {
+                        path: path.clone(),
+                        source,
+                    },
+                })?;
+                Some(decoding_key(&pem).map_err(named("CAMPAIGN_JWT_PUBLIC_KEY_FILE"))?)
+            }
+            None => None,
+        };
+        let mut sets = Vec::new();
+        if let Some(path) = &sources.jwks_file {
+            let set = KeySetSource::file(path.clone())
+                .await
+                .map_err(named("CAMPAIGN_JWT_JWKS_FILE"))?;
+            sets.push(set);
+        }
+        if let Some(url) = &sources.jwks_url {
+            let set = KeySetSource::url(url, sources.options.fetch_timeout)
+                .await
+                .map_err(named("CAMPAIGN_JWT_JWKS_URL"))?;
+            sets.push(set);
+        }
+        if key.is_none() && sets.is_empty() {
+            return Err(KeySourceError {
+                variable: "CAMPAIGN_JWT_PUBLIC_KEY_FILE",
+                source: AuthSetupError::NoKey,
+            });
+        }
+        let verifier = Self::assemble(key, sets, sources.options, issuer, audience);
+        if !verifier.inner.sets.is_empty() {
+            verifier.spawn_refresh();
+        }
+        Ok(verifier)
+    }
+
     /// A verifier for an already validated key.
     pub(super) fn with_key(
         key: DecodingKey,
+        issuer: Option<String>,
+        audience: Option<String>,
+    ) -> Self {
+        Self::assemble(
+            Some(key),
+            Vec::new(),
+            KeySetOptions::default(),
+            issuer,
+            audience,
+        )
+    }
+
+    fn assemble(
+        key: Option<DecodingKey>,
+        sets: Vec<KeySetSource>,
+        options: KeySetOptions,
         issuer: Option<String>,
         audience: Option<String>,
     ) -> Self {
@@ -126,6 +279,9 @@ impl TokenVerifier {
         Self {
             inner: Arc::new(Inner {
                 key,
+                sets,
+                options,
+                refetch: Mutex::new(Refetch::default()),
                 validation,
                 issuer,
                 audience,
@@ -134,18 +290,110 @@ impl TokenVerifier {
         }
     }
 
-    /// The claims of `token` when it passes every rule.
+    /// The claims of `token` when it passes every rule, without waiting: a token whose `kid`
+    /// no key set holds starts a reload of the sets in the background (see
+    /// [`TokenVerifier::begin`]) and is judged by the keys at hand. Handlers use
+    /// [`TokenVerifier::begin`] through the `Authenticated` extractor instead.
     ///
     /// # Errors
     /// [`DomainError::Unauthenticated`] with a short client-safe reason for any failure.
     pub fn verify(&self, token: &str) -> Result<Claims, DomainError> {
-        let now = jsonwebtoken::get_current_timestamp();
-        if let Some(claims) = self.remembered(token, now) {
-            return Ok(claims);
+        match self.begin(token) {
+            Verification::Done(result) => result,
+            // The reload goes on without this caller.
+            Verification::Pending(_) => self.fallback(token, jsonwebtoken::get_current_timestamp()),
         }
-        let data =
-            jsonwebtoken::decode::<ClaimsWithExp>(token, &self.inner.key, &self.inner.validation)
-                .map_err(|error| DomainError::Unauthenticated(reason(error.kind())))?;
+    }
+
+    /// Starts verifying `token`: [`Verification::Done`] with the answer, or, for a token whose
+    /// `kid` no key set holds while a reload is allowed (the floor has passed, or one is
+    /// running), [`Verification::Pending`] answering once the sets have been read again.
+    pub fn begin(&self, token: &str) -> Verification {
+        let now = jsonwebtoken::get_current_timestamp();
+        match self.attempt(token, now) {
+            Attempt::Done(result) => Verification::Done(result),
+            Attempt::UnknownKid => match self.refetch() {
+                Some(reload) => {
+                    let verifier = self.clone();
+                    let token = token.to_owned();
+                    Verification::Pending(
+                        async move {
+                            reload.await;
+                            verifier.after_reload(&token)
+                        }
+                        .boxed(),
+                    )
+                }
+                // A reload may have ended between the attempt and now: look once more.
+                None => Verification::Done(self.after_reload(token)),
+            },
+        }
+    }
+
+    /// [`TokenVerifier::begin`], waiting for the reload when there is one.
+    ///
+    /// # Errors
+    /// As [`TokenVerifier::verify`].
+    pub async fn verify_fresh(&self, token: &str) -> Result<Claims, DomainError> {
+        match self.begin(token) {
+            Verification::Done(result) => result,
+            Verification::Pending(answer) => answer.await,
+        }
+    }
+
+    /// Checks `token` with the keys at hand.
+    fn attempt(&self, token: &str, now: u64) -> Attempt {
+        if let Some(claims) = self.remembered(token, now) {
+            return Attempt::Done(Ok(claims));
+        }
+        let inner = &*self.inner;
+        if inner.sets.is_empty() {
+            return Attempt::Done(self.with_pem_key(token, now, "no key is configured"));
+        }
+        let header = match jsonwebtoken::decode_header(token) {
+            Ok(header) => header,
+            Err(error) => return Attempt::Done(Err(refused(reason(error.kind())))),
+        };
+        if header.alg != Algorithm::RS256 {
+            return Attempt::Done(Err(refused(reason(&ErrorKind::InvalidAlgorithm))));
+        }
+        let Some(kid) = header.kid else {
+            return Attempt::Done(self.with_pem_key(token, now, "the token has no key id (kid)"));
+        };
+        for set in &inner.sets {
+            let keys = set.keys();
+            if let Some(key) = keys.get(&kid) {
+                return Attempt::Done(self.decode(token, key, now));
+            }
+        }
+        Attempt::UnknownKid
+    }
+
+    /// The answer once the sets have been read again (or could not be).
+    fn after_reload(&self, token: &str) -> Result<Claims, DomainError> {
+        let now = jsonwebtoken::get_current_timestamp();
+        match self.attempt(token, now) {
+            Attempt::Done(result) => result,
+            Attempt::UnknownKid => self.fallback(token, now),
+        }
+    }
+
+    /// A token whose `kid` no set holds: the PEM key's to judge, if there is one.
+    fn fallback(&self, token: &str, now: u64) -> Result<Claims, DomainError> {
+        self.with_pem_key(token, now, "the token key id (kid) is not known")
+    }
+
+    fn with_pem_key(&self, token: &str, now: u64, without: &str) -> Result<Claims, DomainError> {
+        match &self.inner.key {
+            Some(key) => self.decode(token, key, now),
+            None => Err(refused(without.to_owned())),
+        }
+    }
+
+    /// Checks `token` with `key` and every rule, and remembers it when it passes.
+    fn decode(&self, token: &str, key: &DecodingKey, now: u64) -> Result<Claims, DomainError> {
+        let data = jsonwebtoken::decode::<ClaimsWithExp>(token, key, &self.inner.validation)
+            .map_err(|error| refused(reason(error.kind())))?;
         let Some(expires) = data.claims.exp.as_u64() else {
             // Validation accepted the token, so `exp` is a number; a float is simply not remembered.
             return Ok(data.claims.claims);
@@ -166,6 +414,59 @@ impl TokenVerifier {
         }
         remembered.insert(token.into(), verified);
         Ok(data.claims.claims)
+    }
+
+    /// The reload of the key sets an unknown `kid` may cause: the running one, else a new one
+    /// when the floor has passed since the last, else `None` (also outside a Tokio runtime).
+    fn refetch(&self) -> Option<Shared<BoxFuture<'static, ()>>> {
+        let inner = &self.inner;
+        let mut state = inner.refetch.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(running) = &state.running
+            && running.peek().is_none()
+        {
+            return Some(running.clone());
+        }
+        if state
+            .last
+            .is_some_and(|last| last.elapsed() < inner.options.refetch_floor)
+        {
+            return None;
+        }
+        let runtime = tokio::runtime::Handle::try_current().ok()?;
+        state.last = Some(Instant::now());
+        // Its own task: the reload finishes even when the request that started it goes away.
+        let verifier = Arc::downgrade(inner);
+        let task = runtime.spawn(async move {
+            if let Some(inner) = verifier.upgrade() {
+                reload(&inner, "a token with an unknown kid").await;
+            }
+        });
+        let running = async move {
+            // A panicked reload changed nothing: the waiters look at the keys at hand.
+            let _ = task.await;
+        }
+        .boxed()
+        .shared();
+        state.running = Some(running.clone());
+        Some(running)
+    }
+
+    /// Reads the key sets again every refresh interval while the verifier lives.
+    fn spawn_refresh(&self) {
+        let period = self.inner.options.refresh_interval;
+        let verifier = Arc::downgrade(&self.inner);
+        tokio::spawn(async move {
+            let start = tokio::time::Instant::now() + period;
+            let mut ticks = tokio::time::interval_at(start, period);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticks.tick().await;
+                let Some(inner) = verifier.upgrade() else {
+                    return;
+                };
+                reload(&inner, "periodic").await;
+            }
+        });
     }
 
     /// The claims of a token verified less than [`VERIFIED_TTL_SECS`] ago that has not expired.
@@ -192,10 +493,38 @@ impl TokenVerifier {
     }
 }
 
+/// Reads every key set again; a set that lost a key makes the verifier forget the tokens it
+/// remembered (they may have been signed by that key). A failure keeps the last good set.
+async fn reload(inner: &Inner, cause: &'static str) {
+    for set in &inner.sets {
+        match set.reload().await {
+            Ok(Reloaded::LostKeys) => inner
+                .verified
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clear(),
+            Ok(Reloaded::Unchanged | Reloaded::Grown) => {}
+            Err(error) => tracing::warn!(
+                variable = set.variable(),
+                cause,
+                %error,
+                "cannot read the JSON Web Key Set again; keeping the last good one"
+            ),
+        }
+    }
+}
+
+fn refused(reason: String) -> DomainError {
+    DomainError::Unauthenticated(reason)
+}
+
 impl fmt::Debug for TokenVerifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sets: Vec<&str> = self.inner.sets.iter().map(KeySetSource::variable).collect();
         f.debug_struct("TokenVerifier")
             .field("algorithm", &Algorithm::RS256)
+            .field("public_key", &self.inner.key.is_some())
+            .field("key_sets", &sets)
             .field("issuer", &self.inner.issuer)
             .field("audience", &self.inner.audience)
             .finish_non_exhaustive()
@@ -567,5 +896,289 @@ mod tests {
         assert!(printed.contains("issuer-x") && !printed.contains("BEGIN"));
         assert_eq!(configured().issuer(), Some("issuer-x"));
         assert_eq!(configured().audience(), Some("audience-y"));
+    }
+
+    /// Key sets (ADR 0016), on a JWKS file the tests rewrite.
+    mod key_sets {
+        use std::path::PathBuf;
+        use std::time::Duration;
+
+        use super::super::super::key_set::KeySetOptions;
+        use super::*;
+
+        /// A JWKS file removed when the test ends.
+        struct JwksFile(PathBuf);
+
+        impl JwksFile {
+            fn new(keys: &[(&super::super::super::DevKeys, &str)]) -> Self {
+                let file = Self(std::env::temp_dir().join(format!(
+                    "campaign-service-verifier-{}.json",
+                    uuid::Uuid::new_v4()
+                )));
+                file.write(keys);
+                file
+            }
+
+            fn write(&self, keys: &[(&super::super::super::DevKeys, &str)]) {
+                let keys: Vec<Value> = keys
+                    .iter()
+                    .map(|(keys, kid)| serde_json::to_value(keys.jwk(kid)).unwrap())
+                    .collect();
+                std::fs::write(&self.0, json!({ "keys": keys }).to_string()).unwrap();
+            }
+        }
+
+        impl Drop for JwksFile {
+            fn drop(&mut self) {
+                let _ = std::fs::remove_file(&self.0);
+            }
+        }
+
+        /// No periodic reload within a test unless asked; unknown kids reload at once.
+        fn options(floor: Duration) -> KeySetOptions {
+            KeySetOptions {
+                refresh_interval: Duration::from_secs(3600),
+                refetch_floor: floor,
+                ..KeySetOptions::default()
+            }
+        }
+
+        async fn over(file: &JwksFile, pem: bool, options: KeySetOptions) -> TokenVerifier {
+            let pem_file = pem.then(|| {
+                let path = file.0.with_extension("pem");
+                std::fs::write(&path, TRUSTED.public_pem()).unwrap();
+                path
+            });
+            let sources = KeySources {
+                public_key_file: pem_file.clone(),
+                jwks_file: Some(file.0.clone()),
+                jwks_url: None,
+                options,
+            };
+            let verifier = TokenVerifier::from_sources(&sources, None, None)
+                .await
+                .unwrap();
+            if let Some(path) = pem_file {
+                std::fs::remove_file(path).unwrap();
+            }
+            verifier
+        }
+
+        fn signed(keys: &super::super::super::DevKeys, kid: Option<&str>) -> String {
+            let header = Header {
+                kid: kid.map(str::to_owned),
+                ..Header::new(Algorithm::RS256)
+            };
+            let key = EncodingKey::from_rsa_pem(keys.private_pem().as_bytes()).unwrap();
+            jsonwebtoken::encode(&header, &base_claims(), &key).unwrap()
+        }
+
+        #[tokio::test]
+        async fn the_kid_chooses_the_key_of_the_set() {
+            let file = JwksFile::new(&[(&TRUSTED, "t"), (&OTHER, "o")]);
+            let verifier = over(&file, false, options(Duration::from_secs(3600))).await;
+            assert!(verifier.verify(&signed(&TRUSTED, Some("t"))).is_ok());
+            assert!(verifier.verify(&signed(&OTHER, Some("o"))).is_ok());
+            // The right kid on the wrong key is a bad signature.
+            assert_refused(
+                &verifier,
+                &signed(&OTHER, Some("t")),
+                "the token signature is not valid",
+            );
+            assert_refused(
+                &verifier,
+                &signed(&TRUSTED, None),
+                "the token has no key id (kid)",
+            );
+            assert_refused(
+                &verifier,
+                &signed(&TRUSTED, Some("nobody")),
+                "the token key id (kid) is not known",
+            );
+            let printed = format!("{verifier:?}");
+            assert!(printed.contains("CAMPAIGN_JWT_JWKS_FILE"), "{printed}");
+        }
+
+        #[tokio::test]
+        async fn rs256_stays_pinned_with_a_kid() {
+            let file = JwksFile::new(&[(&TRUSTED, "t")]);
+            let verifier = over(&file, false, options(Duration::from_secs(3600))).await;
+            let key = EncodingKey::from_rsa_pem(TRUSTED.private_pem().as_bytes()).unwrap();
+            for alg in [Algorithm::RS512, Algorithm::PS256] {
+                let header = Header {
+                    kid: Some("t".to_owned()),
+                    ..Header::new(alg)
+                };
+                let token = jsonwebtoken::encode(&header, &base_claims(), &key).unwrap();
+                assert_refused(&verifier, &token, "the token must be signed with RS256");
+            }
+            let secret = EncodingKey::from_secret(b"t");
+            let header = Header {
+                kid: Some("t".to_owned()),
+                ..Header::new(Algorithm::HS256)
+            };
+            let token = jsonwebtoken::encode(&header, &base_claims(), &secret).unwrap();
+            assert_refused(&verifier, &token, "the token must be signed with RS256");
+            let lapsed = with(base_claims(), "exp", json!(now() - 120));
+            let header = Header {
+                kid: Some("t".to_owned()),
+                ..Header::new(Algorithm::RS256)
+            };
+            let token = jsonwebtoken::encode(&header, &lapsed, &key).unwrap();
+            assert_refused(&verifier, &token, "the token has expired");
+            assert_refused(&verifier, "garbage", "the token is malformed");
+        }
+
+        #[tokio::test]
+        async fn the_pem_key_checks_tokens_without_kid_and_with_an_unknown_one() {
+            let file = JwksFile::new(&[(&OTHER, "o")]);
+            let verifier = over(&file, true, options(Duration::from_secs(3600))).await;
+            assert!(verifier.verify(&signed(&TRUSTED, None)).is_ok());
+            assert!(verifier.verify(&signed(&TRUSTED, Some("legacy"))).is_ok());
+            assert!(verifier.verify(&signed(&OTHER, Some("o"))).is_ok());
+            assert_refused(
+                &verifier,
+                &signed(&OTHER, None),
+                "the token signature is not valid",
+            );
+            // Without key sets the kid is ignored, as before key sets existed.
+            assert!(plain().verify(&signed(&TRUSTED, Some("anything"))).is_ok());
+        }
+
+        #[tokio::test]
+        async fn an_unknown_kid_reloads_the_set_once_per_floor() {
+            let file = JwksFile::new(&[(&TRUSTED, "t")]);
+            let floor = Duration::from_millis(1500);
+            let verifier = over(&file, false, options(floor)).await;
+            file.write(&[(&TRUSTED, "t"), (&OTHER, "o")]);
+            let o = signed(&OTHER, Some("o"));
+            assert!(
+                verifier.verify_fresh(&o).await.is_ok(),
+                "reloaded for the unknown kid"
+            );
+
+            // Within the floor a newer key is not looked for.
+            file.write(&[(&TRUSTED, "t"), (&OTHER, "o"), (&OTHER, "o2")]);
+            let o2 = signed(&OTHER, Some("o2"));
+            assert!(matches!(verifier.begin(&o2), Verification::Done(Err(_))));
+            assert_refused(&verifier, &o2, "the token key id (kid) is not known");
+            tokio::time::sleep(floor).await;
+            assert!(matches!(verifier.begin(&o2), Verification::Pending(_)));
+            assert!(verifier.verify_fresh(&o2).await.is_ok());
+        }
+
+        #[tokio::test]
+        async fn concurrent_unknown_kids_wait_for_one_reload() {
+            let file = JwksFile::new(&[(&TRUSTED, "t")]);
+            let verifier = over(&file, false, options(Duration::from_secs(3600))).await;
+            file.write(&[(&TRUSTED, "t"), (&OTHER, "o")]);
+            let tokens: Vec<String> = (0..8)
+                .map(|i| {
+                    let claims = with(base_claims(), "userId", json!(format!("user-{i}")));
+                    let header = Header {
+                        kid: Some("o".to_owned()),
+                        ..Header::new(Algorithm::RS256)
+                    };
+                    let key = EncodingKey::from_rsa_pem(OTHER.private_pem().as_bytes()).unwrap();
+                    jsonwebtoken::encode(&header, &claims, &key).unwrap()
+                })
+                .collect();
+            // All start before the reload runs (one thread): all wait for the same one.
+            let pending: Vec<_> = tokens
+                .iter()
+                .map(|token| match verifier.begin(token) {
+                    Verification::Pending(answer) => answer,
+                    Verification::Done(result) => panic!("expected to wait, got {result:?}"),
+                })
+                .collect();
+            for answer in futures::future::join_all(pending).await {
+                assert!(answer.is_ok());
+            }
+        }
+
+        #[tokio::test]
+        async fn the_non_waiting_check_starts_the_reload_in_the_background() {
+            let file = JwksFile::new(&[(&TRUSTED, "t")]);
+            let verifier = over(&file, false, options(Duration::from_secs(3600))).await;
+            file.write(&[(&TRUSTED, "t"), (&OTHER, "o")]);
+            let o = signed(&OTHER, Some("o"));
+            assert_refused(&verifier, &o, "the token key id (kid) is not known");
+            for _ in 0..100 {
+                if verifier.verify(&o).is_ok() {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            panic!("the background reload never made the new key usable");
+        }
+
+        #[tokio::test]
+        async fn the_set_is_reloaded_periodically_and_a_lost_key_forgets_its_tokens() {
+            let file = JwksFile::new(&[(&TRUSTED, "t"), (&OTHER, "o")]);
+            let verifier = over(
+                &file,
+                false,
+                KeySetOptions {
+                    refresh_interval: Duration::from_millis(50),
+                    ..options(Duration::from_secs(3600))
+                },
+            )
+            .await;
+            let t = signed(&TRUSTED, Some("t"));
+            assert!(verifier.verify(&t).is_ok());
+            assert_eq!(verifier.inner.verified.lock().unwrap().len(), 1);
+            file.write(&[(&OTHER, "o")]);
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            assert!(verifier.inner.verified.lock().unwrap().is_empty());
+            assert_refused(&verifier, &t, "the token key id (kid) is not known");
+            // A broken set keeps the last good one.
+            std::fs::write(&file.0, b"{\"keys\": []}").unwrap();
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            assert!(verifier.verify(&signed(&OTHER, Some("o"))).is_ok());
+        }
+
+        #[tokio::test]
+        async fn unusable_sources_name_their_variable() {
+            let missing = std::env::temp_dir().join("campaign-service-no-such-jwks.json");
+            let error = TokenVerifier::from_sources(
+                &KeySources {
+                    jwks_file: Some(missing),
+                    ..KeySources::default()
+                },
+                None,
+                None,
+            )
+            .await
+            .unwrap_err();
+            assert_eq!(error.variable, "CAMPAIGN_JWT_JWKS_FILE");
+            assert!(matches!(error.source, AuthSetupError::UnreadableKey { .. }));
+
+            let file = JwksFile::new(&[(&TRUSTED, "t")]);
+            let bad_pem = file.0.with_extension("bad.pem");
+            std::fs::write(&bad_pem, TRUSTED.private_pem()).unwrap();
+            let error = TokenVerifier::from_sources(
+                &KeySources {
+                    public_key_file: Some(bad_pem.clone()),
+                    jwks_file: Some(file.0.clone()),
+                    ..KeySources::default()
+                },
+                None,
+                None,
+            )
+            .await
+            .unwrap_err();
+            std::fs::remove_file(bad_pem).unwrap();
+            assert_eq!(error.variable, "CAMPAIGN_JWT_PUBLIC_KEY_FILE");
+            assert!(
+                error
+                    .to_string()
+                    .starts_with("CAMPAIGN_JWT_PUBLIC_KEY_FILE: invalid RSA public key")
+            );
+
+            let error = TokenVerifier::from_sources(&KeySources::default(), None, None)
+                .await
+                .unwrap_err();
+            assert!(matches!(error.source, AuthSetupError::NoKey));
+        }
     }
 }

@@ -19,7 +19,7 @@ use campaign_adapter_memory::{
     ManualClock, MemoryDiscovery, RecordingArtistStore, RecordingCdn, RecordingQueue,
     RecordingStream,
 };
-use campaign_api::auth::{DevKeys, TokenClaims};
+use campaign_api::auth::{DevKeys, TokenClaims, TokenVerifier};
 use campaign_api::{Components, HttpOptions, JobSettings, memory_ports, mongo_ports};
 use campaign_app::{PasswordHasher, Ports, Publishers, Settings};
 use campaign_domain::chrono::{DateTime, TimeZone, Utc};
@@ -76,6 +76,9 @@ pub struct Options {
     pub settings: Option<Settings>,
     /// `CAMPAIGN_CORS_ALLOWED_ORIGINS`.
     pub cors_allowed_origins: Vec<String>,
+    /// The token verifier (key sets, tests of `jwks`); `None`: [`KEYS`] with `issuer` and
+    /// `audience`.
+    pub verifier: Option<TokenVerifier>,
 }
 
 /// A running service and everything a test inspects.
@@ -130,7 +133,10 @@ impl TestApp {
         let components = Components {
             ports: ports.clone(),
             publishers,
-            verifier: KEYS.verifier(options.issuer.clone(), options.audience.clone()),
+            verifier: options
+                .verifier
+                .clone()
+                .unwrap_or_else(|| KEYS.verifier(options.issuer.clone(), options.audience.clone())),
             settings: options.settings.clone().unwrap_or_default(),
             // Cheap parameters: the tests check behaviour, not hashing cost.
             hasher: PasswordHasher::new(1024, 1),

@@ -18,6 +18,7 @@ mod errors;
 mod events;
 mod helpers;
 mod idempotency;
+mod jwks;
 mod markets;
 mod markets_clone;
 mod outbox;
