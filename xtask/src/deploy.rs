@@ -12,8 +12,13 @@
 //!
 //! The service's variables are the `"CAMPAIGN_..."` string literals of its configuration code
 //! (`crates/api/src/config.rs`, or the files of a `config/` module), outside its tests.
+//!
+//! Before any tool runs, every file under `deploy/` (and the rendered chart after) is checked
+//! for OTLP endpoints whose port and protocol disagree ([`check_otlp`]): 4317 is OTLP/gRPC,
+//! 4318 OTLP/HTTP, and an unset `OTEL_EXPORTER_OTLP_PROTOCOL` means `http/protobuf`, so an
+//! endpoint on 4317 without `grpc` exports nothing, silently.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -41,6 +46,8 @@ const SHUTDOWN_SECS: i64 = 30;
 /// The ci step: install the tools when missing, lint, render, check the rendered manifests.
 pub fn run(root: &Path) -> anyhow::Result<()> {
     let read = variables_read(root)?;
+    check_otlp(root)?;
+    println!("OTLP endpoints and protocols under deploy/: consistent");
 
     let hadolint = hadolint(root)?;
     cmd::run(
@@ -255,9 +262,269 @@ fn keys(yaml: &Yaml) -> Vec<&str> {
         .unwrap_or_default()
 }
 
-/// Checks `helm template` output: the objects, probes, shutdown, scaling and variables.
+/// The generic OTLP endpoint variable (the SDK appends `/v1/traces` over HTTP).
+const OTLP_ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
+/// The traces-only endpoint variable (used as it is).
+const OTLP_TRACES_ENDPOINT: &str = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
+/// The generic protocol variable.
+const OTLP_PROTOCOL: &str = "OTEL_EXPORTER_OTLP_PROTOCOL";
+/// The traces-only protocol variable; wins over [`OTLP_PROTOCOL`] for spans.
+const OTLP_TRACES_PROTOCOL: &str = "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL";
+/// The protocol when neither variable is set (the OpenTelemetry specification's default, and
+/// the Rust exporter's).
+const OTLP_DEFAULT_PROTOCOL: &str = "http/protobuf";
+
+/// The `OTEL_*` variables one block of configuration sets (a compose service's `environment`,
+/// a chart's `config`, a ConfigMap's `data`, a container's `env`), by name.
+type OtelVariables = BTreeMap<String, String>;
+
+/// Fails naming every file under `deploy/` where an OTLP endpoint's port and the protocol
+/// disagree (see [`otlp_problems`]). YAML files are read block by block; other files (a
+/// Dockerfile, the chart's templates, which are not YAML before rendering) as one block of
+/// `NAME=value` or `NAME: value` lines.
+pub fn check_otlp(root: &Path) -> anyhow::Result<()> {
+    let mut files = Vec::new();
+    files_under(&root.join("deploy"), &mut files)?;
+    let mut problems = Vec::new();
+    for file in files {
+        // Not text (or not readable): nothing to configure an exporter with.
+        let Ok(text) = fs::read_to_string(&file) else {
+            continue;
+        };
+        let label = file
+            .strip_prefix(root)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
+        let yaml = file
+            .extension()
+            .is_some_and(|ext| ext == "yaml" || ext == "yml");
+        problems.extend(
+            otlp_problems(&text, yaml)
+                .into_iter()
+                .map(|problem| format!("{label}: {problem}")),
+        );
+    }
+    ensure!(
+        problems.is_empty(),
+        "OTLP endpoint port and protocol disagree (4317 is gRPC: OTEL_EXPORTER_OTLP_PROTOCOL=grpc; \
+         4318 is HTTP: http/protobuf, the default, or http/json):\n  {}",
+        problems.join("\n  ")
+    );
+    Ok(())
+}
+
+/// Every file under `dir`, recursively, in a stable order.
+fn files_under(dir: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .with_context(|| dir.display().to_string())?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .with_context(|| dir.display().to_string())?;
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            files_under(&path, files)?;
+        } else {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// What is wrong with the OTLP settings in `text`: one sentence per endpoint whose port says
+/// one protocol while the protocol in effect (`..._TRACES_PROTOCOL`, else `..._PROTOCOL`, else
+/// `http/protobuf`) is another — 4317 ⇔ `grpc`, 4318 ⇔ `http/protobuf` or `http/json` — and
+/// per protocol value the exporter does not know. Endpoints on other ports, or without one, are
+/// not judged. `yaml` text that does not parse is read as plain lines.
+fn otlp_problems(text: &str, yaml: bool) -> Vec<String> {
+    let mut blocks = Vec::new();
+    match YamlLoader::load_from_str(text) {
+        Ok(docs) if yaml => {
+            for doc in &docs {
+                otel_blocks(doc, &mut blocks);
+            }
+        }
+        _ => blocks.push(otel_lines(text)),
+    }
+    blocks.iter().flat_map(block_problems).collect()
+}
+
+/// The blocks of `OTEL_*` variables in a YAML tree: mappings with `OTEL_*` keys, lists of
+/// `NAME=value` strings (compose) and lists of `{name, value}` (a container's `env`).
+fn otel_blocks(yaml: &Yaml, blocks: &mut Vec<OtelVariables>) {
+    match yaml {
+        Yaml::Hash(hash) => {
+            let block: OtelVariables = hash
+                .iter()
+                .filter_map(|(key, value)| Some((key.as_str()?, scalar(value)?)))
+                .filter(|(key, _)| key.starts_with("OTEL_"))
+                .map(|(key, value)| (key.to_owned(), value))
+                .collect();
+            if !block.is_empty() {
+                blocks.push(block);
+            }
+            for value in hash.values() {
+                otel_blocks(value, blocks);
+            }
+        }
+        Yaml::Array(items) => {
+            let mut block = OtelVariables::new();
+            for item in items {
+                let pair = match item.as_str() {
+                    Some(entry) => entry
+                        .split_once('=')
+                        .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned())),
+                    None => item["name"]
+                        .as_str()
+                        .zip(scalar(&item["value"]))
+                        .map(|(name, value)| (name.to_owned(), value)),
+                };
+                if let Some((name, value)) = pair.filter(|(name, _)| name.starts_with("OTEL_")) {
+                    block.insert(name, value);
+                }
+            }
+            if !block.is_empty() {
+                blocks.push(block);
+            }
+            for item in items {
+                otel_blocks(item, blocks);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A YAML scalar as text (`4317` and `"4317"` alike).
+fn scalar(yaml: &Yaml) -> Option<String> {
+    match yaml {
+        Yaml::String(s) | Yaml::Real(s) => Some(s.clone()),
+        Yaml::Integer(i) => Some(i.to_string()),
+        Yaml::Boolean(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// The `OTEL_EXPORTER_OTLP_*` settings of plain text, one block for the whole text: every
+/// `NAME=value` or `NAME: value` (quotes dropped) wherever it stands on a line (`ENV`,
+/// `export`, `- NAME=value`, `--set config.NAME=value` ...).
+fn otel_lines(text: &str) -> OtelVariables {
+    let mut block = OtelVariables::new();
+    for line in text.lines() {
+        let mut rest = line;
+        while let Some(at) = rest.find("OTEL_EXPORTER_OTLP_") {
+            let tail = &rest[at..];
+            let name_len = tail
+                .find(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+                .unwrap_or(tail.len());
+            let (name, after) = tail.split_at(name_len);
+            rest = after;
+            let Some(value) = after
+                .strip_prefix('=')
+                .or_else(|| after.strip_prefix(':'))
+                .map(|v| v.trim_start().trim_start_matches(['"', '\'']))
+            else {
+                continue;
+            };
+            let value_len = value
+                .find(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == ',')
+                .unwrap_or(value.len());
+            if value_len > 0 {
+                block.insert(name.to_owned(), value[..value_len].to_owned());
+            }
+        }
+    }
+    block
+}
+
+/// The problems of one block (see [`otlp_problems`]).
+fn block_problems(block: &OtelVariables) -> Vec<String> {
+    let (protocol, from) = match (block.get(OTLP_TRACES_PROTOCOL), block.get(OTLP_PROTOCOL)) {
+        (Some(p), _) => (p.as_str(), format!("{OTLP_TRACES_PROTOCOL}={p}")),
+        (None, Some(p)) => (p.as_str(), format!("{OTLP_PROTOCOL}={p}")),
+        (None, None) => (
+            OTLP_DEFAULT_PROTOCOL,
+            format!("{OTLP_PROTOCOL} unset, so {OTLP_DEFAULT_PROTOCOL}"),
+        ),
+    };
+    let mut problems = Vec::new();
+    if !["grpc", "http/protobuf", "http/json"].contains(&protocol) {
+        problems.push(format!(
+            "{from}: not a protocol the exporter knows (grpc, http/protobuf, http/json)"
+        ));
+        return problems;
+    }
+    for variable in [OTLP_ENDPOINT, OTLP_TRACES_ENDPOINT] {
+        let Some(endpoint) = block.get(variable) else {
+            continue;
+        };
+        let wanted = match endpoint_port(endpoint) {
+            Some(4317) => "grpc",
+            Some(4318) => "http",
+            _ => continue,
+        };
+        let agrees = if wanted == "grpc" {
+            protocol == "grpc"
+        } else {
+            protocol.starts_with("http/")
+        };
+        if !agrees {
+            let (port_means, fix) = if wanted == "grpc" {
+                (
+                    "4317 is OTLP/gRPC",
+                    format!("set {OTLP_PROTOCOL}=grpc or use port 4318"),
+                )
+            } else {
+                (
+                    "4318 is OTLP/HTTP",
+                    format!("set {OTLP_PROTOCOL}=http/protobuf or use port 4317"),
+                )
+            };
+            problems.push(format!(
+                "{variable}={endpoint}: {port_means} but {from}; {fix}"
+            ));
+        }
+    }
+    problems
+}
+
+/// HTTP workers for a Kubernetes CPU quantity: whole CPUs rounded up, at least 1 (`250m` and
+/// `1` give 1, `1500m` and `1.5` give 2).
+fn workers_for_cpu(cpu: &str) -> anyhow::Result<u64> {
+    let millis = match cpu.strip_suffix('m') {
+        Some(millis) => millis.parse::<f64>(),
+        None => cpu.parse::<f64>().map(|cpus| cpus * 1000.0),
+    }
+    .ok()
+    .filter(|m| m.is_finite() && *m >= 0.0)
+    .with_context(|| format!("`{cpu}` is not a CPU quantity"))?;
+    // A finite, non-negative number of millicores: the cast cannot wrap (it saturates).
+    let workers = (millis / 1000.0).ceil() as u64;
+    Ok(workers.max(1))
+}
+
+/// The port of an endpoint URL (`http://collector:4317/...` gives 4317); `None` without one.
+fn endpoint_port(endpoint: &str) -> Option<u16> {
+    let after_scheme = endpoint
+        .split_once("://")
+        .map_or(endpoint, |(_, rest)| rest);
+    let authority = after_scheme.split(['/', '?', '#']).next()?;
+    let (host, port) = authority.rsplit_once(':')?;
+    if host.is_empty() {
+        return None;
+    }
+    port.parse().ok()
+}
+
+/// Checks `helm template` output: the objects, probes, shutdown, scaling, variables, the
+/// OTLP endpoint and protocol, and `CAMPAIGN_WORKERS` against the CPU request.
 fn check_rendered(rendered: &str, read: &BTreeSet<String>, production: bool) -> anyhow::Result<()> {
     let docs = YamlLoader::load_from_str(rendered).context("helm template printed bad YAML")?;
+    let otlp = otlp_problems(rendered, true);
+    ensure!(
+        otlp.is_empty(),
+        "OTLP endpoint port and protocol disagree: {otlp:?}"
+    );
     let of_kind = |kind: &str| -> Vec<&Yaml> {
         docs.iter()
             .filter(|doc| doc["kind"].as_str() == Some(kind))
@@ -319,6 +586,22 @@ fn check_rendered(rendered: &str, read: &BTreeSet<String>, production: bool) -> 
         ensure!(
             data["CAMPAIGN_JWT_PUBLIC_KEY_FILE"].as_str().is_some(),
             "the ConfigMap does not set CAMPAIGN_JWT_PUBLIC_KEY_FILE"
+        );
+    }
+
+    // HTTP workers follow the CPU request (the pods have no CPU limit, hence no quota the
+    // service could see).
+    let cpu = scalar(&container["resources"]["requests"]["cpu"]);
+    let expected = match cpu.as_deref() {
+        Some(cpu) => workers_for_cpu(cpu)?,
+        None => 1,
+    };
+    for config_map in of_kind("ConfigMap") {
+        let workers = config_map["data"]["CAMPAIGN_WORKERS"].as_str();
+        ensure!(
+            workers == Some(expected.to_string().as_str()),
+            "the ConfigMap sets CAMPAIGN_WORKERS to {workers:?}, not {expected} (the CPU request \
+             {cpu:?} rounded up)"
         );
     }
 
@@ -663,10 +946,145 @@ mod tests {
     }
 
     #[test]
+    fn the_deploy_files_agree_on_otlp_port_and_protocol() {
+        check_otlp(&workspace_root()).unwrap();
+    }
+
+    #[test]
+    fn an_otlp_endpoint_must_match_its_protocol() {
+        let ok = [
+            // Compose-style mapping: HTTP port, default protocol.
+            "environment:\n  OTEL_EXPORTER_OTLP_ENDPOINT: http://collector:4318\n",
+            "environment:\n  OTEL_EXPORTER_OTLP_ENDPOINT: http://collector:4318\n  \
+             OTEL_EXPORTER_OTLP_PROTOCOL: http/json\n",
+            "config:\n  OTEL_EXPORTER_OTLP_ENDPOINT: http://collector:4317\n  \
+             OTEL_EXPORTER_OTLP_PROTOCOL: grpc\n",
+            // The traces protocol wins over the generic one.
+            "env:\n  OTEL_EXPORTER_OTLP_ENDPOINT: http://c:4317\n  OTEL_EXPORTER_OTLP_PROTOCOL: \
+             http/protobuf\n  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: grpc\n",
+            // Compose list form and a container's env list.
+            "environment:\n  - OTEL_EXPORTER_OTLP_ENDPOINT=http://c:4317\n  - \
+             OTEL_EXPORTER_OTLP_PROTOCOL=grpc\n",
+            "env:\n  - name: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT\n    value: https://c:4318/v1/traces\n",
+            // Other ports and portless endpoints are not judged; blocks are separate.
+            "a:\n  OTEL_EXPORTER_OTLP_ENDPOINT: https://otlp.vendor.example\nb:\n  \
+             OTEL_EXPORTER_OTLP_ENDPOINT: http://c:55681\n",
+            "a:\n  OTEL_EXPORTER_OTLP_ENDPOINT: http://c:4318\nb:\n  \
+             OTEL_EXPORTER_OTLP_ENDPOINT: http://d:4317\n  OTEL_EXPORTER_OTLP_PROTOCOL: grpc\n",
+            "receivers:\n  otlp:\n    protocols:\n      grpc:\n        endpoint: 0.0.0.0:4317\n",
+        ];
+        for yaml in ok {
+            assert_eq!(otlp_problems(yaml, true), Vec::<String>::new(), "{yaml}");
+        }
+        let bad = [
+            // The bug this check exists for: gRPC's port, the default HTTP protocol.
+            (
+                "environment:\n  OTEL_EXPORTER_OTLP_ENDPOINT: http://otel-collector:4317\n",
+                "4317",
+            ),
+            (
+                "config:\n  OTEL_EXPORTER_OTLP_ENDPOINT: http://c:4317\n  \
+                 OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf\n",
+                "grpc",
+            ),
+            (
+                "config:\n  OTEL_EXPORTER_OTLP_ENDPOINT: http://c:4318\n  \
+                 OTEL_EXPORTER_OTLP_PROTOCOL: grpc\n",
+                "4318",
+            ),
+            (
+                "environment:\n  - OTEL_EXPORTER_OTLP_ENDPOINT=http://c:4317\n",
+                "4317",
+            ),
+            (
+                "env:\n  - name: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT\n    value: http://c:4317\n",
+                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+            ),
+            (
+                "config:\n  OTEL_EXPORTER_OTLP_ENDPOINT: http://c:4318\n  \
+                 OTEL_EXPORTER_OTLP_PROTOCOL: protobuf\n",
+                "not a protocol",
+            ),
+            // A ConfigMap split across documents still has its own block.
+            (
+                "kind: Service\n---\nkind: ConfigMap\ndata:\n  OTEL_EXPORTER_OTLP_ENDPOINT: \
+                 \"http://c:4317\"\n",
+                "4317",
+            ),
+        ];
+        for (yaml, says) in bad {
+            let problems = otlp_problems(yaml, true);
+            assert_eq!(problems.len(), 1, "{yaml}: {problems:?}");
+            assert!(
+                problems[0].contains(says),
+                "{problems:?} does not say {says}"
+            );
+        }
+    }
+
+    #[test]
+    fn otlp_settings_in_plain_text_are_checked_too() {
+        assert_eq!(
+            otlp_problems(
+                "ENV OTEL_EXPORTER_OTLP_ENDPOINT=http://c:4317 OTEL_EXPORTER_OTLP_PROTOCOL=grpc\n",
+                false
+            ),
+            Vec::<String>::new()
+        );
+        let problems = otlp_problems(
+            "export OTEL_EXPORTER_OTLP_ENDPOINT=\"http://c:4317\"\n",
+            false,
+        );
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        // A Helm template is not YAML before rendering: read as lines.
+        let template =
+            "data:\n  {{- if .x }}\n  OTEL_EXPORTER_OTLP_ENDPOINT: http://c:4317\n  {{- end }}\n";
+        assert_eq!(otlp_problems(template, true).len(), 1);
+    }
+
+    #[test]
+    fn endpoint_ports_are_read_from_urls() {
+        assert_eq!(endpoint_port("http://collector:4317"), Some(4317));
+        assert_eq!(
+            endpoint_port("https://c.example:4318/v1/traces"),
+            Some(4318)
+        );
+        assert_eq!(endpoint_port("http://[::1]:4317"), Some(4317));
+        assert_eq!(endpoint_port("collector:4318"), Some(4318));
+        assert_eq!(endpoint_port("https://otlp.example"), None);
+        assert_eq!(endpoint_port("http://c:{{ .Values.port }}"), None);
+    }
+
+    #[test]
+    fn workers_round_the_cpu_request_up() {
+        for (cpu, workers) in [
+            ("250m", 1),
+            ("500m", 1),
+            ("1000m", 1),
+            ("1001m", 2),
+            ("1500m", 2),
+            ("1", 1),
+            ("1.5", 2),
+            ("2", 2),
+            ("0.1", 1),
+            ("0", 1),
+        ] {
+            assert_eq!(workers_for_cpu(cpu).unwrap(), workers, "{cpu}");
+        }
+        for bad in ["two", "-1", "1Gi", ""] {
+            assert!(workers_for_cpu(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn rendered_manifests_are_checked() {
-        let read: BTreeSet<String> = ["CAMPAIGN_LISTEN", "CAMPAIGN_JWT_PUBLIC_KEY_FILE"]
-            .map(str::to_owned)
-            .into();
+        let read: BTreeSet<String> = [
+            "CAMPAIGN_LISTEN",
+            "CAMPAIGN_JWT_PUBLIC_KEY_FILE",
+            "CAMPAIGN_WORKERS",
+        ]
+        .map(str::to_owned)
+        .into();
         let good = "\
 kind: Deployment
 spec:
@@ -676,12 +1094,13 @@ spec:
       containers:
         - readinessProbe: {httpGet: {path: /health/ready}}
           livenessProbe: {httpGet: {path: /heartbeat}}
-          resources: {requests: {cpu: 1}, limits: {memory: 1Gi}}
+          resources: {requests: {cpu: 1500m}, limits: {memory: 1Gi}}
 ---
 kind: Service
 ---
 kind: ConfigMap
-data: {CAMPAIGN_LISTEN: '0.0.0.0:8080', CAMPAIGN_JWT_PUBLIC_KEY_FILE: /k.pem, RUST_LOG: info}
+data: {CAMPAIGN_LISTEN: '0.0.0.0:8080', CAMPAIGN_JWT_PUBLIC_KEY_FILE: /k.pem, RUST_LOG: info,
+       CAMPAIGN_WORKERS: '2', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318'}
 ---
 kind: HorizontalPodAutoscaler
 spec: {minReplicas: 3, maxReplicas: 12}
@@ -698,6 +1117,9 @@ kind: PodDisruptionBudget
             ("/heartbeat", "/health/ready"),
             ("RUST_LOG", "CAMPAIGN_NOPE"),
             ("maxReplicas: 12", "maxReplicas: 20"),
+            ("c:4318", "c:4317"),
+            ("CAMPAIGN_WORKERS: '2'", "CAMPAIGN_WORKERS: '1'"),
+            ("cpu: 1500m", "cpu: 3"),
         ] {
             let bad = good.replace(from, to);
             assert!(

@@ -25,6 +25,7 @@ pub mod wiring;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, Condition, from_fn};
@@ -93,13 +94,27 @@ impl std::fmt::Debug for Running {
 }
 
 /// Binds the server to `listen` (port 0 picks a free port) on `components`, and starts the
-/// background jobs. Every port and publisher is wrapped once in the instrumenting decorator
-/// (spans and dependency metrics, SPEC §10). Actix's own signal handling is off: the caller
-/// decides when to stop.
+/// background jobs, with as many HTTP workers as the process may use CPUs
+/// ([`config::available_cpus`]). See [`start_with_workers`].
 ///
 /// # Errors
 /// [`RunError::Bind`] when the address cannot be bound.
 pub async fn start(listen: SocketAddr, components: Components) -> Result<Running, RunError> {
+    start_with_workers(listen, components, config::available_cpus()).await
+}
+
+/// Binds the server to `listen` (port 0 picks a free port) on `components` with `workers` HTTP
+/// worker threads (`CAMPAIGN_WORKERS`), and starts the background jobs. Every port and
+/// publisher is wrapped once in the instrumenting decorator (spans and dependency metrics,
+/// SPEC §10). Actix's own signal handling is off: the caller decides when to stop.
+///
+/// # Errors
+/// [`RunError::Bind`] when the address cannot be bound.
+pub async fn start_with_workers(
+    listen: SocketAddr,
+    components: Components,
+    workers: NonZeroUsize,
+) -> Result<Running, RunError> {
     telemetry::metrics::handle();
     let components = components.instrumented();
     let campaigns = CampaignService::new(
@@ -111,6 +126,7 @@ pub async fn start(listen: SocketAddr, components: Components) -> Result<Running
         components.ports.clone(),
         components.publishers.clone(),
         components.jobs.relay.clone(),
+        campaigns.clone(),
     );
     let ports = &components.ports;
     let state = web::Data::new(AppState {
@@ -150,6 +166,7 @@ pub async fn start(listen: SocketAddr, components: Components) -> Result<Running
             .configure(routes::configure)
             .default_service(web::to(routes::not_found))
     })
+    .workers(workers.get())
     .disable_signals()
     .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS)
     .bind(listen)
@@ -201,6 +218,9 @@ impl Running {
 /// components cannot be assembled, the signal handlers cannot be installed, the address cannot
 /// be bound, or the server fails. Buffered spans are flushed before it returns.
 pub async fn run(config: Config) -> Result<(), RunError> {
+    if !config.auth.dev_mode {
+        telemetry::log_panics_as_json();
+    }
     let telemetry = telemetry::init(telemetry::TelemetrySettings {
         log_filter: config.telemetry.log_filter.clone(),
         sink: telemetry::LogSink::Stderr,
@@ -218,25 +238,74 @@ pub async fn run(config: Config) -> Result<(), RunError> {
 
 async fn serve(config: &Config) -> Result<(), RunError> {
     let signals = shutdown::Signals::install().map_err(RunError::Signals)?;
-    let (components, dev) = Components::from_config(config).await?;
-    let running = start(config.listen, components).await?;
+    let (mut components, dev) = Components::from_config(config).await?;
+    // As many Argon2 hashes at once as there are workers: each takes a CPU for tens of
+    // milliseconds, so more would only queue on the same CPUs.
+    components.hasher = components.hasher.with_concurrency(config.workers.get());
+    let running = start_with_workers(config.listen, components, config.workers).await?;
+    tracing::info!(
+        workers = config.workers.get(),
+        "HTTP workers, async runtime threads and concurrent password hashes sized by CAMPAIGN_WORKERS"
+    );
     announce(running.address(), dev.as_ref());
     running
         .serve_until(signals.received())
         .await
-        .map_err(RunError::Serve)
+        .map_err(RunError::Serve)?;
+    tracing::info!("campaign-service stopped");
+    Ok(())
+}
+
+/// Says where the service listens and how to get a token, on standard output (what scripts and
+/// test harnesses read to find a service started on port 0). In dev mode a person is at the
+/// keyboard: a plain banner with the dev token. Otherwise every line the process writes is a
+/// Logstash JSON object (SPEC §10), so the banner is two log events, written whatever
+/// `RUST_LOG` filters (they are how the process is found). The message keeps
+/// `http://<address> ` so a reader of the line finds the address either way; `data.address`
+/// has it alone.
+fn announce(address: SocketAddr, dev: Option<&DevSession>) {
+    match dev {
+        Some(session) => print_dev_banner(address, session),
+        None => {
+            let mut listening = serde_json::Map::new();
+            listening.insert(
+                "address".to_owned(),
+                serde_json::Value::from(address.to_string()),
+            );
+            print_lines(&[
+                telemetry::standalone_line(
+                    tracing::Level::INFO,
+                    module_path!(),
+                    &format!("campaign-service listening on http://{address} (try GET /heartbeat)"),
+                    listening,
+                ),
+                telemetry::standalone_line(
+                    tracing::Level::INFO,
+                    module_path!(),
+                    "tokens: RS256, verified with CAMPAIGN_JWT_PUBLIC_KEY_FILE; mint one with \
+                     `cargo xtask token --key <private.pem> --supreme`",
+                    serde_json::Map::new(),
+                ),
+            ]);
+        }
+    }
 }
 
 #[expect(
     clippy::print_stdout,
-    reason = "the start-up banner is for the person who started the binary"
+    reason = "the start-up banner goes to stdout, where whoever started the binary reads it"
 )]
-fn announce(address: SocketAddr, dev: Option<&DevSession>) {
-    println!("campaign-service listening on http://{address} (try GET /heartbeat)");
-    match dev {
-        Some(session) => println!("{}", session.banner(address)),
-        None => println!(
-            "tokens: RS256, verified with CAMPAIGN_JWT_PUBLIC_KEY_FILE; mint one with `cargo xtask token --key <private.pem> --supreme`"
-        ),
+fn print_lines(lines: &[String]) {
+    for line in lines {
+        println!("{line}");
     }
+}
+
+#[expect(
+    clippy::print_stdout,
+    reason = "dev mode's banner is for the person who started the binary"
+)]
+fn print_dev_banner(address: SocketAddr, session: &DevSession) {
+    println!("campaign-service listening on http://{address} (try GET /heartbeat)");
+    println!("{}", session.banner(address));
 }

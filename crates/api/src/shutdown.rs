@@ -22,12 +22,16 @@ impl Signals {
         })
     }
 
-    /// Completes at the first SIGINT or SIGTERM, saying which on stderr.
+    /// Completes at the first SIGINT or SIGTERM, saying which in a log event (a Logstash JSON
+    /// line like every other, SPEC §10).
     pub(crate) async fn received(mut self) {
         let name = tokio::select! {
             _ = self.interrupt.recv() => "SIGINT",
             _ = self.terminate.recv() => "SIGTERM",
         };
-        eprintln!("campaign-service: {name} received, finishing in-flight requests");
+        tracing::info!(
+            signal = name,
+            "{name} received, finishing in-flight requests"
+        );
     }
 }

@@ -65,6 +65,7 @@ async fn one_request_is_one_trace_with_a_span_per_port_call_and_logstash_logs() 
         .bearer_auth(&token)
         .header("x-correlation-id", "otel-create-1")
         .header("traceparent", format!("00-{TRACE_ID}-{CALLER_SPAN_ID}-01"))
+        .header("user-agent", USER_AGENT)
         .json(&draft("Traced"))
         .send()
         .await
@@ -82,13 +83,30 @@ async fn one_request_is_one_trace_with_a_span_per_port_call_and_logstash_logs() 
         assert_eq!(found.status(), StatusCode::OK);
     }
     wait_for_line(&sink, "outbound event will be retried").await;
+    let port = app.address.port();
     app.shut_down().await;
+
+    // Discovery is not configured here: the search answers 503, a server error.
+    let bare = TestApp::spawn().await;
+    let unavailable = bare
+        .client
+        .get(bare.url("/artists?q=band"))
+        .bearer_auth(bare.supreme_token())
+        .header("x-correlation-id", "otel-unavailable-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unavailable.status(), StatusCode::SERVICE_UNAVAILABLE);
+    bare.shut_down().await;
     telemetry.shutdown().await;
 
     check_logs(&sink, &token);
-    let spans = collector.exported_spans(12, Duration::from_secs(10)).await;
-    check_spans(&spans);
+    let spans = collector.exported_spans(13, Duration::from_secs(10)).await;
+    check_spans(&spans, port);
 }
+
+/// The `User-Agent` of the create request.
+const USER_AGENT: &str = "telemetry-test/1.0";
 
 /// Waits (at most 5 s) until a log line carries `message`.
 async fn wait_for_line(sink: &MemorySink, message: &str) {
@@ -146,7 +164,7 @@ fn check_logs(sink: &MemorySink, token: &str) {
     );
 }
 
-fn check_spans(spans: &[ExportedSpan]) {
+fn check_spans(spans: &[ExportedSpan], port: u16) {
     let named =
         |name: &str| -> Vec<&ExportedSpan> { spans.iter().filter(|s| s.name == name).collect() };
     let children_of = |parent: &ExportedSpan| -> BTreeSet<&str> {
@@ -166,6 +184,41 @@ fn check_spans(spans: &[ExportedSpan]) {
     assert_eq!(create.parent_span_id, CALLER_SPAN_ID);
     assert_eq!(create.kind, "SPAN_KIND_SERVER");
     assert!(has(create, "correlation", "otel-create-1"), "{create:?}");
+    // The HTTP semantic conventions trace backends group by, and not the old private names.
+    for (key, value) in [
+        ("http.request.method", "POST"),
+        ("http.route", "/campaigns"),
+        ("url.path", "/campaigns"),
+        ("url.scheme", "http"),
+        ("server.address", "127.0.0.1"),
+        ("network.protocol.version", "1.1"),
+        ("user_agent.original", USER_AGENT),
+        ("client.address", "127.0.0.1"),
+    ] {
+        assert!(has(create, key, value), "{key} is not {value}: {create:?}");
+    }
+    assert!(
+        has_int(create, "http.response.status_code", 201),
+        "{create:?}"
+    );
+    assert!(
+        has_int(create, "server.port", i64::from(port)),
+        "{create:?}"
+    );
+    for legacy in ["method", "route", "status"] {
+        assert!(
+            !create.attributes.contains_key(legacy),
+            "{legacy}: {create:?}"
+        );
+    }
+    assert!(!create.attributes.contains_key("error.type"), "{create:?}");
+    assert!(
+        create
+            .status
+            .as_ref()
+            .is_none_or(|s| s.code != "STATUS_CODE_ERROR"),
+        "a 201 is not an error: {create:?}"
+    );
     let children = children_of(create);
     for expected in ["campaigns.findByHost", "campaigns.insert"] {
         assert!(
@@ -183,8 +236,7 @@ fn check_spans(spans: &[ExportedSpan]) {
 
     // Searches: a miss asks Discovery, the hit does not; each request is a trace of its own.
     let searches = named("GET /artists");
-    assert_eq!(searches.len(), 2, "{all:?}");
-    assert_ne!(searches[0].trace_id, searches[1].trace_id);
+    assert_eq!(searches.len(), 3, "{all:?}");
     let by_correlation = |c: &str| -> &ExportedSpan {
         searches
             .iter()
@@ -192,6 +244,30 @@ fn check_spans(spans: &[ExportedSpan]) {
             .find(|s| has(s, "correlation", c))
             .unwrap_or_else(|| panic!("no search span with {c}"))
     };
+    assert_ne!(
+        by_correlation("otel-search-1").trace_id,
+        by_correlation("otel-search-2").trace_id
+    );
+    assert!(has_int(
+        by_correlation("otel-search-1"),
+        "http.response.status_code",
+        200
+    ));
+    assert!(has(
+        by_correlation("otel-search-1"),
+        "http.route",
+        "/artists"
+    ));
+    // The 503: an error span (a server error is the server's), its status code the error type.
+    let unavailable = by_correlation("otel-unavailable-1");
+    assert!(
+        has_int(unavailable, "http.response.status_code", 503),
+        "{unavailable:?}"
+    );
+    assert!(has(unavailable, "error.type", "503"), "{unavailable:?}");
+    assert!(has(unavailable, "url.path", "/artists"), "{unavailable:?}");
+    let status = unavailable.status.as_ref().expect("a status");
+    assert_eq!(status.code, "STATUS_CODE_ERROR", "{unavailable:?}");
     let miss = children_of(by_correlation("otel-search-1"));
     assert!(
         miss.contains("cache.get") && miss.contains("discovery.searchArtists"),
@@ -216,6 +292,13 @@ fn check_spans(spans: &[ExportedSpan]) {
 
     // The relay's polling of the outbox makes no traces.
     assert!(named("outbox.claim").is_empty(), "{all:?}");
+}
+
+/// Whether the span's attribute `key` holds the integer `value`.
+fn has_int(span: &ExportedSpan, key: &str, value: i64) -> bool {
+    span.attributes
+        .get(key)
+        .is_some_and(|v| v.contains(&format!("IntValue({value})")))
 }
 
 /// Whether the span's attribute `key` holds the string `value`.

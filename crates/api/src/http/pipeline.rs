@@ -1,7 +1,9 @@
 //! The request pipeline (SPEC §4, §10), one middleware around every route:
 //! 1. correlation id: read or made, stored for handlers, returned in `x-correlation-id`;
-//! 2. a request span carrying the correlation id, method, route and status, named
-//!    `<METHOD> <route>` in the trace backend and continuing the caller's W3C `traceparent`;
+//! 2. a request span carrying the correlation id and the OpenTelemetry HTTP semantic-convention
+//!    attributes (`http.request.method`, `http.route`, `http.response.status_code`, `url.*`,
+//!    `server.*`, ...), named `<METHOD> <route>` in the trace backend, with an error status for
+//!    a 5xx, and continuing the caller's W3C `traceparent`;
 //! 3. the error envelope: any error answer — from a handler, an extractor, routing or the
 //!    framework — gets the SPEC §4 error body with the correlation id (unless it is marked
 //!    [`Enveloped`]: the idempotency layer stores and replays answers already in it);
@@ -18,7 +20,7 @@ use std::time::Instant;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
-use actix_web::http::{Method, StatusCode};
+use actix_web::http::{Method, StatusCode, Version};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse};
 use campaign_domain::DomainError;
@@ -42,15 +44,7 @@ pub(crate) async fn pipeline(
         Correlation::from_header(req.headers().get(HEADER).map(HeaderValue::as_bytes));
     req.extensions_mut().insert(correlation.clone());
     let method = method_label(req.method());
-    let span = tracing::info_span!(
-        "request",
-        otel.kind = "server",
-        otel.status_code = tracing::field::Empty,
-        correlation = %correlation.0,
-        method = %method,
-        route = tracing::field::Empty,
-        status = tracing::field::Empty,
-    );
+    let span = request_span(&req, method, &correlation);
     telemetry::traces::continue_trace(&span, req.headers());
 
     // Handler and extractor errors arrive as responses (actix renders them per route); an `Err`
@@ -65,8 +59,11 @@ pub(crate) async fn pipeline(
         .request()
         .match_pattern()
         .unwrap_or_else(|| UNMATCHED.to_owned());
-    span.record("route", route.as_str());
-    telemetry::traces::rename(&span, format!("{method} {route}"));
+    if route != UNMATCHED {
+        // Semconv: `http.route` is the matched template, absent when nothing matched.
+        span.record("http.route", route.as_str());
+    }
+    telemetry::traces::rename(&span, span_name(method, &route));
     let is_error = res.status().is_client_error() || res.status().is_server_error();
     let mut res = if is_error && res.response().extensions().get::<Enveloped>().is_none() {
         with_error_envelope(res, &correlation, &span)
@@ -82,9 +79,12 @@ pub(crate) async fn pipeline(
 
     let status = res.status().as_u16();
     let elapsed = started.elapsed();
-    span.record("status", status);
+    // As an i64: the OpenTelemetry layer exports u64 fields as strings, semconv wants an int.
+    span.record("http.response.status_code", i64::from(status));
     if res.status().is_server_error() {
-        span.record("otel.status_code", "error");
+        // Semconv: a server span is an error for 5xx only (a 4xx is the client's).
+        span.record("otel.status_code", "ERROR");
+        span.record("error.type", status.to_string().as_str());
     }
     metrics::record_request(method, &route, status, elapsed);
     span.in_scope(|| {
@@ -98,6 +98,100 @@ pub(crate) async fn pipeline(
         );
     });
     Ok(res)
+}
+
+/// The request's root span, with the OpenTelemetry HTTP server semantic-convention attributes
+/// trace backends group and filter by (`http.request.method`, `url.path`, `url.scheme`,
+/// `server.address`, `server.port`, `network.protocol.version`, `user_agent.original`,
+/// `client.address`; `http.route` and `http.response.status_code` once known), plus the
+/// service's `correlation`. `url.path` is the path without its query string, which may carry
+/// search terms (SPEC §10: nothing sensitive in telemetry).
+fn request_span(
+    req: &ServiceRequest,
+    method: &'static str,
+    correlation: &Correlation,
+) -> tracing::Span {
+    let info = req.connection_info();
+    let host = info.host();
+    let (server_address, server_port) = split_host(host, info.scheme());
+    let user_agent = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let span = tracing::info_span!(
+        "request",
+        otel.kind = "server",
+        otel.status_code = tracing::field::Empty,
+        correlation = %correlation.0,
+        http.request.method = semconv_method(method),
+        http.route = tracing::field::Empty,
+        http.response.status_code = tracing::field::Empty,
+        "error.type" = tracing::field::Empty,
+        url.path = req.path(),
+        url.scheme = info.scheme(),
+        server.address = server_address,
+        server.port = i64::from(server_port),
+        network.protocol.version = protocol_version(req.version()),
+        user_agent.original = tracing::field::Empty,
+        client.address = tracing::field::Empty,
+    );
+    if !user_agent.is_empty() {
+        span.record("user_agent.original", user_agent);
+    }
+    if let Some(peer) = req.peer_addr() {
+        span.record("client.address", peer.ip().to_string().as_str());
+    }
+    span
+}
+
+/// `http.request.method`: the method, or `_OTHER` for one that is not standard (semconv).
+fn semconv_method(method: &'static str) -> &'static str {
+    if method == "OTHER" { "_OTHER" } else { method }
+}
+
+/// The span's name in the trace backend: `{METHOD} {route}` (semconv), or just the method when
+/// no route matched (the raw path would make names unbounded); `HTTP` stands for a method that
+/// is not standard.
+fn span_name(method: &str, route: &str) -> String {
+    let method = if method == "OTHER" { "HTTP" } else { method };
+    if route == UNMATCHED {
+        method.to_owned()
+    } else {
+        format!("{method} {route}")
+    }
+}
+
+/// `host[:port]` (or `[v6]:port`) split into the address and the port, the scheme's default
+/// port when none is given.
+fn split_host<'a>(host: &'a str, scheme: &str) -> (&'a str, u16) {
+    let default = if scheme.eq_ignore_ascii_case("https") {
+        443
+    } else {
+        80
+    };
+    let (address, port) = match host.rsplit_once(':') {
+        // `[::1]:8080`, `example.com:8080`; a bare IPv6 address (`::1`) has no port.
+        Some((address, port)) if !address.contains(':') || address.ends_with(']') => {
+            (address, port.parse().ok())
+        }
+        _ => (host, None),
+    };
+    (
+        address.trim_start_matches('[').trim_end_matches(']'),
+        port.unwrap_or(default),
+    )
+}
+
+/// `network.protocol.version` of an HTTP version: `1.0`, `1.1`, `2`, `3`.
+fn protocol_version(version: Version) -> &'static str {
+    match version {
+        Version::HTTP_09 => "0.9",
+        Version::HTTP_10 => "1.0",
+        Version::HTTP_2 => "2",
+        Version::HTTP_3 => "3",
+        _ => "1.1",
+    }
 }
 
 /// Marks an error answer whose body already is the error envelope (an answer the idempotency
@@ -197,4 +291,46 @@ pub(crate) fn with_error_envelope(
 
 fn mime_json() -> HeaderValue {
     HeaderValue::from_static("application/json")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_host_header_splits_into_address_and_port() {
+        assert_eq!(
+            split_host("api.example.com:8443", "https"),
+            ("api.example.com", 8443)
+        );
+        assert_eq!(
+            split_host("api.example.com", "https"),
+            ("api.example.com", 443)
+        );
+        assert_eq!(
+            split_host("api.example.com", "http"),
+            ("api.example.com", 80)
+        );
+        assert_eq!(split_host("127.0.0.1:8080", "http"), ("127.0.0.1", 8080));
+        assert_eq!(split_host("[::1]:8080", "http"), ("::1", 8080));
+        assert_eq!(split_host("[::1]", "http"), ("::1", 80));
+        assert_eq!(split_host("::1", "http"), ("::1", 80));
+        assert_eq!(split_host("host:notaport", "http"), ("host", 80));
+    }
+
+    #[test]
+    fn spans_are_named_by_method_and_route_template_never_by_raw_path() {
+        assert_eq!(span_name("GET", "/campaigns/{id}"), "GET /campaigns/{id}");
+        assert_eq!(span_name("DELETE", UNMATCHED), "DELETE");
+        assert_eq!(span_name("OTHER", "/campaigns"), "HTTP /campaigns");
+        assert_eq!(semconv_method("OTHER"), "_OTHER");
+        assert_eq!(semconv_method("PATCH"), "PATCH");
+    }
+
+    #[test]
+    fn protocol_versions_are_written_as_semconv_wants() {
+        assert_eq!(protocol_version(Version::HTTP_10), "1.0");
+        assert_eq!(protocol_version(Version::HTTP_11), "1.1");
+        assert_eq!(protocol_version(Version::HTTP_2), "2");
+    }
 }

@@ -11,14 +11,14 @@
 //!   `api_key`, `cookie`) are written as `"[redacted]"`, whatever logged them.
 
 use std::fmt;
-use std::io;
+use std::io::{self, Write as _};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{SecondsFormat, Utc};
 use serde_json::{Map, Value};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Subscriber};
+use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::Layer;
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, MakeWriter};
@@ -138,25 +138,100 @@ where
                     .map(|c| c.0.clone())
             })
         });
-        let mut line = Map::new();
-        line.insert(
-            "@timestamp".to_owned(),
-            Value::from(Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)),
+        let line = logstash(
+            meta.level(),
+            &fields.message.unwrap_or_default(),
+            path,
+            correlation,
+            fields.data,
         );
-        line.insert("level".to_owned(), Value::from(meta.level().as_str()));
-        line.insert(
-            "message".to_owned(),
-            Value::from(fields.message.unwrap_or_default()),
-        );
-        line.insert("path".to_owned(), Value::from(path));
-        line.insert(
-            "correlation".to_owned(),
-            correlation.map_or(Value::Null, Value::from),
-        );
-        line.insert("data".to_owned(), Value::Object(fields.data));
-        let text = serde_json::to_string(&Value::Object(line)).map_err(|_| fmt::Error)?;
+        let text = serde_json::to_string(&line).map_err(|_| fmt::Error)?;
         writeln!(writer, "{text}")
     }
+}
+
+/// One line in the Logstash shape.
+fn logstash(
+    level: &Level,
+    message: &str,
+    path: &str,
+    correlation: Option<String>,
+    data: Map<String, Value>,
+) -> Value {
+    let mut line = Map::new();
+    line.insert(
+        "@timestamp".to_owned(),
+        Value::from(Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)),
+    );
+    line.insert("level".to_owned(), Value::from(level.as_str()));
+    line.insert("message".to_owned(), Value::from(message));
+    line.insert("path".to_owned(), Value::from(path));
+    line.insert(
+        "correlation".to_owned(),
+        correlation.map_or(Value::Null, Value::from),
+    );
+    line.insert("data".to_owned(), Value::Object(data));
+    Value::Object(line)
+}
+
+/// One Logstash line (without its newline) made outside the subscriber, for what the process
+/// says when logging is not set up — a configuration error before start-up, a panic — so that
+/// those lines have the shape of all the others (SPEC §10). Secret-looking `data` keys are
+/// redacted as in log events.
+pub fn standalone_line(
+    level: Level,
+    path: &str,
+    message: &str,
+    data: Map<String, Value>,
+) -> String {
+    let data = data
+        .into_iter()
+        .map(|(key, value)| {
+            let value = if is_secret(&key) {
+                Value::from("[redacted]")
+            } else {
+                value
+            };
+            (key, value)
+        })
+        .collect();
+    logstash(&level, message, path, None, data).to_string()
+}
+
+/// Whether a field of this name may hold a secret (its value is never written).
+fn is_secret(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    SECRET_NAMES.iter().any(|s| lower.contains(s))
+}
+
+/// Replaces the default panic message (plain text on stderr) by one Logstash line at `ERROR`
+/// with the panic's message, location and thread, so a panicking worker cannot break the
+/// every-line-is-JSON rule. The line is written directly to stderr, not through the subscriber:
+/// a panic inside the subscriber must not re-enter it.
+pub fn log_panics_as_json() {
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic with a non-string payload".to_owned());
+        let mut data = Map::new();
+        if let Some(location) = info.location() {
+            data.insert("location".to_owned(), Value::from(location.to_string()));
+        }
+        let thread = std::thread::current();
+        data.insert(
+            "thread".to_owned(),
+            Value::from(thread.name().unwrap_or("unnamed")),
+        );
+        let backtrace = std::backtrace::Backtrace::capture();
+        if backtrace.status() == std::backtrace::BacktraceStatus::Captured {
+            data.insert("backtrace".to_owned(), Value::from(backtrace.to_string()));
+        }
+        let line = standalone_line(Level::ERROR, "panic", &format!("panic: {message}"), data);
+        let _ = writeln!(io::stderr().lock(), "{line}");
+    }));
 }
 
 /// Collects an event's fields: `message` apart, the rest as typed JSON values.
@@ -179,8 +254,7 @@ impl FieldsVisitor {
             });
             return;
         }
-        let lower = name.to_ascii_lowercase();
-        let value = if SECRET_NAMES.iter().any(|s| lower.contains(s)) {
+        let value = if is_secret(name) {
             Value::from("[redacted]")
         } else {
             value
@@ -356,6 +430,25 @@ mod tests {
         assert_eq!(lines[0]["level"], "WARN");
         assert_eq!(lines[0]["data"]["target"], "access");
         assert_eq!(lines[0]["data"]["status"], 404);
+    }
+
+    #[test]
+    fn a_standalone_line_has_the_shape_of_the_others_and_hides_secrets() {
+        let mut data = Map::new();
+        data.insert("variable".to_owned(), Value::from("CAMPAIGN_LISTEN"));
+        data.insert("api_key".to_owned(), Value::from("k-123"));
+        let text = standalone_line(Level::ERROR, "campaign_service", "bad config", data);
+        assert!(!text.contains('\n'), "one line: {text}");
+        assert!(!text.contains("k-123"), "{text}");
+        let line: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+        assert_eq!(line["level"], "ERROR");
+        assert_eq!(line["message"], "bad config");
+        assert_eq!(line["path"], "campaign_service");
+        assert_eq!(line["correlation"], Value::Null);
+        assert_eq!(line["data"]["variable"], "CAMPAIGN_LISTEN");
+        assert_eq!(line["data"]["api_key"], "[redacted]");
+        let ts = line["@timestamp"].as_str().unwrap_or_default();
+        assert!(chrono::DateTime::parse_from_rfc3339(ts).is_ok(), "{ts}");
     }
 
     #[test]

@@ -18,7 +18,7 @@ use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
 use tracing_subscriber::{Layer as _, Registry};
 
-pub use self::logs::{LogSink, MemorySink};
+pub use self::logs::{LogSink, MemorySink, log_panics_as_json, standalone_line};
 pub use self::traces::TraceExport;
 
 /// The service name spans carry when `OTEL_SERVICE_NAME` is unset.

@@ -80,3 +80,24 @@ service's shutdown, an empty replica range.
 {{- fail "autoscaling.minReplicas must not exceed autoscaling.maxReplicas" }}
 {{- end }}
 {{- end }}
+
+{{/*
+CAMPAIGN_WORKERS: the container's CPU request rounded up to whole CPUs, at least 1 ("250m" and
+"500m" give 1, "1500m" and "1.5" give 2, "2" gives 2). The pods set no CPU limit, so no cgroup
+quota tells the service how many CPUs it is meant to use: without this it would start one
+HTTP worker per CPU of the node. config.CAMPAIGN_WORKERS, when set, wins.
+*/}}
+{{- define "campaign-service.workers" -}}
+{{- if hasKey .Values.config "CAMPAIGN_WORKERS" }}
+{{- index .Values.config "CAMPAIGN_WORKERS" | toString }}
+{{- else }}
+{{- $cpu := toString (dig "requests" "cpu" "" (.Values.resources | default dict)) }}
+{{- $workers := 1 }}
+{{- if hasSuffix "m" $cpu }}
+{{- $workers = div (add (int (trimSuffix "m" $cpu)) 999) 1000 }}
+{{- else if $cpu }}
+{{- $workers = int (ceil (float64 $cpu)) }}
+{{- end }}
+{{- max 1 $workers }}
+{{- end }}
+{{- end }}
