@@ -2,7 +2,7 @@
 //! delete; validation and permissions.
 
 use campaign_domain::values::PromoterId;
-use campaign_ports::CacheKey;
+use campaign_ports::{CacheKey, VersionedEntry};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -94,26 +94,33 @@ async fn a_promoter_is_created_read_updated_and_deleted() {
 }
 
 #[tokio::test]
-async fn promoters_are_read_through_the_cache_and_evicted_on_change() {
+async fn promoters_are_read_through_the_cache_and_every_change_publishes_its_version() {
     let app = TestApp::spawn().await;
     let token = app.supreme_token();
     let created = create(&app, "Cached").await;
     let id = PromoterId::parse(created["id"].as_str().unwrap()).unwrap();
     let key = CacheKey::promoter(&id);
     let path = format!("/promoters/{id}");
-    assert_eq!(app.ports.cache.get(&key).await.unwrap(), None);
+    let cached = || async {
+        app.ports.cache.get_versioned(&key).await.unwrap().map(|e| {
+            let value = e.value.map(|raw| serde_json::from_str::<Value>(&raw).unwrap());
+            (e.version, value)
+        })
+    };
+    assert_eq!(cached().await, None);
     data_of(app.get(&path, &token).await, StatusCode::OK).await;
-    let cached: Value =
-        serde_json::from_str(&app.ports.cache.get(&key).await.unwrap().unwrap()).unwrap();
-    assert_eq!(cached, created);
+    assert_eq!(cached().await, Some((1, Some(created.clone()))));
     // A read is served from the cache.
     let mut planted = created.clone();
     planted["name"] = json!("From the cache");
+    // (Version 1 is held already, and an equal version is never written again: the plant
+    // needs the key emptied first.)
+    app.ports.cache.delete(std::slice::from_ref(&key)).await.unwrap();
     app.ports
         .cache
-        .set(
+        .put_if_newer(
             &key,
-            &planted.to_string(),
+            &VersionedEntry::value(1, planted.to_string()),
             std::time::Duration::from_secs(60),
         )
         .await
@@ -122,21 +129,20 @@ async fn promoters_are_read_through_the_cache_and_evicted_on_change() {
         data_of(app.get(&path, &token).await, StatusCode::OK).await["name"],
         "From the cache"
     );
-    // An update evicts it; the next read sees the store.
-    data_of(
+    // An update publishes the version it stored: the next read, on any replica, sees it.
+    let renamed = data_of(
         app.post(&path, &token, &json!({"name": "Renamed"})).await,
         StatusCode::OK,
     )
     .await;
-    assert_eq!(app.ports.cache.get(&key).await.unwrap(), None);
+    assert_eq!(cached().await, Some((2, Some(renamed))));
     assert_eq!(
         data_of(app.get(&path, &token).await, StatusCode::OK).await["name"],
         "Renamed"
     );
-    assert!(app.ports.cache.get(&key).await.unwrap().is_some());
-    // So does a delete.
+    // A delete leaves a tombstone that no late read-through can replace.
     app.delete(&path, &token).await;
-    assert_eq!(app.ports.cache.get(&key).await.unwrap(), None);
+    assert_eq!(cached().await, Some((VersionedEntry::GONE, None)));
     error_of(
         app.get(&path, &token).await,
         StatusCode::NOT_FOUND,
