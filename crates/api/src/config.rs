@@ -54,6 +54,14 @@ pub struct Config {
     /// process may use ([`available_cpus`], cgroup quota respected). The async runtime's worker
     /// threads and the number of concurrent Argon2 hashes follow it.
     pub workers: NonZeroUsize,
+    /// `CAMPAIGN_SHUTDOWN_DELAY_SECS`: after SIGTERM, how long the service keeps serving with
+    /// readiness already failing, so load balancers stop sending before the listener closes
+    /// (default 0: stop at once; behind Kubernetes the chart's preStop sleep plays that part).
+    pub shutdown_delay: Duration,
+    /// `CAMPAIGN_OUTBOX_LEASE_SECS`: how long a replica's relay holds the outbox events it
+    /// claimed (default 60 s, 2 s at least); the events a killed replica held are delivered by
+    /// the others once it ends.
+    pub outbox_lease: Duration,
 }
 
 /// The outbound HTTP integrations (SPEC §3). Each is configured by all of its variables or
@@ -248,6 +256,18 @@ impl Config {
         let search_rate_limit = per_minute(&lookup, "CAMPAIGN_RATE_LIMIT_SEARCH_PER_MIN", 120)?;
         let cors_allowed_origins = cors_origins(&lookup)?;
         let workers = workers(&lookup)?;
+        let shutdown_delay =
+            Duration::from_secs(seconds(&lookup, "CAMPAIGN_SHUTDOWN_DELAY_SECS", 0)?);
+        let outbox_lease = match seconds(&lookup, "CAMPAIGN_OUTBOX_LEASE_SECS", 60)? {
+            lease @ 2.. => Duration::from_secs(lease),
+            _ => {
+                return Err(ConfigError {
+                    variable: "CAMPAIGN_OUTBOX_LEASE_SECS",
+                    reason: "must be at least 2 seconds (a round sends for half the lease)"
+                        .to_owned(),
+                });
+            }
+        };
         Ok(Self {
             listen,
             store,
@@ -261,6 +281,8 @@ impl Config {
             integrations,
             cors_allowed_origins,
             workers,
+            shutdown_delay,
+            outbox_lease,
         })
     }
 }
@@ -1296,6 +1318,33 @@ mod tests {
                 );
                 assert!(err.reason.contains(&format!("`{bad}`")), "{err}");
             }
+        }
+    }
+
+    #[test]
+    fn the_shutdown_delay_and_the_outbox_lease_are_read_and_bounded() {
+        let config = config_from(&[DEV]).unwrap();
+        assert_eq!(
+            (config.shutdown_delay, config.outbox_lease),
+            (Duration::ZERO, Duration::from_secs(60))
+        );
+        let config = config_from(&[
+            DEV,
+            ("CAMPAIGN_SHUTDOWN_DELAY_SECS", "5"),
+            ("CAMPAIGN_OUTBOX_LEASE_SECS", "3"),
+        ])
+        .unwrap();
+        assert_eq!(
+            (config.shutdown_delay, config.outbox_lease),
+            (Duration::from_secs(5), Duration::from_secs(3))
+        );
+        for (variable, value) in [
+            ("CAMPAIGN_OUTBOX_LEASE_SECS", "1"),
+            ("CAMPAIGN_OUTBOX_LEASE_SECS", "soon"),
+            ("CAMPAIGN_SHUTDOWN_DELAY_SECS", "-1"),
+        ] {
+            let err = config_from(&[DEV, (variable, value)]).unwrap_err();
+            assert_eq!(err.variable, variable, "{value}");
         }
     }
 

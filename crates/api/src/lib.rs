@@ -26,6 +26,8 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, Condition, from_fn};
@@ -83,6 +85,8 @@ pub struct Running {
     server: Server,
     address: SocketAddr,
     jobs: Jobs,
+    draining: Arc<AtomicBool>,
+    shutdown_delay: std::time::Duration,
 }
 
 impl std::fmt::Debug for Running {
@@ -129,6 +133,7 @@ pub async fn start_with_workers(
         campaigns.clone(),
     );
     let ports = &components.ports;
+    let draining = Arc::new(AtomicBool::new(false));
     let state = web::Data::new(AppState {
         campaigns: campaigns.clone(),
         queries: CampaignQueryService::new(ports.clone()),
@@ -139,6 +144,7 @@ pub async fn start_with_workers(
         search: SearchService::new(ports.clone(), &components.settings),
         deliveries: DeliveryService::new(ports.clone()),
         ports: ports.clone(),
+        draining: draining.clone(),
     });
     let verifier = web::Data::new(components.verifier.clone());
     let cors_origins = components.http.cors_allowed_origins.clone();
@@ -181,6 +187,8 @@ pub async fn start_with_workers(
         server: server.run(),
         address,
         jobs,
+        draining,
+        shutdown_delay: components.jobs.shutdown_delay,
     })
 }
 
@@ -190,8 +198,10 @@ impl Running {
         self.address
     }
 
-    /// Serves until `shutdown` completes, then stops gracefully: no new connections, in-flight
-    /// requests finish, background jobs stop and the outbox relay delivers what it still can.
+    /// Serves until `shutdown` completes, then stops gracefully: readiness fails at once, the
+    /// server keeps serving for the shutdown delay ([`JobSettings::shutdown_delay`]), then takes
+    /// no new connections, in-flight requests finish, background jobs stop and the outbox relay
+    /// delivers what it still can.
     ///
     /// # Errors
     /// The server's own I/O error, if it fails while running.
@@ -200,8 +210,19 @@ impl Running {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
         let handle = self.server.handle();
+        let (draining, delay) = (self.draining.clone(), self.shutdown_delay);
         let stopper = tokio::spawn(async move {
             shutdown.await;
+            // Readiness fails from now on; the listener stays open for the delay, so a load
+            // balancer that polls readiness stops sending before connections are refused.
+            draining.store(true, Ordering::Relaxed);
+            if !delay.is_zero() {
+                tracing::info!(
+                    delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                    "not ready any more; serving for the shutdown delay before closing"
+                );
+                tokio::time::sleep(delay).await;
+            }
             handle.stop(true).await;
         });
         let result = self.server.await;

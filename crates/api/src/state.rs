@@ -1,5 +1,8 @@
 //! The state every handler shares: the use cases, and the ports health checks ping.
 
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
 use campaign_app::Ports;
 use campaign_app::campaigns::CampaignService;
 use campaign_app::contacts::ContactService;
@@ -31,4 +34,6 @@ pub(crate) struct AppState {
     pub(crate) deliveries: DeliveryService,
     /// The ports, for readiness checks.
     pub(crate) ports: Ports,
+    /// Set once a stop was asked for: readiness fails while in-flight work finishes.
+    pub(crate) draining: Arc<AtomicBool>,
 }

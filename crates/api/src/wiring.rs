@@ -74,6 +74,9 @@ pub struct JobSettings {
     pub relay: RelaySettings,
     /// Longest wait for the relay to drain at shutdown.
     pub drain_timeout: Duration,
+    /// After the stop signal, how long the server keeps serving while readiness already fails
+    /// (`CAMPAIGN_SHUTDOWN_DELAY_SECS`), so load balancers stop sending before it closes.
+    pub shutdown_delay: Duration,
 }
 
 impl Default for JobSettings {
@@ -83,6 +86,7 @@ impl Default for JobSettings {
             relay_idle: Duration::from_millis(200),
             relay: RelaySettings::default(),
             drain_timeout: Duration::from_secs(10),
+            shutdown_delay: Duration::ZERO,
         }
     }
 }
@@ -294,6 +298,11 @@ impl Components {
             hasher: PasswordHasher::default(),
             jobs: JobSettings {
                 refresh_interval: config.refresh_interval,
+                relay: RelaySettings {
+                    lease: config.outbox_lease,
+                    ..RelaySettings::default()
+                },
+                shutdown_delay: config.shutdown_delay,
                 ..JobSettings::default()
             },
             http: HttpOptions {

@@ -47,6 +47,12 @@ pub(crate) async fn ready(
     state: web::Data<AppState>,
     correlation: Correlation,
 ) -> Result<HttpResponse, ApiError> {
+    if state.draining.load(std::sync::atomic::Ordering::Relaxed) {
+        // Stopping: in-flight requests still finish, new work belongs on other replicas.
+        return Err(ApiError(DomainError::DependencyUnavailable {
+            dependency: "service (shutting down)".to_owned(),
+        }));
+    }
     let (store, cache) = tokio::join!(state.ports.campaigns.ping(), state.ports.cache.ping());
     if let Err(error) = store {
         tracing::warn!(%error, "readiness: store down, not ready");
@@ -83,6 +89,7 @@ fn mime_text() -> actix_web::mime::Mime {
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
 
     use actix_web::{App, test};
     use campaign_adapter_memory::SystemClock;
@@ -125,13 +132,18 @@ mod tests {
             search: SearchService::new(ports.clone(), &settings),
             deliveries: DeliveryService::new(ports.clone()),
             ports,
+            draining: Arc::new(AtomicBool::new(false)),
         }
     }
 
     async fn readiness(ports: Ports) -> (u16, Value) {
+        readiness_of(state(ports)).await
+    }
+
+    async fn readiness_of(state: AppState) -> (u16, Value) {
         let app = test::init_service(
             App::new()
-                .app_data(web::Data::new(state(ports)))
+                .app_data(web::Data::new(state))
                 .configure(configure),
         )
         .await;
@@ -141,8 +153,9 @@ mod tests {
         )
         .await;
         let status = res.status().as_u16();
-        let body: Value = test::read_body_json(res).await;
-        (status, body)
+        // An error's envelope is written by the pipeline, which this app does not mount.
+        let body = test::read_body(res).await;
+        (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
     }
 
     #[actix_web::test]
@@ -163,5 +176,13 @@ mod tests {
             "a Redis blip must not take the pod out of rotation: {body}"
         );
         assert_eq!(body["data"]["status"], "degraded");
+    }
+
+    #[actix_web::test]
+    async fn a_stopping_service_is_not_ready() {
+        let state = state(crate::memory_ports(Arc::new(SystemClock)));
+        state.draining.store(true, Ordering::Relaxed);
+        let (status, body) = readiness_of(state).await;
+        assert_eq!(status, 503, "{body}");
     }
 }

@@ -404,7 +404,6 @@ impl MarketRepository for Markets {
     async fn notifiable(&self, now: DateTime<Utc>) -> Result<Vec<Market>, StoreError> {
         observed!("markets", "notifiable", self.0.notifiable(now))
     }
-
 }
 
 struct Promoters(Arc<dyn PromoterRepository>);

@@ -103,7 +103,9 @@ async fn promoters_are_read_through_the_cache_and_every_change_publishes_its_ver
     let path = format!("/promoters/{id}");
     let cached = || async {
         app.ports.cache.get_versioned(&key).await.unwrap().map(|e| {
-            let value = e.value.map(|raw| serde_json::from_str::<Value>(&raw).unwrap());
+            let value = e
+                .value
+                .map(|raw| serde_json::from_str::<Value>(&raw).unwrap());
             (e.version, value)
         })
     };
@@ -115,7 +117,11 @@ async fn promoters_are_read_through_the_cache_and_every_change_publishes_its_ver
     planted["name"] = json!("From the cache");
     // (Version 1 is held already, and an equal version is never written again: the plant
     // needs the key emptied first.)
-    app.ports.cache.delete(std::slice::from_ref(&key)).await.unwrap();
+    app.ports
+        .cache
+        .delete(std::slice::from_ref(&key))
+        .await
+        .unwrap();
     app.ports
         .cache
         .put_if_newer(
