@@ -375,5 +375,4 @@ impl MarketRepository for MongoStore {
         )
         .await
     }
-
 }

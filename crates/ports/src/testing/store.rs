@@ -1371,10 +1371,7 @@ pub async fn market_queries_and_notifications(s: &StoreUnderTest) {
     );
     // Reminders are market updates (the use cases record their messages with them).
     let write = |before: campaign_domain::Market, after: campaign_domain::Market| async move {
-        s.markets
-            .update(&after, before.version, &[])
-            .await
-            .unwrap()
+        s.markets.update(&after, before.version, &[]).await.unwrap()
     };
     let late = write(late.clone(), late.with_reminder_at(at_hours(1))).await;
     let none = write(none.clone(), none.with_reminder_at(at_hours(1))).await;

@@ -213,5 +213,4 @@ impl MarketRepository for MemoryStore {
         found.sort_by(|a, b| (a.notification.date, &a.id).cmp(&(b.notification.date, &b.id)));
         Ok(found)
     }
-
 }
