@@ -1,11 +1,14 @@
 //! `cargo xtask ci`: the whole check, the command README and `.ci/run` name.
 //!
 //! Steps run in order and stop at the first failure, naming the step. Each prints a banner and
-//! its elapsed time. The `test` step starts the local services the tests need (see
-//! [`crate::services`]: Redis and a MongoDB-wire server) right before `cargo test`, hands them
-//! to it through environment variables, and stops them right after it, also when the tests
-//! fail. It runs the whole workspace suite, then the API suite once more with every record on
-//! MongoDB (`CAMPAIGN_TEST_STORE=mongodb`; the build is reused).
+//! its elapsed time: `fmt`, `clippy`, `layers` ([`crate::layers`]), `deny` (cargo-deny's offline
+//! checks, [`crate::deny`]), `doc` (rustdoc with warnings denied, [`crate::doc`]),
+//! `publish-check` (`cargo publish --dry-run` of the published crates, [`crate::publish`]),
+//! `deploy` ([`crate::deploy`]) and `test`. The `test` step starts the local services the tests
+//! need (see [`crate::services`]: Redis and a MongoDB-wire server) right before `cargo test`,
+//! hands them to it through environment variables, and stops them right after it, also when the
+//! tests fail. It runs the whole workspace suite, then the API suite once more with every record
+//! on MongoDB (`CAMPAIGN_TEST_STORE=mongodb`; the build is reused).
 
 use std::path::Path;
 use std::time::Instant;
@@ -13,7 +16,7 @@ use std::time::Instant;
 use anyhow::Context as _;
 
 use crate::services::{self, Set};
-use crate::{cmd, deploy, layers};
+use crate::{cmd, deny, deploy, doc, layers, publish};
 
 /// One step of the run: a name for the banner and error, and what it does.
 struct Step {
@@ -34,6 +37,18 @@ const STEPS: &[Step] = &[
     Step {
         name: "layers",
         run: layers::run,
+    },
+    Step {
+        name: "deny",
+        run: deny::run,
+    },
+    Step {
+        name: "doc",
+        run: doc::run,
+    },
+    Step {
+        name: "publish-check",
+        run: publish::run,
     },
     Step {
         name: "deploy",

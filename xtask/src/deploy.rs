@@ -81,7 +81,7 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
 }
 
 /// `target/tools/`: what xtask installs for itself.
-fn tools_dir(root: &Path) -> PathBuf {
+pub(crate) fn tools_dir(root: &Path) -> PathBuf {
     root.join("target").join("tools")
 }
 

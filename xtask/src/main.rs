@@ -10,11 +10,14 @@
 mod bench;
 mod ci;
 mod cmd;
+mod deny;
 mod deploy;
+mod doc;
 mod fuzz;
 mod layers;
 mod mongo;
 mod moto;
+mod publish;
 mod services;
 #[cfg(test)]
 mod tidy;
@@ -35,8 +38,9 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Task {
-    /// Run the whole check: formatting, clippy, the layer check, then every test (with the
-    /// local services started around it).
+    /// Run the whole check: formatting, clippy, the layer check, cargo-deny, rustdoc, the
+    /// publish dry run, the deployment checks, then every test (with the local services started
+    /// around it).
     Ci,
     /// Start or stop the local services the tests need (Redis primary and replica, and an
     /// in-memory MongoDB-protocol server unless CAMPAIGN_TEST_MONGODB_URI is set).
@@ -44,8 +48,16 @@ enum Task {
         #[command(subcommand)]
         action: ServicesAction,
     },
-    /// Check the crate dependency rules (SPEC §2) with the shared layer-check script.
+    /// Check the crate dependency rules (SPEC §2) from `cargo metadata`.
     Layers,
+    /// Check licences, banned crates and sources of the dependency tree against deny.toml with
+    /// cargo-deny, offline (installs cargo-deny into target/tools when missing).
+    Deny,
+    /// Build the workspace's rustdoc with warnings denied.
+    Doc,
+    /// `cargo publish --dry-run` of campaign-domain and campaign-ports: package and verify them
+    /// without uploading.
+    PublishCheck,
     /// Lint the Dockerfile and the Helm chart, render the chart and check it (installs hadolint
     /// and helm into target/tools when missing).
     Deploy,
@@ -75,6 +87,9 @@ fn main() -> ExitCode {
             ServicesAction::Down => services::down_command(&root),
         },
         Task::Layers => layers::run(&root),
+        Task::Deny => deny::run(&root),
+        Task::Doc => doc::run(&root),
+        Task::PublishCheck => publish::run(&root),
         Task::Deploy => deploy::run(&root),
         Task::Token(args) => token::run(&args),
         Task::Bench(args) => bench::run(&root, &args),

@@ -6,6 +6,23 @@
 //! Architecture invariant: this crate does no I/O and knows no async runtime, web framework,
 //! database or cloud SDK. Everything here is a plain function of its inputs, including "now",
 //! which callers pass in.
+//!
+//! # Main flows
+//!
+//! Each has a runnable example on the item that implements it:
+//!
+//! - **parse a campaign**: [`CampaignInput::parse_new`](campaign::CampaignInput::parse_new)
+//!   reads a create body into a DRAFT [`Campaign`], reporting every failing field in
+//!   [`ValidationErrors`];
+//! - **apply a patch**: [`CampaignInput::parse_update`](campaign::CampaignInput::parse_update)
+//!   applies a JSON merge patch ([`merge_patch`](campaign::merge_patch)) to a stored campaign
+//!   and reads the result by the same rules;
+//! - **change status**: [`Campaign::check_manual_transition`], [`Campaign::transition_to`] and
+//!   [`Campaign::apply_transition`] walk the [`Status`] state machine;
+//! - **plan a refresh**: [`refresh::plan_refresh`] names the automatic transitions a campaign is
+//!   due for at an instant;
+//! - **decide a permission**: [`permission::Actor`] answers who may read, write or administer a
+//!   campaign.
 
 pub mod campaign;
 pub mod contact;
@@ -32,3 +49,8 @@ pub use campaign::Campaign;
 pub use error::{DomainError, FieldError, ValidationErrors};
 pub use market::Market;
 pub use status::Status;
+
+/// The examples of this crate's README, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

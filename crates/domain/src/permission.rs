@@ -65,6 +65,42 @@ pub struct CampaignGrant {
 }
 
 /// The authenticated caller.
+///
+/// Built from a verified token's [`Claims`]; every use case asks it before touching a
+/// campaign. A refusal is the same whether the campaign exists or not.
+///
+/// ```
+/// use campaign_domain::DomainError;
+/// use campaign_domain::permission::{Action, Actor, Claims, ReadScope};
+/// use campaign_domain::serde_json::{self, json};
+/// use campaign_domain::values::CampaignId;
+///
+/// let spring = CampaignId::parse("65a1b2c3d4e5f60718293a4b").unwrap();
+/// let autumn = CampaignId::parse("65a1b2c3d4e5f60718293a4c").unwrap();
+/// let claims: Claims = serde_json::from_value(json!({
+///     "userId": "ana",
+///     "campaigns": {
+///         "65a1b2c3d4e5f60718293a4b": {"actions": ["write"]},
+///         "65a1b2c3d4e5f60718293a4c": {"actions": ["read"]}
+///     }
+/// }))
+/// .unwrap();
+/// let ana = Actor::from_claims(&claims);
+///
+/// assert!(ana.can(Action::Write, &spring));
+/// assert!(ana.can(Action::Read, &spring)); // write implies read
+/// assert!(ana.can(Action::Read, &autumn) && !ana.can(Action::Write, &autumn));
+/// assert_eq!(
+///     ana.require(Action::Write, &autumn),
+///     Err(DomainError::Unauthorized { action: "write".to_owned() })
+/// );
+/// assert_eq!(ana.require_supreme(), Err(DomainError::SupremeUserRequired));
+/// assert_eq!(ana.read_scope(), ReadScope::Only(vec![spring.clone(), autumn]));
+///
+/// let root = Actor::supreme("root");
+/// assert!(root.can(Action::Admin, &spring));
+/// assert_eq!(root.read_scope(), ReadScope::All);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     user_id: String,

@@ -6,7 +6,7 @@
 //! Each trait is object safe and `Send + Sync + 'static`: the composition root holds every
 //! adapter as `Arc<dyn Port>` shared by all request handlers and background jobs running on a
 //! multi-threaded runtime. Every method documents what it returns and which error it MUST
-//! return in which case; the contract suite in [`testing`] (feature `testing`) checks exactly
+//! return in which case; the contract suite in `testing` (feature `testing`) checks exactly
 //! those promises, once for every adapter.
 //!
 //! Architecture invariant: ports name only domain types and plain Rust; no adapter technology

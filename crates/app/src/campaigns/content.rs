@@ -81,7 +81,7 @@ impl CampaignService {
     }
 
     /// Replaces a locale's FAQ map and returns it with the campaign's new version. `if_match`
-    /// as for [`modify`](Self::modify).
+    /// as for `modify`.
     ///
     /// Errors: as for [`faqs`](Self::faqs), plus `VALIDATION_ERROR` for a malformed map or, outside
     /// DRAFT, when a FAQ the pages place would go missing; `VERSION_CONFLICT`.

@@ -1,7 +1,7 @@
 //! Campaign use cases (SPEC §6 "Campaigns"): create, read by id and by domain, status, list,
 //! update with manual transitions, FAQs and terms, contacts, and the status refresh.
 //!
-//! Every write goes through [`CampaignService::save`], which checks the site domain, records the
+//! Every write goes through `CampaignService::save`, which checks the site domain, records the
 //! messages the change owes (SPEC §8) in the same write, and publishes the stored version to
 //! the cache before the write is acknowledged.
 

@@ -19,7 +19,7 @@ impl CampaignService {
     /// §7.2) recorded in the history under the caller's id.
     ///
     /// Without `if_match`, a write that loses a race to another writer is applied again to the
-    /// campaign that won (up to [`MAX_WRITE_ATTEMPTS`] times), as a merge patch means.
+    /// campaign that won (up to `MAX_WRITE_ATTEMPTS`, 16, times), as a merge patch means.
     ///
     /// Errors: `UNAUTHORIZED` without `write`; `CAMPAIGN_NOT_FOUND`; `VERSION_CONFLICT` when
     /// `if_match` is not the stored version, or another write won meanwhile;

@@ -2,8 +2,9 @@
 //!
 //! A [`Campaign`] always holds well-formed values (its fields are value types); whether it is
 //! *complete* enough to leave DRAFT is a separate check ([`Campaign::check_complete`]).
-//! Client documents come in through [`parse`](crate::campaign::CampaignInput::parse), which
-//! reports every failing field; stored documents round-trip through serde.
+//! Client documents come in through [`CampaignInput::parse_new`] and
+//! [`CampaignInput::parse_update`], which report every failing field; stored documents
+//! round-trip through serde.
 
 mod parse;
 mod password;

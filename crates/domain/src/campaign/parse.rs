@@ -69,6 +69,45 @@ pub struct CampaignInput {
 impl CampaignInput {
     /// Parses the body of a create. The new campaign gets `id`, version 0, created/updated =
     /// `now`, and status DRAFT; `requested_status` carries a different status the body named.
+    ///
+    /// A DRAFT needs only a name, the artist's id and the site domain; every failing field is
+    /// reported at once, by its wire path.
+    ///
+    /// ```
+    /// use campaign_domain::Status;
+    /// use campaign_domain::campaign::{CampaignInput, PasswordChange};
+    /// use campaign_domain::chrono::{TimeZone as _, Utc};
+    /// use campaign_domain::serde_json::json;
+    /// use campaign_domain::values::CampaignId;
+    ///
+    /// let now = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
+    /// let id = CampaignId::parse("65a1b2c3d4e5f60718293a4b").unwrap();
+    /// let body = json!({
+    ///     "name": "Spring Tour Presale",
+    ///     "artist": {"id": "K8vZ917Gku7"},
+    ///     "domain": {"site": "springtour.example.com"},
+    ///     "status": "PREVIEW",
+    ///     "password": "s3cret-Pa55word",
+    ///     "version": 41 // read-only: ignored
+    /// });
+    ///
+    /// let input = CampaignInput::parse_new(&body, id.clone(), now).unwrap();
+    /// let campaign = &input.campaign;
+    /// assert_eq!(campaign.id, id);
+    /// assert_eq!(campaign.status, Status::Draft); // a create starts as DRAFT ...
+    /// assert_eq!(input.requested_status, Some(Status::Preview)); // ... the caller transitions
+    /// assert_eq!(campaign.version, 0);
+    /// assert_eq!(campaign.date.created, now);
+    /// assert_eq!(campaign.domain.site.as_ref().unwrap().as_str(), "springtour.example.com");
+    /// assert!(matches!(input.password, PasswordChange::Set(_))); // the caller hashes it
+    ///
+    /// // Every failing field, by wire path.
+    /// let bad = json!({"artist": {"id": "no spaces allowed"}, "domain": {"site": "not a host"}});
+    /// let errors = CampaignInput::parse_new(&bad, id, now).unwrap_err();
+    /// assert!(errors.contains("name"));
+    /// assert!(errors.contains("artist.id"));
+    /// assert!(errors.contains("domain.site"));
+    /// ```
     pub fn parse_new(
         body: &Value,
         id: CampaignId,
@@ -96,6 +135,51 @@ impl CampaignInput {
 
     /// Applies `patch` (a JSON merge patch) to `existing` and parses the result. Read-only fields
     /// in the patch are ignored; `updated` becomes `now`.
+    ///
+    /// The patched document is read by the same rules as a create, so a create and an update
+    /// never disagree. The status is not changed here: a status the patch names comes back as
+    /// `requested_status`, for the caller to check and apply as a transition.
+    ///
+    /// ```
+    /// use campaign_domain::Status;
+    /// use campaign_domain::campaign::{CampaignInput, PasswordChange};
+    /// use campaign_domain::chrono::{Duration, TimeZone as _, Utc};
+    /// use campaign_domain::serde_json::json;
+    /// use campaign_domain::values::CampaignId;
+    ///
+    /// let created = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
+    /// let id = CampaignId::parse("65a1b2c3d4e5f60718293a4b").unwrap();
+    /// let body = json!({
+    ///     "name": "Spring Tour Presale",
+    ///     "artist": {"id": "K8vZ917Gku7"},
+    ///     "domain": {"site": "springtour.example.com", "preview": "preview.example.com"},
+    ///     "tour": {"name": "Spring Tour 2026"}
+    /// });
+    /// let stored = CampaignInput::parse_new(&body, id, created).unwrap().campaign;
+    ///
+    /// // RFC 7396: members replace, `null` removes, absent members stay as they are.
+    /// let later = created + Duration::hours(1);
+    /// let patch = json!({
+    ///     "name": "Spring Tour Presale (extra dates)",
+    ///     "domain": {"preview": null},
+    ///     "status": "OPEN",
+    ///     "id": "ffffffffffffffffffffffff" // read-only: ignored
+    /// });
+    /// let input = CampaignInput::parse_update(&stored, &patch, later).unwrap();
+    /// let updated = &input.campaign;
+    /// assert_eq!(updated.name, "Spring Tour Presale (extra dates)");
+    /// assert_eq!(updated.tour.name.as_deref(), Some("Spring Tour 2026"));
+    /// assert!(updated.domain.preview.is_none());
+    /// assert_eq!(updated.id, stored.id);
+    /// assert_eq!(updated.date.updated, later);
+    /// assert_eq!(updated.status, Status::Draft);
+    /// assert_eq!(input.requested_status, Some(Status::Open));
+    /// assert!(matches!(input.password, PasswordChange::Keep));
+    ///
+    /// // A patch that breaks a rule is refused with the field's path.
+    /// let refused = CampaignInput::parse_update(&stored, &json!({"name": null}), later);
+    /// assert!(refused.unwrap_err().contains("name"));
+    /// ```
     pub fn parse_update(
         existing: &Campaign,
         patch: &Value,
@@ -144,6 +228,15 @@ impl CampaignInput {
 
 /// Applies an RFC 7396 JSON merge patch: objects merge recursively, `null` removes, anything
 /// else replaces.
+///
+/// ```
+/// use campaign_domain::campaign::merge_patch;
+/// use campaign_domain::serde_json::json;
+///
+/// let mut doc = json!({"name": "Spring", "tour": {"name": "2026"}, "eventIds": ["a", "b"]});
+/// merge_patch(&mut doc, &json!({"tour": null, "eventIds": ["c"], "identifier": "spring"}));
+/// assert_eq!(doc, json!({"name": "Spring", "eventIds": ["c"], "identifier": "spring"}));
+/// ```
 pub fn merge_patch(target: &mut Value, patch: &Value) {
     let Value::Object(patch_map) = patch else {
         *target = patch.clone();

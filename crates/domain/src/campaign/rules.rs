@@ -152,6 +152,75 @@ impl Campaign {
     }
 
     /// A transition of this campaign to `to`, checked against the edges `kind` allows.
+    ///
+    /// A user's status change is three steps:
+    /// [`check_manual_transition`](Self::check_manual_transition) (the edge, and completeness
+    /// when leaving DRAFT), this, and [`apply_transition`](Self::apply_transition) (status,
+    /// history, dates, domains). Stores write the result on the condition that the campaign is
+    /// still in `from`.
+    ///
+    /// ```
+    /// use campaign_domain::campaign::CampaignInput;
+    /// use campaign_domain::chrono::{Duration, TimeZone as _, Utc};
+    /// use campaign_domain::serde_json::json;
+    /// use campaign_domain::status::{ChangedBy, TransitionKind};
+    /// use campaign_domain::values::CampaignId;
+    /// use campaign_domain::{DomainError, Status};
+    ///
+    /// let now = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
+    /// let id = CampaignId::parse("65a1b2c3d4e5f60718293a4b").unwrap();
+    /// let draft = json!({
+    ///     "name": "Spring Tour Presale",
+    ///     "artist": {"id": "K8vZ917Gku7"},
+    ///     "domain": {"site": "springtour.example.com", "preview": "preview.example.com"}
+    /// });
+    /// let mut campaign = CampaignInput::parse_new(&draft, id.clone(), now).unwrap().campaign;
+    ///
+    /// // Leaving DRAFT needs a complete campaign: every missing field is named.
+    /// let Err(DomainError::Validation(missing)) = campaign.check_manual_transition(Status::Open)
+    /// else {
+    ///     panic!("an incomplete draft must not open");
+    /// };
+    /// assert!(missing.contains("tour.name") && missing.contains("image.main.url"));
+    ///
+    /// // Complete it, then open it.
+    /// let complete = json!({
+    ///     "name": "Spring Tour Presale",
+    ///     "identifier": "spring-tour",
+    ///     "artist": {"id": "K8vZ917Gku7"},
+    ///     "domain": {"site": "springtour.example.com", "preview": "preview.example.com"},
+    ///     "tour": {"name": "Spring Tour 2026"},
+    ///     "style": {
+    ///         "theme": {"primary": "#1a2b3c"},
+    ///         "border": {"primary": "#000000"},
+    ///         "pageBackground": {"primary": "#ffffff"},
+    ///         "text": {"primary": "#111111"}
+    ///     },
+    ///     "image": {"main": {"url": "https://img.example.com/main.jpg"}},
+    ///     "locales": [{"id": "en-US", "is_default": true}]
+    /// });
+    /// campaign = CampaignInput::parse_update(&campaign, &complete, now).unwrap().campaign;
+    /// campaign.check_manual_transition(Status::Open).unwrap();
+    ///
+    /// let at = now + Duration::minutes(5);
+    /// let by = ChangedBy::User("ana".to_owned());
+    /// let opening = campaign.transition_to(Status::Open, TransitionKind::Manual, by, at).unwrap();
+    /// assert_eq!((opening.from, opening.to), (Status::Draft, Status::Open));
+    /// campaign.apply_transition(&opening).unwrap();
+    ///
+    /// assert_eq!(campaign.status, Status::Open);
+    /// assert_eq!(campaign.date.opened, Some(at));
+    /// assert!(campaign.domain.preview.is_none()); // an open campaign has no preview host
+    /// assert_eq!(campaign.status_history.len(), 1);
+    /// assert_eq!(campaign.status_history[0].by.as_str(), "ana");
+    ///
+    /// // Only the refresh job archives; nothing leaves INACTIVE.
+    /// let by = ChangedBy::User("ana".to_owned());
+    /// assert_eq!(
+    ///     campaign.transition_to(Status::Inactive, TransitionKind::Manual, by, at),
+    ///     Err(DomainError::InvalidStatusTransition { from: Status::Open, to: Status::Inactive })
+    /// );
+    /// ```
     pub fn transition_to(
         &self,
         to: Status,
