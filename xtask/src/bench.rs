@@ -3,7 +3,9 @@
 //! It builds the release binary, starts it on the embedded default (dev mode, refresh off) on a
 //! free loopback port, creates one complete campaign, then drives `wrk` (installed from Debian
 //! when missing) at `GET /campaigns/{id}` and `POST /campaigns/{id}` with an RS256 token, and
-//! reads the service's resident memory from `/proc`. The load generator shares the machine with
+//! reads the service's resident memory from `/proc`. The many-users scenario reads the same
+//! campaign with `--users` distinct users' tokens in rotation (a wrk Lua script picks one per
+//! request), beside the same script with one token, and prints the ratio of the two. The load generator shares the machine with
 //! the service, as SPEC §12 asks ("a load generator on the same machine"). Results are printed as
 //! a Markdown table for `docs/benchmarks.md`.
 
@@ -40,6 +42,9 @@ pub struct BenchArgs {
     /// `CAMPAIGN_TEST_MONGODB_URI` and `CAMPAIGN_TEST_REDIS_URL` name).
     #[arg(long, value_enum, default_value_t = Store::Memory)]
     store: Store,
+    /// Distinct users' tokens in rotation in the many-users read scenario (0 skips it).
+    #[arg(long, default_value_t = 5000)]
+    users: usize,
 }
 
 /// The store a benchmark runs on.
@@ -95,7 +100,7 @@ fn store_env(root: &Path, store: Store) -> anyhow::Result<Vec<(String, String)>>
 /// One scenario's figures.
 #[derive(Debug)]
 struct Measured {
-    name: &'static str,
+    name: String,
     requests_per_sec: f64,
     p50_ms: f64,
     p99_ms: f64,
@@ -122,6 +127,49 @@ pub fn run(root: &Path, args: &BenchArgs) -> anyhow::Result<()> {
     let (rows, rss_kib, hwm_kib) = result?;
     print_table(&rows, rss_kib, hwm_kib, args);
     Ok(())
+}
+
+/// The wrk script of the token-rotation scenarios: `GET` of the URL's path, each request with
+/// the next token of the file named by the script's first argument (one token a line), each
+/// wrk thread starting at its own place in the list.
+const ROTATION_SCRIPT: &str = r#"local headers = {}
+local bearers = {}
+local next_bearer = 1
+local threads = 0
+setup = function(thread)
+  thread:set("id", threads)
+  threads = threads + 1
+end
+init = function(args)
+  for k, v in pairs(wrk.headers) do headers[k] = v end
+  for line in io.lines(args[1]) do
+    if #line > 0 then bearers[#bearers + 1] = "Bearer " .. line end
+  end
+  next_bearer = ((id or 0) * 7919) % #bearers + 1
+end
+request = function()
+  headers["Authorization"] = bearers[next_bearer]
+  next_bearer = next_bearer % #bearers + 1
+  return wrk.format("GET", nil, headers)
+end
+"#;
+
+/// One wrk run of the benchmark.
+struct Scenario {
+    name: String,
+    /// wrk's options besides threads, connections, duration and `--latency`.
+    options: Vec<String>,
+    /// The arguments of its Lua script.
+    script_args: Vec<String>,
+}
+
+/// The name of the many-users row for `users` tokens.
+fn rotation_name(users: usize) -> String {
+    if users == 1 {
+        "GET /campaigns/{id}, 1 token (rotation script)".to_owned()
+    } else {
+        format!("GET /campaigns/{{id}}, {users} tokens")
+    }
 }
 
 fn measure(
@@ -164,27 +212,84 @@ fn measure(
     )?;
     let warm = ["-t1", "-c8", "-d2s", "-H", &auth, &url];
     wrk(&warm)?;
+
+    // Many users: their tokens, minted up front, in a file the rotation script reads.
+    let rotation = work.join("rotation.lua");
+    std::fs::write(&rotation, ROTATION_SCRIPT)?;
+    let mut token_files = Vec::new();
+    if args.users > 0 {
+        let one = work.join("tokens-1.txt");
+        std::fs::write(&one, format!("{bearer}\n"))?;
+        token_files.push((1, one));
+        if args.users > 1 {
+            let started = Instant::now();
+            let tokens = token::supreme_tokens(&pem, "xtask-bench-user", args.users)?;
+            println!(
+                "minted {} tokens of distinct users in {:.1} s",
+                tokens.len(),
+                started.elapsed().as_secs_f64()
+            );
+            let many = work.join(format!("tokens-{}.txt", args.users));
+            std::fs::write(&many, tokens.join("\n") + "\n")?;
+            // Every user once through the service before measuring: the steady state, where
+            // each token is verified again once per verified TTL (60 s), not once per run.
+            let rotation_path = rotation.display().to_string();
+            let many_path = many.display().to_string();
+            wrk(&[
+                "-t1",
+                "-c8",
+                "-d2s",
+                "-s",
+                &rotation_path,
+                &url,
+                "--",
+                &many_path,
+            ])?;
+            token_files.push((args.users, many));
+        }
+    }
+
+    let mut scenarios = vec![Scenario {
+        name: "GET /campaigns/{id}".to_owned(),
+        options: vec!["-H".to_owned(), auth.clone()],
+        script_args: Vec::new(),
+    }];
+    for (users, file) in &token_files {
+        scenarios.push(Scenario {
+            name: rotation_name(*users),
+            options: vec!["-s".to_owned(), rotation.display().to_string()],
+            script_args: vec![file.display().to_string()],
+        });
+    }
+    scenarios.push(Scenario {
+        name: "POST /campaigns/{id}".to_owned(),
+        options: vec![
+            "-H".to_owned(),
+            auth.clone(),
+            "-s".to_owned(),
+            script.display().to_string(),
+        ],
+        script_args: Vec::new(),
+    });
     let mut rows = Vec::new();
-    for (name, lua) in [
-        ("GET /campaigns/{id}", None),
-        ("POST /campaigns/{id}", Some(&script)),
-    ] {
+    for scenario in scenarios {
         let threads = format!("-t{}", args.threads);
         let conns = format!("-c{}", args.connections);
         let dur = format!("-d{}s", args.duration);
-        let mut a: Vec<&str> = vec![&threads, &conns, &dur, "--latency", "-H", &auth];
-        let script_path;
-        if let Some(s) = lua {
-            script_path = s.display().to_string();
-            a.extend(["-s", &script_path]);
-        }
+        let mut a: Vec<&str> = vec![&threads, &conns, &dur, "--latency"];
+        a.extend(scenario.options.iter().map(String::as_str));
         a.push(&url);
+        if !scenario.script_args.is_empty() {
+            // wrk hands what follows `--` to the script's `init`.
+            a.push("--");
+            a.extend(scenario.script_args.iter().map(String::as_str));
+        }
         let out = wrk(&a)?;
-        std::fs::write(
-            work.join(format!("{}.txt", name.replace(['/', ' ', '{', '}'], "_"))),
-            &out,
-        )?;
-        rows.push(parse_wrk(name, &out)?);
+        let file = scenario
+            .name
+            .replace(['/', ' ', '{', '}', ',', '(', ')'], "_");
+        std::fs::write(work.join(format!("{file}.txt")), &out)?;
+        rows.push(parse_wrk(scenario.name, &out)?);
     }
     let (rss, hwm) = memory_kib(service.pid())?;
     Ok((rows, rss, hwm))
@@ -378,7 +483,7 @@ fn millis(raw: &str) -> Option<f64> {
     number.parse::<f64>().ok().map(|n| n * factor)
 }
 
-fn parse_wrk(name: &'static str, out: &str) -> anyhow::Result<Measured> {
+fn parse_wrk(name: String, out: &str) -> anyhow::Result<Measured> {
     let field = |prefix: &str| -> Option<String> {
         out.lines()
             .map(str::trim)
@@ -449,6 +554,34 @@ fn print_table(rows: &[Measured], rss_kib: u64, hwm_kib: u64, args: &BenchArgs) 
         rss_kib as f64 / 1024.0,
         hwm_kib as f64 / 1024.0
     );
+    if let Some(line) = many_users_ratio(rows, args.users) {
+        println!();
+        println!("{line}");
+    }
+}
+
+/// The many-users row against the one-token rows of the same run: the goal of issue 16 is
+/// many / one ≥ 90 %. `None` when the run has no many-users row.
+fn many_users_ratio(rows: &[Measured], users: usize) -> Option<String> {
+    let row = |name: &str| rows.iter().find(|r| r.name == name);
+    let many = row(&rotation_name(users)).filter(|_| users > 1)?;
+    let one = row(&rotation_name(1))?;
+    let mut line = format!(
+        "many users / one token (same rotation script): {users} tokens {:.0} req/s vs 1 token \
+         {:.0} req/s = {:.1} %, p99 {:.2} ms vs {:.2} ms",
+        many.requests_per_sec,
+        one.requests_per_sec,
+        100.0 * many.requests_per_sec / one.requests_per_sec,
+        many.p99_ms,
+        one.p99_ms
+    );
+    if let Some(plain) = row("GET /campaigns/{id}") {
+        line.push_str(&format!(
+            "; vs the one-token row without a script: {:.1} %",
+            100.0 * many.requests_per_sec / plain.requests_per_sec
+        ));
+    }
+    Some(line)
 }
 
 #[cfg(test)]
@@ -470,9 +603,36 @@ Requests/sec:  20000.50
 Transfer/sec:     10.00MB
 ";
 
+    fn row(name: String, requests_per_sec: f64, p99_ms: f64) -> Measured {
+        Measured {
+            name,
+            requests_per_sec,
+            p50_ms: 1.0,
+            p99_ms,
+            non_2xx: 0,
+        }
+    }
+
+    #[test]
+    fn the_many_users_row_is_compared_with_one_token_of_the_same_script() {
+        let rows = [
+            row("GET /campaigns/{id}".to_owned(), 20_000.0, 6.0),
+            row(rotation_name(1), 18_000.0, 6.5),
+            row(rotation_name(5000), 17_100.0, 7.0),
+        ];
+        assert_eq!(rotation_name(5000), "GET /campaigns/{id}, 5000 tokens");
+        let line = many_users_ratio(&rows, 5000).unwrap();
+        assert!(line.contains("= 95.0 %"), "{line}");
+        assert!(line.contains("p99 7.00 ms vs 6.50 ms"), "{line}");
+        assert!(line.contains("without a script: 85.5 %"), "{line}");
+        assert_eq!(many_users_ratio(&rows[..2], 5000), None);
+        assert_eq!(many_users_ratio(&rows, 0), None);
+        assert_eq!(many_users_ratio(&rows, 1), None);
+    }
+
     #[test]
     fn parses_wrk_figures() {
-        let m = parse_wrk("x", SAMPLE).unwrap();
+        let m = parse_wrk("x".to_owned(), SAMPLE).unwrap();
         assert!((m.requests_per_sec - 20000.5).abs() < 1e-6);
         assert!((m.p50_ms - 0.812).abs() < 1e-9);
         assert!((m.p99_ms - 7.5).abs() < 1e-9);

@@ -97,6 +97,50 @@ pub fn supreme_token(pem: &[u8], user: &str) -> anyhow::Result<String> {
     mint(pem, &args, jsonwebtoken::get_current_timestamp())
 }
 
+/// One-hour supreme tokens for the users `user_prefix-0` to `user_prefix-(count - 1)`, signed
+/// with the private key `pem` (parsed once, the signing spread over the available cores): the
+/// distinct users of `cargo xtask bench`'s many-users scenario.
+pub fn supreme_tokens(pem: &[u8], user_prefix: &str, count: usize) -> anyhow::Result<Vec<String>> {
+    let key = encoding_key(pem)?;
+    let now = jsonwebtoken::get_current_timestamp();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = count.div_ceil(threads).max(1);
+    let indices: Vec<usize> = (0..count).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = indices
+            .chunks(chunk)
+            .map(|part| {
+                let key = &key;
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|i| {
+                            let args = TokenArgs {
+                                supreme: true,
+                                user: format!("{user_prefix}-{i}"),
+                                campaigns: Vec::new(),
+                                exp: 3600,
+                                key: None,
+                                issuer: None,
+                                audience: None,
+                                kid: None,
+                            };
+                            sign(key, &args, now)
+                        })
+                        .collect::<anyhow::Result<Vec<_>>>()
+                })
+            })
+            .collect();
+        let mut tokens = Vec::with_capacity(count);
+        for worker in workers {
+            match worker.join() {
+                Ok(part) => tokens.extend(part?),
+                Err(_) => bail!("a token-signing thread panicked"),
+            }
+        }
+        Ok(tokens)
+    })
+}
+
 /// Where a dev-mode service writes its private key.
 pub fn default_key_path() -> PathBuf {
     std::env::temp_dir().join(DEV_KEY_FILE_NAME)
@@ -137,6 +181,11 @@ fn key_path(
 
 /// A signed token for `args`, issued at `now` (seconds since the epoch).
 fn mint(pem: &[u8], args: &TokenArgs, now: u64) -> anyhow::Result<String> {
+    sign(&encoding_key(pem)?, args, now)
+}
+
+/// The RSA private key of the PEM `pem`, with a clear error for anything else.
+fn encoding_key(pem: &[u8]) -> anyhow::Result<EncodingKey> {
     let block = pem::parse(pem).context("the key file is not PEM")?;
     if !block.tag().ends_with("PRIVATE KEY") {
         bail!(
@@ -145,13 +194,17 @@ fn mint(pem: &[u8], args: &TokenArgs, now: u64) -> anyhow::Result<String> {
             block.tag()
         );
     }
-    let key = EncodingKey::from_rsa_pem(pem).context("the key file is not an RSA private key")?;
+    EncodingKey::from_rsa_pem(pem).context("the key file is not an RSA private key")
+}
+
+/// A token for `args` signed with `key`, issued at `now`.
+fn sign(key: &EncodingKey, args: &TokenArgs, now: u64) -> anyhow::Result<String> {
     let claims = claims(args, now);
     let header = Header {
         kid: args.kid.clone(),
         ..Header::new(Algorithm::RS256)
     };
-    jsonwebtoken::encode(&header, &claims, &key)
+    jsonwebtoken::encode(&header, &claims, key)
         .context("signing failed (is it an RSA key of 2048 to 8192 bits?)")
 }
 
@@ -327,6 +380,23 @@ mod tests {
             assert!(error.contains(expected), "{value}: {error}");
         }
         assert!(parse(&["--exp", "0"]).is_err());
+    }
+
+    #[test]
+    fn supreme_tokens_are_distinct_users_in_order() {
+        let tokens = supreme_tokens(KEYS.0.as_bytes(), "bench-user", 5).unwrap();
+        assert_eq!(tokens.len(), 5);
+        for (i, token) in tokens.iter().enumerate() {
+            let claims = verify(token, &Validation::new(Algorithm::RS256));
+            assert_eq!(claims["userId"], format!("bench-user-{i}"));
+            assert_eq!(claims["supreme"], true);
+        }
+        assert!(
+            supreme_tokens(KEYS.0.as_bytes(), "u", 0)
+                .unwrap()
+                .is_empty()
+        );
+        assert!(supreme_tokens(KEYS.1.as_bytes(), "u", 2).is_err());
     }
 
     #[test]

@@ -143,6 +143,12 @@ pub struct AuthConfig {
     /// `CAMPAIGN_DEV_MODE`: `true` allows starting without a key: an ephemeral key pair is made
     /// and a supreme token printed.
     pub dev_mode: bool,
+    /// `CAMPAIGN_JWT_CACHE_CAPACITY`: how many verified tokens are remembered at most, 0 to
+    /// [`MAX_JWT_CACHE_CAPACITY`] (default [`DEFAULT_CACHE_CAPACITY`]); `0` turns the cache off
+    /// and every request checks the signature.
+    ///
+    /// [`DEFAULT_CACHE_CAPACITY`]: crate::auth::DEFAULT_CACHE_CAPACITY
+    pub cache_capacity: u64,
 }
 
 /// A variable that is set but unusable.
@@ -245,6 +251,7 @@ impl Config {
             issuer: read(&lookup, "CAMPAIGN_JWT_ISSUER")?.filter(|v| !v.is_empty()),
             audience: read(&lookup, "CAMPAIGN_JWT_AUDIENCE")?.filter(|v| !v.is_empty()),
             dev_mode,
+            cache_capacity: jwt_cache_capacity(&lookup)?,
         };
         let refresh_interval = match seconds(&lookup, "CAMPAIGN_REFRESH_INTERVAL_SECS", 60)? {
             0 => None,
@@ -634,6 +641,32 @@ fn telemetry(
             .filter(|v| !v.trim().is_empty())
             .unwrap_or_else(|| crate::telemetry::DEFAULT_SERVICE_NAME.to_owned()),
     })
+}
+
+/// The most verified tokens `CAMPAIGN_JWT_CACHE_CAPACITY` may ask to remember (an entry is a
+/// few hundred bytes: about the claims of the token).
+pub const MAX_JWT_CACHE_CAPACITY: u64 = 1_000_000;
+
+/// `CAMPAIGN_JWT_CACHE_CAPACITY`: a whole number from 0 to [`MAX_JWT_CACHE_CAPACITY`],
+/// [`DEFAULT_CACHE_CAPACITY`](crate::auth::DEFAULT_CACHE_CAPACITY) when unset.
+fn jwt_cache_capacity(
+    lookup: &impl Fn(&str) -> Result<String, VarError>,
+) -> Result<u64, ConfigError> {
+    const VARIABLE: &str = "CAMPAIGN_JWT_CACHE_CAPACITY";
+    match set(lookup, VARIABLE)? {
+        None => Ok(crate::auth::DEFAULT_CACHE_CAPACITY),
+        Some(raw) => raw
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n <= MAX_JWT_CACHE_CAPACITY)
+            .ok_or_else(|| ConfigError {
+                variable: VARIABLE,
+                reason: format!(
+                    "`{raw}` is not a number of verified tokens to remember (0 to \
+                     {MAX_JWT_CACHE_CAPACITY}; 0 turns the cache off)"
+                ),
+            }),
+    }
 }
 
 /// The most events per minute a rate limit variable accepts.
@@ -1345,6 +1378,28 @@ mod tests {
         ] {
             let err = config_from(&[DEV, (variable, value)]).unwrap_err();
             assert_eq!(err.variable, variable, "{value}");
+        }
+    }
+
+    #[test]
+    fn the_jwt_cache_capacity_is_read_and_bounded() {
+        let config = config_from(&[DEV]).unwrap();
+        assert_eq!(
+            config.auth.cache_capacity,
+            crate::auth::DEFAULT_CACHE_CAPACITY
+        );
+        for (raw, expected) in [("0", 0), (" 5000 ", 5000), ("1000000", 1_000_000)] {
+            let config = config_from(&[DEV, ("CAMPAIGN_JWT_CACHE_CAPACITY", raw)]).unwrap();
+            assert_eq!(config.auth.cache_capacity, expected, "{raw}");
+        }
+        for bad in ["-1", "many", "1.5", "1000001", "99999999999999999999999"] {
+            let err = config_from(&[DEV, ("CAMPAIGN_JWT_CACHE_CAPACITY", bad)]).unwrap_err();
+            assert_eq!(err.variable, "CAMPAIGN_JWT_CACHE_CAPACITY", "{bad}");
+            assert!(
+                err.to_string().starts_with("CAMPAIGN_JWT_CACHE_CAPACITY: "),
+                "{err}"
+            );
+            assert!(err.reason.contains(&format!("`{bad}`")), "{err}");
         }
     }
 

@@ -239,6 +239,7 @@ impl Components {
             jwks_file: auth.jwks_file.clone(),
             jwks_url: auth.jwks_url.clone(),
             options: KeySetOptions::default(),
+            cache_capacity: auth.cache_capacity,
         };
         let configured = sources.public_key_file.is_some()
             || sources.jwks_file.is_some()
@@ -257,7 +258,8 @@ impl Components {
                 variable: "CAMPAIGN_DEV_MODE",
                 source,
             })?;
-            let verifier = keys.verifier(issuer.clone(), audience.clone());
+            let verifier =
+                keys.verifier_with_cache(issuer.clone(), audience.clone(), auth.cache_capacity);
             let session =
                 DevSession::start(keys, issuer, audience).map_err(AssembleError::DevKeyFile)?;
             (verifier, Some(session))

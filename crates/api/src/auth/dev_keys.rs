@@ -60,8 +60,22 @@ impl DevKeys {
 
     /// A verifier over the public half, with the given issuer and audience rules (see
     /// [`TokenVerifier::from_rsa_public_pem`]).
+    /// It remembers up to [`DEFAULT_CACHE_CAPACITY`] verified tokens.
+    ///
+    /// [`DEFAULT_CACHE_CAPACITY`]: super::DEFAULT_CACHE_CAPACITY
     pub fn verifier(&self, issuer: Option<String>, audience: Option<String>) -> TokenVerifier {
-        TokenVerifier::with_key(self.public_key.clone(), issuer, audience)
+        self.verifier_with_cache(issuer, audience, super::DEFAULT_CACHE_CAPACITY)
+    }
+
+    /// [`DevKeys::verifier`] remembering up to `cache_capacity` verified tokens (0: none), as
+    /// `CAMPAIGN_JWT_CACHE_CAPACITY` says.
+    pub fn verifier_with_cache(
+        &self,
+        issuer: Option<String>,
+        audience: Option<String>,
+        cache_capacity: u64,
+    ) -> TokenVerifier {
+        TokenVerifier::with_key(self.public_key.clone(), cache_capacity, issuer, audience)
     }
 
     /// A signer with the private half.

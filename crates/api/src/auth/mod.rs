@@ -32,7 +32,9 @@ pub use key_set::{
     DEFAULT_FETCH_TIMEOUT, DEFAULT_REFETCH_FLOOR, DEFAULT_REFRESH_INTERVAL, KeySetOptions,
 };
 pub use signer::{TokenClaims, TokenSigner};
-pub use verifier::{KeySourceError, KeySources, TokenVerifier, Verification};
+pub use verifier::{
+    DEFAULT_CACHE_CAPACITY, KeySourceError, KeySources, TokenVerifier, Verification,
+};
 
 /// Clock skew tolerated on `exp` and `nbf`, in seconds.
 pub const LEEWAY_SECS: u64 = 30;

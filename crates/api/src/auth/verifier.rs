@@ -20,19 +20,24 @@
 //! - Every set is also read again each [`KeySetOptions::refresh_interval`]; a failed read keeps
 //!   the last good set and is logged.
 //!
-//! A successful verification is remembered for [`VERIFIED_TTL_SECS`] under the exact token text
-//! (bounded to [`VERIFIED_CAPACITY`] tokens): clients send the same token with every request,
-//! and the RSA signature check is the most expensive step of a read. A remembered token is still
-//! refused once its `exp` (plus leeway) has passed, and everything remembered is forgotten when a
-//! reload removes a key from a set. Reading the current keys takes no lock (an [`ArcSwap`] load).
+//! A successful verification is remembered for [`VERIFIED_TTL_SECS`] (the verified-token cache):
+//! clients send the same token with every request, and the RSA signature check is the most
+//! expensive step of a read. The cache is a bounded concurrent cache ([`moka`]) of
+//! `CAMPAIGN_JWT_CACHE_CAPACITY` tokens ([`DEFAULT_CACHE_CAPACITY`]; 0 turns it off), keyed by the
+//! SHA-256 of the token text, so thousands of users cost what one does and no bearer token is
+//! kept in memory. Each entry expires after [`VERIFIED_TTL_SECS`] or when the token's `exp` (plus
+//! leeway) passes, whichever comes first, and a remembered token is checked against both again on
+//! every hit; everything remembered is forgotten when a reload removes or replaces a key of a
+//! set. Neither a hit nor reading the current keys takes a lock (a cache read, an [`ArcSwap`]
+//! load).
 //!
 //! [`ArcSwap`]: arc_swap::ArcSwap
 
-use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Instant;
+use std::time::{Duration, Instant, SystemTime};
 
 use campaign_domain::DomainError;
 use campaign_domain::permission::Claims;
@@ -40,6 +45,8 @@ use futures::FutureExt as _;
 use futures::future::{BoxFuture, Shared};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use moka::Expiry;
+use moka::sync::Cache;
 
 use super::key_set::{KeySetOptions, KeySetSource, Reloaded};
 use super::{AuthSetupError, LEEWAY_SECS, RSA_MODULUS_BYTES};
@@ -60,7 +67,11 @@ struct Inner {
     validation: Validation,
     issuer: Option<String>,
     audience: Option<String>,
-    verified: Mutex<HashMap<Box<str>, Verified>>,
+    /// The verified-token cache; `None` when its capacity is 0.
+    verified: Option<Cache<TokenDigest, Arc<Verified>>>,
+    /// Moves on each time a reload loses a key, so a verification that read the old keys does
+    /// not stay remembered after the cache was emptied ([`TokenVerifier::decode`]).
+    generation: AtomicU64,
 }
 
 /// The reload of the key sets that unknown `kid`s cause.
@@ -72,10 +83,22 @@ struct Refetch {
     running: Option<Shared<BoxFuture<'static, ()>>>,
 }
 
-/// How many verified tokens are remembered at most.
-pub const VERIFIED_CAPACITY: usize = 4096;
+/// How many verified tokens are remembered at most when `CAMPAIGN_JWT_CACHE_CAPACITY` is unset.
+pub const DEFAULT_CACHE_CAPACITY: u64 = 10_000;
 /// How long a verification is remembered before the signature is checked again.
 pub const VERIFIED_TTL_SECS: u64 = 60;
+
+/// The SHA-256 of a token's text: what the cache is keyed by. Collisions are impractical to
+/// find, and the cache holds no bearer token.
+type TokenDigest = [u8; 32];
+
+fn token_digest(token: &str) -> TokenDigest {
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, token.as_bytes());
+    let mut key = [0; 32];
+    // A SHA-256 digest is 32 bytes by definition.
+    key.copy_from_slice(digest.as_ref());
+    key
+}
 
 /// A token that passed every rule.
 struct Verified {
@@ -84,6 +107,63 @@ struct Verified {
     expires: u64,
     /// When the signature was checked.
     checked: u64,
+    /// How long the cache keeps it: [`VERIFIED_TTL_SECS`], capped by the time left until `exp`
+    /// plus leeway has passed ([`lifetime`]).
+    lifetime: Duration,
+}
+
+impl Verified {
+    /// Whether a hit at `now` may be served: checked less than [`VERIFIED_TTL_SECS`] ago and
+    /// `exp` not passed by more than the leeway (the rule the full check applies).
+    fn fresh(&self, now: u64) -> bool {
+        now < self.checked.saturating_add(VERIFIED_TTL_SECS)
+            && now <= self.expires.saturating_add(LEEWAY_SECS)
+    }
+}
+
+/// How long a token with this `exp` may be remembered from `now` (time since the Unix epoch):
+/// [`VERIFIED_TTL_SECS`] at most, and no longer than until the second after `exp` plus leeway
+/// begins (the full check refuses it from then on). Zero for a token already past it.
+fn lifetime(expires: u64, now: Duration) -> Duration {
+    let refused_from = Duration::from_secs(expires.saturating_add(LEEWAY_SECS).saturating_add(1));
+    refused_from
+        .saturating_sub(now)
+        .min(Duration::from_secs(VERIFIED_TTL_SECS))
+}
+
+/// Per-entry expiry of the cache: each entry lives its own [`Verified::lifetime`], counted from
+/// when it was (re)inserted; reads do not extend it.
+struct VerifiedExpiry;
+
+impl Expiry<TokenDigest, Arc<Verified>> for VerifiedExpiry {
+    fn expire_after_create(
+        &self,
+        _key: &TokenDigest,
+        value: &Arc<Verified>,
+        _created_at: Instant,
+    ) -> Option<Duration> {
+        Some(value.lifetime)
+    }
+
+    fn expire_after_update(
+        &self,
+        _key: &TokenDigest,
+        value: &Arc<Verified>,
+        _updated_at: Instant,
+        _duration_until_expiry: Option<Duration>,
+    ) -> Option<Duration> {
+        Some(value.lifetime)
+    }
+}
+
+/// The verified-token cache of `capacity` tokens; `None` for 0.
+fn verified_cache(capacity: u64) -> Option<Cache<TokenDigest, Arc<Verified>>> {
+    (capacity > 0).then(|| {
+        Cache::builder()
+            .max_capacity(capacity)
+            .expire_after(VerifiedExpiry)
+            .build()
+    })
 }
 
 /// The claims plus the `exp` the remembered verification needs. `exp` is read as any value so
@@ -98,7 +178,7 @@ struct ClaimsWithExp {
 
 /// Where a verifier's keys come from: any of the three, alone or together (see the module
 /// documentation for which key checks which token).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeySources {
     /// `CAMPAIGN_JWT_PUBLIC_KEY_FILE`: an RSA public key PEM.
     pub public_key_file: Option<PathBuf>,
@@ -108,6 +188,21 @@ pub struct KeySources {
     pub jwks_url: Option<String>,
     /// How the key sets are kept fresh.
     pub options: KeySetOptions,
+    /// `CAMPAIGN_JWT_CACHE_CAPACITY`: how many verified tokens are remembered at most
+    /// ([`DEFAULT_CACHE_CAPACITY`]); 0 turns the cache off.
+    pub cache_capacity: u64,
+}
+
+impl Default for KeySources {
+    fn default() -> Self {
+        Self {
+            public_key_file: None,
+            jwks_file: None,
+            jwks_url: None,
+            options: KeySetOptions::default(),
+            cache_capacity: DEFAULT_CACHE_CAPACITY,
+        }
+    }
 }
 
 /// A key source that cannot be used at start-up, with the variable that configured it.
@@ -160,7 +255,12 @@ impl TokenVerifier {
         issuer: Option<String>,
         audience: Option<String>,
     ) -> Result<Self, AuthSetupError> {
-        Ok(Self::with_key(decoding_key(pem)?, issuer, audience))
+        Ok(Self::with_key(
+            decoding_key(pem)?,
+            DEFAULT_CACHE_CAPACITY,
+            issuer,
+            audience,
+        ))
     }
 
     /// [`TokenVerifier::from_rsa_public_pem`] with the PEM read from `path`.
@@ -228,16 +328,25 @@ impl TokenVerifier {
                 source: AuthSetupError::NoKey,
             });
         }
-        let verifier = Self::assemble(key, sets, sources.options, issuer, audience);
+        let verifier = Self::assemble(
+            key,
+            sets,
+            sources.options,
+            sources.cache_capacity,
+            issuer,
+            audience,
+        );
         if !verifier.inner.sets.is_empty() {
             verifier.spawn_refresh();
         }
         Ok(verifier)
     }
 
-    /// A verifier for an already validated key.
+    /// A verifier for an already validated key, remembering up to `cache_capacity` verified
+    /// tokens (0: none).
     pub(super) fn with_key(
         key: DecodingKey,
+        cache_capacity: u64,
         issuer: Option<String>,
         audience: Option<String>,
     ) -> Self {
@@ -245,6 +354,7 @@ impl TokenVerifier {
             Some(key),
             Vec::new(),
             KeySetOptions::default(),
+            cache_capacity,
             issuer,
             audience,
         )
@@ -254,6 +364,7 @@ impl TokenVerifier {
         key: Option<DecodingKey>,
         sets: Vec<KeySetSource>,
         options: KeySetOptions,
+        cache_capacity: u64,
         issuer: Option<String>,
         audience: Option<String>,
     ) -> Self {
@@ -285,7 +396,8 @@ impl TokenVerifier {
                 validation,
                 issuer,
                 audience,
-                verified: Mutex::new(HashMap::new()),
+                verified: verified_cache(cache_capacity),
+                generation: AtomicU64::new(0),
             }),
         }
     }
@@ -347,8 +459,15 @@ impl TokenVerifier {
             return Attempt::Done(Ok(claims));
         }
         let inner = &*self.inner;
+        // Read before the keys: see `decode`.
+        let generation = inner.generation.load(Ordering::SeqCst);
         if inner.sets.is_empty() {
-            return Attempt::Done(self.with_pem_key(token, now, "no key is configured"));
+            return Attempt::Done(self.with_pem_key(
+                token,
+                now,
+                generation,
+                "no key is configured",
+            ));
         }
         let header = match jsonwebtoken::decode_header(token) {
             Ok(header) => header,
@@ -358,12 +477,17 @@ impl TokenVerifier {
             return Attempt::Done(Err(refused(reason(&ErrorKind::InvalidAlgorithm))));
         }
         let Some(kid) = header.kid else {
-            return Attempt::Done(self.with_pem_key(token, now, "the token has no key id (kid)"));
+            return Attempt::Done(self.with_pem_key(
+                token,
+                now,
+                generation,
+                "the token has no key id (kid)",
+            ));
         };
         for set in &inner.sets {
             let keys = set.keys();
             if let Some(key) = keys.get(&kid) {
-                return Attempt::Done(self.decode(token, key, now));
+                return Attempt::Done(self.decode(token, key, now, generation));
             }
         }
         Attempt::UnknownKid
@@ -380,39 +504,71 @@ impl TokenVerifier {
 
     /// A token whose `kid` no set holds: the PEM key's to judge, if there is one.
     fn fallback(&self, token: &str, now: u64) -> Result<Claims, DomainError> {
-        self.with_pem_key(token, now, "the token key id (kid) is not known")
+        // The PEM key never changes, so any generation will do.
+        let generation = self.inner.generation.load(Ordering::SeqCst);
+        self.with_pem_key(
+            token,
+            now,
+            generation,
+            "the token key id (kid) is not known",
+        )
     }
 
-    fn with_pem_key(&self, token: &str, now: u64, without: &str) -> Result<Claims, DomainError> {
+    fn with_pem_key(
+        &self,
+        token: &str,
+        now: u64,
+        generation: u64,
+        without: &str,
+    ) -> Result<Claims, DomainError> {
         match &self.inner.key {
-            Some(key) => self.decode(token, key, now),
+            Some(key) => self.decode(token, key, now, generation),
             None => Err(refused(without.to_owned())),
         }
     }
 
     /// Checks `token` with `key` and every rule, and remembers it when it passes.
-    fn decode(&self, token: &str, key: &DecodingKey, now: u64) -> Result<Claims, DomainError> {
+    ///
+    /// `generation` is the verifier's generation read before `key` was chosen. A reload that
+    /// loses a key swaps the set in, moves the generation on, then empties the cache; a token
+    /// checked with a key of the old set and remembered after that emptying sees the generation
+    /// moved and forgets itself, so no token of a removed key outlives the reload.
+    fn decode(
+        &self,
+        token: &str,
+        key: &DecodingKey,
+        now: u64,
+        generation: u64,
+    ) -> Result<Claims, DomainError> {
         let data = jsonwebtoken::decode::<ClaimsWithExp>(token, key, &self.inner.validation)
             .map_err(|error| refused(reason(error.kind())))?;
         let Some(expires) = data.claims.exp.as_u64() else {
             // Validation accepted the token, so `exp` is a number; a float is simply not remembered.
             return Ok(data.claims.claims);
         };
-        let verified = Verified {
-            claims: data.claims.claims.clone(),
-            expires,
-            checked: now,
+        let Some(cache) = &self.inner.verified else {
+            return Ok(data.claims.claims);
         };
-        let mut remembered = self
-            .inner
-            .verified
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if remembered.len() >= VERIFIED_CAPACITY {
-            // Bounded memory: start over rather than track recency.
-            remembered.clear();
+        let since_epoch = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap_or_default();
+        let lifetime = lifetime(expires, since_epoch);
+        if lifetime.is_zero() {
+            return Ok(data.claims.claims);
         }
-        remembered.insert(token.into(), verified);
+        let digest = token_digest(token);
+        cache.insert(
+            digest,
+            Arc::new(Verified {
+                claims: data.claims.claims.clone(),
+                expires,
+                checked: now,
+                lifetime,
+            }),
+        );
+        if self.inner.generation.load(Ordering::SeqCst) != generation {
+            cache.invalidate(&digest);
+        }
         Ok(data.claims.claims)
     }
 
@@ -470,16 +626,11 @@ impl TokenVerifier {
     }
 
     /// The claims of a token verified less than [`VERIFIED_TTL_SECS`] ago that has not expired.
+    /// The cache expires entries on its own (monotonic) clock; the rule is checked again here on
+    /// the wall clock the full check uses, so a hit never outlives what the full check allows.
     fn remembered(&self, token: &str, now: u64) -> Option<Claims> {
-        let remembered = self
-            .inner
-            .verified
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let v = remembered.get(token)?;
-        let fresh = now < v.checked.saturating_add(VERIFIED_TTL_SECS)
-            && now <= v.expires.saturating_add(LEEWAY_SECS);
-        fresh.then(|| v.claims.clone())
+        let verified = self.inner.verified.as_ref()?.get(&token_digest(token))?;
+        verified.fresh(now).then(|| verified.claims.clone())
     }
 
     /// The issuer tokens must carry, if configured.
@@ -498,11 +649,13 @@ impl TokenVerifier {
 async fn reload(inner: &Inner, cause: &'static str) {
     for set in &inner.sets {
         match set.reload().await {
-            Ok(Reloaded::LostKeys) => inner
-                .verified
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .clear(),
+            Ok(Reloaded::LostKeys) => {
+                // The new set is in place already; the order matters (see `decode`).
+                inner.generation.fetch_add(1, Ordering::SeqCst);
+                if let Some(cache) = &inner.verified {
+                    cache.invalidate_all();
+                }
+            }
             Ok(Reloaded::Unchanged | Reloaded::Grown) => {}
             Err(error) => tracing::warn!(
                 variable = set.variable(),
@@ -631,6 +784,26 @@ mod tests {
         TRUSTED.verifier(Some("issuer-x".into()), Some("audience-y".into()))
     }
 
+    fn cache(verifier: &TokenVerifier) -> &Cache<TokenDigest, Arc<Verified>> {
+        verifier.inner.verified.as_ref().unwrap()
+    }
+
+    /// How many tokens the cache holds, once its pending evictions have run.
+    fn remembered_count(verifier: &TokenVerifier) -> u64 {
+        let cache = cache(verifier);
+        cache.run_pending_tasks();
+        cache.entry_count()
+    }
+
+    fn is_remembered(verifier: &TokenVerifier, token: &str) -> bool {
+        cache(verifier).contains_key(&token_digest(token))
+    }
+
+    /// Puts an entry in the cache as `decode` would, whatever its content.
+    fn remember(verifier: &TokenVerifier, token: &str, verified: Verified) {
+        cache(verifier).insert(token_digest(token), Arc::new(verified));
+    }
+
     #[track_caller]
     fn assert_refused(verifier: &TokenVerifier, token: &str, expected_reason: &str) {
         match verifier.verify(token) {
@@ -690,29 +863,34 @@ mod tests {
         let token = sign(&base_claims());
         let first = verifier.verify(&token).unwrap();
         assert_eq!(verifier.verify(&token).unwrap(), first);
-        assert_eq!(verifier.inner.verified.lock().unwrap().len(), 1);
+        assert_eq!(remembered_count(&verifier), 1);
+        assert!(is_remembered(&verifier, &token));
 
         // A remembered token whose `exp` has passed is not served from memory: the full check
-        // runs again and refuses it.
+        // runs again and refuses it (whatever lifetime the cache gave the entry).
         let lapsed = sign(&with(base_claims(), "exp", json!(now() - 120)));
-        verifier.inner.verified.lock().unwrap().insert(
-            lapsed.as_str().into(),
+        remember(
+            &verifier,
+            &lapsed,
             Verified {
                 claims: first.clone(),
                 expires: u64::try_from(now() - 120).unwrap(),
                 checked: get_current_timestamp(),
+                lifetime: Duration::from_secs(VERIFIED_TTL_SECS),
             },
         );
         assert_refused(&verifier, &lapsed, "the token has expired");
 
-        // An entry older than the memory's lifetime is checked again too.
+        // An entry older than the verified TTL is checked again too.
         let forged = "not.a.token";
-        verifier.inner.verified.lock().unwrap().insert(
-            forged.into(),
+        remember(
+            &verifier,
+            forged,
             Verified {
                 claims: first,
                 expires: u64::MAX / 2,
                 checked: get_current_timestamp() - VERIFIED_TTL_SECS,
+                lifetime: Duration::from_secs(VERIFIED_TTL_SECS),
             },
         );
         assert_refused(&verifier, forged, "the token is malformed");
@@ -722,7 +900,108 @@ mod tests {
     fn a_refused_token_is_not_remembered() {
         let verifier = plain();
         let _ = verifier.verify(&sign_with(&OTHER, &base_claims()));
-        assert!(verifier.inner.verified.lock().unwrap().is_empty());
+        assert_eq!(remembered_count(&verifier), 0);
+    }
+
+    #[test]
+    fn the_cache_stays_within_its_capacity_under_many_distinct_tokens() {
+        const CAPACITY: u64 = 16;
+        let verifier = TRUSTED.verifier_with_cache(None, None, CAPACITY);
+        let key = EncodingKey::from_rsa_pem(TRUSTED.private_pem().as_bytes()).unwrap();
+        let tokens: Vec<String> = (0..200)
+            .map(|i| {
+                let claims = with(base_claims(), "userId", json!(format!("user-{i}")));
+                jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &key).unwrap()
+            })
+            .collect();
+        for round in 0..2 {
+            for (i, token) in tokens.iter().enumerate() {
+                let claims = verifier.verify(token).unwrap();
+                assert_eq!(claims.user_id, format!("user-{i}"), "round {round}");
+            }
+            let held = remembered_count(&verifier);
+            assert!(held <= CAPACITY, "{held} tokens held, capacity {CAPACITY}");
+            assert!(held > 0, "nothing remembered");
+        }
+        // Tokens the cache let go of are verified in full again, and still pass.
+        assert!(tokens.iter().all(|token| verifier.verify(token).is_ok()));
+    }
+
+    #[test]
+    fn the_lifetime_of_an_entry_is_capped_by_exp() {
+        let now_secs = get_current_timestamp();
+        let now = Duration::from_secs(now_secs) + Duration::from_millis(400);
+        let ttl = Duration::from_secs(VERIFIED_TTL_SECS);
+        // Far from `exp`: the verified TTL.
+        assert_eq!(lifetime(now_secs + 600, now), ttl);
+        // `exp` plus leeway within the TTL: up to the second after it begins, no longer.
+        assert_eq!(
+            lifetime(now_secs + 10, now),
+            Duration::from_secs(10 + LEEWAY_SECS + 1) - Duration::from_millis(400)
+        );
+        assert_eq!(
+            lifetime(now_secs - LEEWAY_SECS, now),
+            Duration::from_millis(600)
+        );
+        // Past `exp` plus leeway: not remembered at all.
+        assert_eq!(lifetime(now_secs - LEEWAY_SECS - 1, now), Duration::ZERO);
+        assert_eq!(lifetime(0, now), Duration::ZERO);
+        assert_eq!(lifetime(u64::MAX, now), ttl);
+    }
+
+    #[test]
+    fn a_remembered_token_leaves_the_cache_when_its_exp_passes() {
+        let verifier = plain();
+        // Accepted within the leeway, for 2 to 3 more seconds.
+        let token = sign(&with(base_claims(), "exp", json!(now() - 28)));
+        assert!(verifier.verify(&token).is_ok());
+        let entry = cache(&verifier).get(&token_digest(&token)).unwrap();
+        assert!(
+            entry.lifetime <= Duration::from_secs(3),
+            "lifetime {:?} is not capped by exp",
+            entry.lifetime
+        );
+        std::thread::sleep(entry.lifetime + Duration::from_millis(100));
+        assert!(
+            !is_remembered(&verifier, &token),
+            "the cache kept it past exp"
+        );
+        assert_refused(&verifier, &token, "the token has expired");
+        assert_eq!(remembered_count(&verifier), 0);
+    }
+
+    #[test]
+    fn a_capacity_of_zero_remembers_nothing() {
+        let verifier = TRUSTED.verifier_with_cache(None, None, 0);
+        assert!(verifier.inner.verified.is_none());
+        let token = sign(&base_claims());
+        let first = verifier.verify(&token).unwrap();
+        assert_eq!(verifier.verify(&token).unwrap(), first);
+        assert_refused(
+            &verifier,
+            &sign_with(&OTHER, &base_claims()),
+            "the token signature is not valid",
+        );
+        let lapsed = sign(&with(base_claims(), "exp", json!(now() - 120)));
+        assert_refused(&verifier, &lapsed, "the token has expired");
+    }
+
+    #[test]
+    fn a_verification_that_read_keys_before_a_lost_key_is_not_remembered() {
+        let verifier = plain();
+        let token = sign(&base_claims());
+        // A reload lost a key between the choice of the key and the end of the check.
+        let before = verifier.inner.generation.fetch_add(1, Ordering::SeqCst);
+        let key = verifier.inner.key.as_ref().unwrap();
+        assert!(
+            verifier
+                .decode(&token, key, get_current_timestamp(), before)
+                .is_ok()
+        );
+        assert!(!is_remembered(&verifier, &token));
+        // The next verification reads the current generation and is remembered.
+        assert!(verifier.verify(&token).is_ok());
+        assert!(is_remembered(&verifier, &token));
     }
 
     #[test]
@@ -954,6 +1233,7 @@ mod tests {
                 jwks_file: Some(file.0.clone()),
                 jwks_url: None,
                 options,
+                cache_capacity: DEFAULT_CACHE_CAPACITY,
             };
             let verifier = TokenVerifier::from_sources(&sources, None, None)
                 .await
@@ -1126,15 +1406,45 @@ mod tests {
             .await;
             let t = signed(&TRUSTED, Some("t"));
             assert!(verifier.verify(&t).is_ok());
-            assert_eq!(verifier.inner.verified.lock().unwrap().len(), 1);
+            assert!(is_remembered(&verifier, &t));
             file.write(&[(&OTHER, "o")]);
             tokio::time::sleep(Duration::from_millis(300)).await;
-            assert!(verifier.inner.verified.lock().unwrap().is_empty());
+            assert!(!is_remembered(&verifier, &t));
             assert_refused(&verifier, &t, "the token key id (kid) is not known");
             // A broken set keeps the last good one.
             std::fs::write(&file.0, b"{\"keys\": []}").unwrap();
             tokio::time::sleep(Duration::from_millis(300)).await;
             assert!(verifier.verify(&signed(&OTHER, Some("o"))).is_ok());
+        }
+
+        #[tokio::test]
+        async fn a_replaced_or_removed_key_forgets_every_remembered_token() {
+            let file = JwksFile::new(&[(&TRUSTED, "t"), (&OTHER, "o")]);
+            let verifier = over(&file, false, options(Duration::from_secs(3600))).await;
+            let t = signed(&TRUSTED, Some("t"));
+            let o = signed(&OTHER, Some("o"));
+            assert!(verifier.verify(&t).is_ok() && verifier.verify(&o).is_ok());
+            assert!(is_remembered(&verifier, &t) && is_remembered(&verifier, &o));
+
+            // A new set that only adds a key keeps what was remembered.
+            file.write(&[(&TRUSTED, "t"), (&OTHER, "o"), (&OTHER, "o2")]);
+            reload(&verifier.inner, "test").await;
+            assert!(is_remembered(&verifier, &t) && is_remembered(&verifier, &o));
+
+            // `t` now names another key: every remembered token goes, `o`'s too.
+            file.write(&[(&OTHER, "t"), (&OTHER, "o")]);
+            reload(&verifier.inner, "test").await;
+            assert!(!is_remembered(&verifier, &t) && !is_remembered(&verifier, &o));
+            assert_eq!(remembered_count(&verifier), 0);
+            assert_refused(&verifier, &t, "the token signature is not valid");
+            assert!(verifier.verify(&o).is_ok());
+            assert!(is_remembered(&verifier, &o));
+
+            // `o` removed.
+            file.write(&[(&OTHER, "t")]);
+            reload(&verifier.inner, "test").await;
+            assert!(!is_remembered(&verifier, &o));
+            assert_refused(&verifier, &o, "the token key id (kid) is not known");
         }
 
         #[tokio::test]
