@@ -649,7 +649,8 @@ fn nothing_listens() -> String {
 }
 
 /// The environment of the binary on MongoDB `database`, verifying tokens with `key_file`,
-/// delivering to `destinations` through `aws_endpoint`, without the refresh job.
+/// delivering to `destinations` through `aws_endpoint`, without the refresh job, with a
+/// short outbox lease.
 fn service_env(
     destinations: &Destinations,
     key_file: &std::path::Path,
@@ -669,6 +670,8 @@ fn service_env(
             key_file.display().to_string(),
         ),
         ("CAMPAIGN_REFRESH_INTERVAL_SECS", "0".to_owned()),
+        // What the killed process had claimed is claimed again after this lease.
+        ("CAMPAIGN_OUTBOX_LEASE_SECS", "3".to_owned()),
         ("CAMPAIGN_AWS_ENDPOINT_URL", aws_endpoint.to_owned()),
         ("CAMPAIGN_KINESIS_STREAM", destinations.stream.clone()),
         (
@@ -743,8 +746,8 @@ async fn a_service_killed_right_after_writes_delivers_what_it_owed_when_started_
         .until(
             &destinations,
             "what the killed service owed",
-            // An event in flight at the kill stays leased (60 s) before it is claimed again.
-            Duration::from_secs(100),
+            // An event in flight at the kill stays leased (3 s here) before it is claimed again.
+            Duration::from_secs(30),
             |a| {
                 a.stream_campaigns().is_superset(&ids)
                     && a.pipeline_campaigns().is_superset(&ids)
@@ -827,8 +830,8 @@ async fn a_cascade_and_reminders_acknowledged_before_a_kill_are_delivered_after_
         .until(
             &destinations,
             "the cascade and the reminder change",
-            // An event in flight at the kill stays leased (60 s) before it is claimed again.
-            Duration::from_secs(100),
+            // An event in flight at the kill stays leased (3 s here) before it is claimed again.
+            Duration::from_secs(30),
             |a| {
                 let linked_renamed = a.pipeline.iter().any(|m| {
                     m["payload"]["campaign"]["id"] == linked.as_str()
