@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use campaign_api::auth::{DevKeys, TokenClaims};
 use campaign_domain::uuid::Uuid;
+use campaign_ports::testing::fixtures;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -83,27 +84,14 @@ pub fn draft(name: &str) -> Value {
            "domain": {"site": site("draft")}})
 }
 
-/// A complete campaign body (valid outside DRAFT, so it may open; SPEC §7.1).
+/// A complete campaign body (valid outside DRAFT, so it may open; SPEC §7.1): the contract
+/// suite's fixture on fresh site and preview hosts.
 pub fn complete(name: &str) -> Value {
-    let faq = "6f9619ff-8b86-d011-b42d-00cf4fc964ff";
-    json!({
-        "name": name,
-        "identifier": "tour-2030",
-        "artist": {"id": "K8vZ917G7x0", "name": "The Band"},
-        "domain": {"site": site("site"), "preview": site("preview")},
-        "tour": {"name": "World Tour"},
-        "style": {
-            "theme": {"primary": "#112233"},
-            "border": {"primary": "#000000"},
-            "pageBackground": {"primary": "#ffffff"},
-            "text": {"primary": "#101010"}
-        },
-        "image": {"main": {"url": "https://img.example.test/main.png"}},
-        "locales": [{"id": "en-US", "is_default": true}],
-        "content": {"en-US": {"faqs": {faq: {"question": "When?", "answer": "Soon."}},
-                              "terms": "Be nice."}},
-        "faqs": {"landing": {"open": [faq]}}
-    })
+    fixtures::complete_campaign_json(
+        name,
+        &site("site"),
+        json!({"domain": {"preview": site("preview")}}),
+    )
 }
 
 /// Which Redis the replicas use.

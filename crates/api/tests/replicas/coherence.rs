@@ -19,7 +19,10 @@ use crate::cluster::{Cluster, Options, Redis, complete, id_of, version_of};
 /// Rounds of write-then-read.
 const ROUNDS: usize = 20;
 
-async fn reads_on_every_replica_follow_a_write_on_another(redis: Redis) {
+/// A cluster on `redis` and a campaign created on its first replica and opened (OPEN, so any
+/// valid token reads it by domain, as the fan site does) with `name`: `(cluster, id, site)`,
+/// the campaign at version 2.
+async fn cluster_with_an_open_campaign(redis: Redis, name: &str) -> (Cluster, String, String) {
     let cluster = Cluster::start(Options {
         redis,
         ..Options::default()
@@ -27,15 +30,22 @@ async fn reads_on_every_replica_follow_a_write_on_another(redis: Redis) {
     .await;
     let first = cluster.replica(0);
     let created = first
-        .create(&complete("Coherent"))
+        .create(&complete("Version 1"))
         .await
         .expect(StatusCode::CREATED)
         .clone();
     let id = id_of(&created);
     let site = created["domain"]["site"].as_str().unwrap().to_owned();
-    // OPEN, so any valid token reads it by domain, as the fan site does.
-    let opened = first.update(&id, &json!({"status": "OPEN"}), None).await;
-    let mut version = version_of(opened.expect(StatusCode::OK));
+    let opened = first
+        .update(&id, &json!({"status": "OPEN", "name": name}), None)
+        .await;
+    assert_eq!(version_of(opened.expect(StatusCode::OK)), 2);
+    (cluster, id, site)
+}
+
+async fn reads_on_every_replica_follow_a_write_on_another(redis: Redis) {
+    let (cluster, id, site) = cluster_with_an_open_campaign(redis, "Coherent").await;
+    let mut version = 2;
 
     let replicas = cluster.replicas();
     for round in 0..ROUNDS {
@@ -155,23 +165,7 @@ async fn reader(
 /// version. This is what a read-through cache that stores what it read after a concurrent
 /// write invalidated the entry gets wrong.
 async fn no_read_after_an_acknowledged_write_returns_an_older_version(redis: Redis) {
-    let cluster = Cluster::start(Options {
-        redis,
-        ..Options::default()
-    })
-    .await;
-    let first = cluster.replica(0);
-    let created = first
-        .create(&complete("Version 1"))
-        .await
-        .expect(StatusCode::CREATED)
-        .clone();
-    let id = id_of(&created);
-    let site = created["domain"]["site"].as_str().unwrap().to_owned();
-    let opened = first
-        .update(&id, &json!({"status": "OPEN", "name": "Version 2"}), None)
-        .await;
-    assert_eq!(version_of(opened.expect(StatusCode::OK)), 2);
+    let (cluster, id, site) = cluster_with_an_open_campaign(redis, "Version 2").await;
 
     let stop = AtomicBool::new(false);
     let writes = async {

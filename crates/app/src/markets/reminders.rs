@@ -7,12 +7,10 @@
 
 use std::collections::HashMap;
 
-use std::iter::once;
-
 use campaign_domain::market::{Market, ReminderRequest, parse_market_ids, upcoming_window};
 use campaign_domain::messages::{Operation, covered_event_ids, market_change_messages};
 use campaign_domain::serde_json::Value;
-use campaign_domain::values::{CampaignId, MarketId};
+use campaign_domain::values::{CampaignId, EventId, MarketId};
 use campaign_domain::{Campaign, DomainError, ValidationErrors};
 use campaign_ports::StoreError;
 
@@ -153,38 +151,31 @@ impl MarketService {
         mut found: HashMap<MarketId, Market>,
         change: impl Fn(&Market) -> Market,
     ) -> Result<Vec<Market>, DomainError> {
-        let mut campaigns: HashMap<CampaignId, Campaign> = HashMap::new();
+        // A reminder changes no event id, so what each campaign covers is read once.
+        let mut campaigns: HashMap<CampaignId, (Campaign, Vec<EventId>)> = HashMap::new();
         let mut stored = Vec::with_capacity(ids.len());
         for id in ids {
             let Some(mut before) = found.remove(id) else {
                 continue;
             };
+            if !campaigns.contains_key(&before.campaign_id) {
+                let campaign = self.load_campaign(&before.campaign_id).await?;
+                let markets = self.campaign_markets(&campaign.id).await?;
+                let covered = covered_event_ids(&campaign, &markets);
+                campaigns.insert(campaign.id.clone(), (campaign, covered));
+            }
+            // Present: inserted just above when missing. A retried market stays in its campaign.
+            let (campaign, covered) = &campaigns[&before.campaign_id];
             let mut attempt = 1;
             loop {
-                let campaign = match campaigns.get(&before.campaign_id) {
-                    Some(c) => c.clone(),
-                    None => {
-                        let c = self.load_campaign(&before.campaign_id).await?;
-                        campaigns.insert(c.id.clone(), c.clone());
-                        c
-                    }
-                };
                 let mut after = change(&before);
                 after.version = before.version + 1;
-                let others = self.campaign_markets(&campaign.id).await?;
-                let covered = covered_event_ids(
-                    &campaign,
-                    others
-                        .iter()
-                        .filter(|m| m.id != after.id)
-                        .chain(once(&after)),
-                );
                 let messages = market_change_messages(
                     Operation::Update,
                     Some(&before),
                     &after,
-                    &campaign,
-                    covered,
+                    campaign,
+                    covered.clone(),
                 );
                 let events = self.events(ctx, self.ports.clock.now(), messages);
                 match self
