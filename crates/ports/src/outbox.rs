@@ -76,7 +76,8 @@ pub trait Outbox: Send + Sync + 'static {
     /// Gives up on an event: it becomes [`OutboxState::Failed`] and is no longer claimed.
     async fn fail(&self, event_id: Uuid, error: &str) -> Result<(), StoreError>;
 
-    /// Backlog counts.
+    /// Backlog counts. A `pending` of zero means every event recorded before the call, including
+    /// those recorded while delivering another (a linked campaign's change), was delivered.
     async fn stats(&self) -> Result<OutboxStats, StoreError>;
 
     /// One page of failed events, oldest first.

@@ -371,8 +371,18 @@ impl Outbox for MongoStore {
 
     async fn stats(&self) -> Result<OutboxStats, StoreError> {
         self.sweep().await?;
+        let mut pending = self.count_state(PENDING).await?;
+        if pending == 0 {
+            // An event can be completed only after the follow-up events it caused were written
+            // into their documents (a linked campaign's change, applied by the relay). If the
+            // count above came after that completion, those events were written before it and
+            // this second sweep moves them into the outbox: a zero answered here means nothing
+            // recorded before the call is undelivered.
+            self.sweep().await?;
+            pending = self.count_state(PENDING).await?;
+        }
         Ok(OutboxStats {
-            pending: self.count_state(PENDING).await?,
+            pending,
             failed: self.count_state(FAILED).await?,
         })
     }
