@@ -35,14 +35,16 @@ pub struct FailedDeliveries {
     pub page: Page<OutboxRecord>,
 }
 
+/// Maps an outbox error to what the client sees. No outbox call reports a missing record or a
+/// conflict, so only outages and unreadable records reach here.
 fn store_error(error: StoreError) -> DomainError {
-    if let StoreError::Unavailable(reason) = &error {
-        tracing::error!(%reason, "outbox unavailable");
-    }
-    // No outbox call reports a missing record; anything else is an outage.
-    DomainError::DependencyUnavailable {
-        dependency: "store".to_owned(),
-    }
+    crate::store_errors::store_error(
+        "outbox",
+        DomainError::DependencyUnavailable {
+            dependency: "store".to_owned(),
+        },
+        error,
+    )
 }
 
 impl DeliveryService {

@@ -12,12 +12,13 @@ use campaign_ports::StoreError;
 use crate::RequestContext;
 use crate::ports::Ports;
 
-/// Maps a store error to what the client sees; outages are logged here, once.
+/// Maps a store error on a event call to what the client sees.
 fn store_error(error: StoreError) -> DomainError {
-    if let StoreError::Unavailable(reason) = &error {
-        tracing::error!(%reason, "event store unavailable");
-    }
-    error.into_domain(DomainError::NotFound("no such event".to_owned()))
+    crate::store_errors::store_error(
+        "event",
+        DomainError::NotFound("no such event".to_owned()),
+        error,
+    )
 }
 
 /// The event use cases.

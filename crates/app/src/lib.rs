@@ -12,6 +12,7 @@ pub mod contacts;
 mod context;
 pub mod deliveries;
 pub mod events;
+mod json_cache;
 pub mod markets;
 mod outbox;
 mod params;
@@ -22,6 +23,7 @@ pub mod queries;
 mod rate_limits;
 pub mod relay;
 pub mod search;
+mod store_errors;
 
 pub use context::RequestContext;
 pub use password::PasswordHasher;

@@ -3,17 +3,17 @@
 //! (read-through, fail open) as versioned entries: every change publishes the stored version,
 //! a delete a tombstone, so no replica reads a promoter older than an acknowledged change.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use campaign_domain::paging::Page;
 use campaign_domain::promoter::Promoter;
-use campaign_domain::serde_json::{self, Value};
+use campaign_domain::serde_json::Value;
 use campaign_domain::values::PromoterId;
 use campaign_domain::{DomainError, ValidationErrors};
-use campaign_ports::{Cache, CacheKey, StoreError, VersionedEntry};
+use campaign_ports::{CacheKey, StoreError, VersionedEntry};
 
 use crate::RequestContext;
+use crate::json_cache::JsonCache;
 use crate::params::page_request;
 use crate::ports::{Ports, Settings};
 
@@ -22,7 +22,8 @@ use crate::ports::{Ports, Settings};
 pub struct PromoterService {
     ports: Ports,
     ttl: Duration,
-    cache_records: bool,
+    /// Records are cached only when [`Settings::cache_records`] says so.
+    cache: JsonCache,
 }
 
 impl std::fmt::Debug for PromoterService {
@@ -33,27 +34,22 @@ impl std::fmt::Debug for PromoterService {
     }
 }
 
-/// Maps a store error on a promoter to what the client sees; outages are logged here, once.
+/// Maps a store error on a promoter call to what the client sees.
 fn store_error(error: StoreError) -> DomainError {
-    if let StoreError::Unavailable(reason) = &error {
-        tracing::error!(%reason, "promoter store unavailable");
-    }
-    error.into_domain(DomainError::PromoterNotFound)
+    crate::store_errors::store_error("promoter", DomainError::PromoterNotFound, error)
 }
 
 impl PromoterService {
     /// The use cases over `ports`.
     pub fn new(ports: Ports, settings: &Settings) -> Self {
         Self {
+            cache: JsonCache::new(
+                settings.cache_records.then(|| ports.cache.clone()),
+                settings.promoter_cache_ttl,
+            ),
             ports,
             ttl: settings.promoter_cache_ttl,
-            cache_records: settings.cache_records,
         }
-    }
-
-    /// The cache, when records are cached ([`Settings::cache_records`]).
-    fn cache(&self) -> Option<&Arc<dyn Cache>> {
-        self.cache_records.then_some(&self.ports.cache)
     }
 
     /// One page of promoters by name, then id (`page`, `pageSize` as the client sent them).
@@ -101,27 +97,13 @@ impl PromoterService {
     ) -> Result<Promoter, DomainError> {
         ctx.actor.require_supreme()?;
         let key = CacheKey::promoter(id);
-        if let Some(cache) = self.cache() {
-            match cache.get_versioned(&key).await {
-                Ok(Some(VersionedEntry {
-                    value: Some(raw), ..
-                })) => match serde_json::from_str::<Promoter>(&raw) {
-                    Ok(promoter) => return Ok(promoter),
-                    Err(error) => tracing::warn!(%key, %error, "unreadable cache entry ignored"),
-                },
-                Ok(_) => {}
-                Err(error) => tracing::warn!(%key, %error, "cache read failed; reading the store"),
-            }
+        if let Some(promoter) = self.cache.get_versioned::<Promoter>(&key).await {
+            return Ok(promoter);
         }
         let promoter = self.load(id).await?;
-        if let Some(cache) = self.cache()
-            && let Ok(raw) = serde_json::to_string(&promoter)
-        {
-            let entry = VersionedEntry::value(promoter.version, raw);
-            if let Err(error) = cache.put_if_newer(&key, &entry, self.ttl).await {
-                tracing::warn!(%key, %error, "cache write failed");
-            }
-        }
+        self.cache
+            .put_if_newer(&key, promoter.version, &promoter)
+            .await;
         Ok(promoter)
     }
 
@@ -154,11 +136,9 @@ impl PromoterService {
             .update(&after, before.version)
             .await
             .map_err(store_error)?;
-        let entry = serde_json::to_string(&stored)
-            .map_or(VersionedEntry::tombstone(stored.version), |raw| {
-                VersionedEntry::value(stored.version, raw)
-            });
-        self.publish(id, &entry).await;
+        self.cache
+            .publish(&CacheKey::promoter(id), stored.version, Some(&stored))
+            .await;
         Ok(stored)
     }
 
@@ -170,7 +150,8 @@ impl PromoterService {
         ctx.actor.require_supreme()?;
         let result = self.ports.promoters.delete(id).await.map_err(store_error);
         // Ids are never reused: nothing may be cached under this one again.
-        self.publish(id, &VersionedEntry::tombstone(VersionedEntry::GONE))
+        self.cache
+            .publish::<Promoter>(&CacheKey::promoter(id), VersionedEntry::GONE, None)
             .await;
         result
     }
@@ -183,15 +164,5 @@ impl PromoterService {
             .await
             .map_err(store_error)?
             .ok_or(DomainError::PromoterNotFound)
-    }
-
-    /// Publishes `entry` as the promoter's cached state, so no replica reads an older one; a
-    /// failure is logged and the old entry expires by its TTL.
-    async fn publish(&self, id: &PromoterId, entry: &VersionedEntry) {
-        let Some(cache) = self.cache() else { return };
-        let key = CacheKey::promoter(id);
-        if let Err(error) = cache.publish(&key, entry, self.ttl).await {
-            tracing::warn!(%key, %error, "promoter cache refresh not confirmed; the entry may be stale until its TTL");
-        }
     }
 }

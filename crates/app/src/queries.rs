@@ -11,9 +11,9 @@ use campaign_domain::chrono::{DateTime, Utc};
 use campaign_domain::paging::{MAX_PAGE_SIZE, Page, PageRequest};
 use campaign_domain::values::{CampaignId, CategoryId, EventId, parse_instant};
 use campaign_domain::{Campaign, DomainError, ValidationErrors};
-use campaign_ports::StoreError;
 
 use crate::RequestContext;
+use crate::params::page_request_sized;
 use crate::ports::Ports;
 
 /// Most category ids one query may name.
@@ -24,13 +24,7 @@ pub const MAX_CATEGORY_IDS: usize = 100;
 /// before paging existed, and reads `pagination.total` to tell when there are more.
 pub const EVENT_CAMPAIGNS_PAGE_SIZE: u32 = MAX_PAGE_SIZE;
 
-/// Maps a store error to what the client sees; outages are logged here, once.
-fn store_error(error: StoreError) -> DomainError {
-    if let StoreError::Unavailable(reason) = &error {
-        tracing::error!(%reason, "campaign store unavailable");
-    }
-    error.into_domain(DomainError::CampaignNotFound)
-}
+use crate::store_errors::campaign_store_error as store_error;
 
 /// The range of a presale query: `presaleQueryStartDate` and `presaleQueryEndDate` (RFC 3339),
 /// both or neither. Neither means "now" (campaigns whose presale window is open now).
@@ -63,18 +57,6 @@ fn present(raw: Option<&str>) -> Option<&str> {
     raw.map(str::trim).filter(|r| !r.is_empty())
 }
 
-/// A whole-number query value (`page`, `pageSize`); anything else is reported on `field`.
-fn number(e: &mut ValidationErrors, field: &str, raw: Option<&str>) -> Option<i64> {
-    let raw = present(raw)?;
-    match raw.parse::<i64>() {
-        Ok(n) => Some(n),
-        Err(_) => {
-            e.add(field, "must be an integer");
-            None
-        }
-    }
-}
-
 /// The page of a `/campaigns/events` answer: `page` (zero-based, default 0) and `pageSize`
 /// (1–100, default [`EVENT_CAMPAIGNS_PAGE_SIZE`]), reported on `e`.
 fn event_page(
@@ -82,12 +64,7 @@ fn event_page(
     page: Option<&str>,
     page_size: Option<&str>,
 ) -> PageRequest {
-    let page = number(e, "page", page);
-    let size = number(e, "pageSize", page_size).or(Some(i64::from(EVENT_CAMPAIGNS_PAGE_SIZE)));
-    PageRequest::new(page, size).unwrap_or_else(|errors| {
-        e.extend_prefixed("", errors);
-        PageRequest::default()
-    })
+    page_request_sized(e, page, page_size, EVENT_CAMPAIGNS_PAGE_SIZE)
 }
 
 /// The campaign query use cases.

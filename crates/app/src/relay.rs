@@ -318,6 +318,9 @@ fn next_attempt(now: DateTime<Utc>, delay: Duration) -> DateTime<Utc> {
 }
 
 fn relay_store_error(error: StoreError) -> DomainError {
-    tracing::error!(%error, "outbox unavailable");
-    error.into_domain(DomainError::Internal("outbox record vanished".to_owned()))
+    crate::store_errors::store_error(
+        "outbox",
+        DomainError::Internal("outbox record vanished".to_owned()),
+        error,
+    )
 }

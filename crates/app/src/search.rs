@@ -9,13 +9,13 @@ use std::time::Duration;
 
 use campaign_domain::paging::{Page, PageRequest, Pagination};
 use campaign_domain::search::{ArtistSummary, VenueSummary};
-use campaign_domain::serde_json;
 use campaign_domain::{DomainError, ValidationErrors};
 use campaign_ports::{CacheKey, Discovery, IntegrationError, RateKey, RateLimit};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::RequestContext;
+use crate::json_cache::JsonCache;
 use crate::markets::discovery_error;
 use crate::params::page_request;
 use crate::ports::{Ports, Settings};
@@ -51,6 +51,7 @@ pub struct SearchService {
     ports: Ports,
     ttl: Duration,
     rate_limit: Option<RateLimit>,
+    cache: JsonCache,
 }
 
 impl std::fmt::Debug for SearchService {
@@ -83,6 +84,7 @@ impl SearchService {
     /// The use cases over `ports`.
     pub fn new(ports: Ports, settings: &Settings) -> Self {
         Self {
+            cache: JsonCache::new(Some(ports.cache.clone()), settings.search_cache_ttl),
             ports,
             ttl: settings.search_cache_ttl,
             rate_limit: settings.search_rate_limit,
@@ -155,27 +157,15 @@ impl SearchService {
     }
 
     async fn cached<T: DeserializeOwned>(&self, key: &str) -> Option<Page<T>> {
-        match self.ports.cache.get(key).await {
-            Ok(Some(raw)) => match serde_json::from_str::<CachedPage<Vec<T>>>(&raw) {
-                Ok(c) => Some(Page {
-                    items: c.items,
-                    pagination: Pagination {
-                        page: c.page,
-                        page_size: c.page_size,
-                        total: c.total,
-                    },
-                }),
-                Err(error) => {
-                    tracing::warn!(%key, %error, "unreadable cache entry ignored");
-                    None
-                }
+        let c: CachedPage<Vec<T>> = self.cache.get(key).await?;
+        Some(Page {
+            items: c.items,
+            pagination: Pagination {
+                page: c.page,
+                page_size: c.page_size,
+                total: c.total,
             },
-            Ok(None) => None,
-            Err(error) => {
-                tracing::warn!(%key, %error, "cache read failed; asking the Discovery API");
-                None
-            }
-        }
+        })
     }
 
     async fn store<T: Serialize>(&self, key: &str, page: &Page<T>) {
@@ -185,12 +175,7 @@ impl SearchService {
             page_size: page.pagination.page_size,
             total: page.pagination.total,
         };
-        let Ok(raw) = serde_json::to_string(&entry) else {
-            return;
-        };
-        if let Err(error) = self.ports.cache.set(key, &raw, self.ttl).await {
-            tracing::warn!(%key, %error, "cache write failed");
-        }
+        self.cache.set(key, &entry).await;
     }
 }
 

@@ -578,6 +578,18 @@ async fn the_list_pages_with_zero_based_pages_and_a_bounded_page_size() {
         list(&app, "?pageSize=100").await["pagination"]["pageSize"],
         100
     );
+    // Blank paging values are absent, as on every other list (one paging parser).
+    assert_eq!(
+        list(&app, "?page=&pageSize=").await["pagination"],
+        json!({"page": 0, "pageSize": 10, "total": 4})
+    );
+    let promoters = expect_data(
+        app.get("/promoters?page=&pageSize=", &app.supreme_token())
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(promoters["pagination"]["pageSize"], 10);
     app.shut_down().await;
 }
 

@@ -15,23 +15,37 @@ use std::time::Duration;
 
 use campaign_domain::Campaign;
 use campaign_domain::campaign::PasswordHash;
-use campaign_domain::serde_json;
 use campaign_domain::status::Status;
 use campaign_domain::values::{CampaignId, DomainName};
-use campaign_ports::{Cache, CacheKey, VersionedEntry};
+use campaign_ports::{Cache, CacheKey};
 use serde::{Deserialize, Serialize};
+
+use crate::json_cache::JsonCache;
 
 /// What is cached: the campaign and its password hash (which the campaign's own serialisation
 /// leaves out on purpose).
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct Cached {
     campaign: Campaign,
-    #[serde(
-        rename = "passwordHash",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "passwordHash", default)]
     password_hash: Option<String>,
+}
+
+/// [`Cached`] as written, borrowing the campaign.
+#[derive(Serialize)]
+struct CachedRef<'a> {
+    campaign: &'a Campaign,
+    #[serde(rename = "passwordHash", skip_serializing_if = "Option::is_none")]
+    password_hash: Option<&'a str>,
+}
+
+impl<'a> CachedRef<'a> {
+    fn of(campaign: &'a Campaign) -> Self {
+        Self {
+            campaign,
+            password_hash: campaign.password.as_ref().map(PasswordHash::as_str),
+        }
+    }
 }
 
 /// Whether `campaign` is the one [`find_by_domain`] gives for `host`: the campaign whose site it
@@ -44,73 +58,45 @@ fn found_by_domain(campaign: &Campaign, host: &DomainName) -> bool {
 }
 
 /// The campaign cache; without a cache every lookup misses and every write is skipped.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub(super) struct CampaignCache {
-    cache: Option<Arc<dyn Cache>>,
-    ttl: Duration,
-}
-
-impl std::fmt::Debug for CampaignCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CampaignCache")
-            .field("ttl", &self.ttl)
-            .finish_non_exhaustive()
-    }
+    json: JsonCache,
 }
 
 impl CampaignCache {
     pub(super) fn new(cache: Option<Arc<dyn Cache>>, ttl: Duration) -> Self {
-        Self { cache, ttl }
+        Self {
+            json: JsonCache::new(cache, ttl),
+        }
     }
 
     /// The cached campaign with this id; `None` on a miss, a tombstone or any cache error.
     pub(super) async fn by_id(&self, id: &CampaignId) -> Option<Campaign> {
-        let cache = self.cache.as_ref()?;
-        let key = CacheKey::campaign(id);
-        let raw = match cache.get_versioned(&key).await {
-            Ok(entry) => entry?.value?,
-            Err(error) => {
-                tracing::warn!(%key, %error, "cache read failed; reading the store");
-                return None;
-            }
-        };
-        match serde_json::from_str::<Cached>(&raw) {
-            Ok(cached) => {
-                let mut campaign = cached.campaign;
-                campaign.password = cached.password_hash.map(PasswordHash::from_hash);
-                Some(campaign)
-            }
-            Err(error) => {
-                tracing::warn!(%key, %error, "unreadable cache entry ignored");
-                None
-            }
-        }
+        let cached: Cached = self.json.get_versioned(&CacheKey::campaign(id)).await?;
+        let mut campaign = cached.campaign;
+        campaign.password = cached.password_hash.map(PasswordHash::from_hash);
+        Some(campaign)
     }
 
     /// Stores a campaign read from the store, unless the cache holds a newer version.
     pub(super) async fn put_by_id(&self, campaign: &Campaign) {
-        let Some(cache) = &self.cache else { return };
-        let Some(entry) = Self::entry(campaign) else {
-            return;
-        };
-        let key = CacheKey::campaign(&campaign.id);
-        if let Err(error) = cache.put_if_newer(&key, &entry, self.ttl).await {
-            tracing::warn!(%key, %error, "cache write failed");
-        }
+        self.json
+            .put_if_newer(
+                &CacheKey::campaign(&campaign.id),
+                campaign.version,
+                &CachedRef::of(campaign),
+            )
+            .await;
     }
 
     /// The cached campaign that answers on `host`, if its pointer leads to a campaign that
     /// still does.
     pub(super) async fn by_domain(&self, host: &DomainName) -> Option<Campaign> {
-        let cache = self.cache.as_ref()?;
-        let key = CacheKey::campaign_by_domain(host);
-        let id = match cache.get(&key).await {
-            Ok(id) => CampaignId::parse(&id?).ok()?,
-            Err(error) => {
-                tracing::warn!(%key, %error, "cache read failed; reading the store");
-                return None;
-            }
-        };
+        let pointer = self
+            .json
+            .get_raw(&CacheKey::campaign_by_domain(host))
+            .await?;
+        let id = CampaignId::parse(&pointer).ok()?;
         self.by_id(&id)
             .await
             .filter(|campaign| found_by_domain(campaign, host))
@@ -118,36 +104,24 @@ impl CampaignCache {
 
     /// Stores a campaign read from the store by `host`: its entry and the host's pointer.
     pub(super) async fn put_by_domain(&self, host: &DomainName, campaign: &Campaign) {
-        let Some(cache) = &self.cache else { return };
         self.put_by_id(campaign).await;
-        let key = CacheKey::campaign_by_domain(host);
-        if let Err(error) = cache.set(&key, campaign.id.as_str(), self.ttl).await {
-            tracing::warn!(%key, %error, "cache write failed");
-        }
+        self.json
+            .set_raw(&CacheKey::campaign_by_domain(host), campaign.id.as_str())
+            .await;
     }
 
     /// After a write of `stored` (which held `before`'s hosts before): publishes the stored
     /// version — a tombstone once INACTIVE (SPEC §8: evicted) — so that every replica reads it
     /// from now on, and drops the pointers of hosts it no longer answers on.
     pub(super) async fn refresh(&self, before: Option<&Campaign>, stored: &Campaign) {
-        let Some(cache) = &self.cache else { return };
-        let entry = if stored.status == Status::Inactive {
-            Some(VersionedEntry::tombstone(stored.version))
-        } else {
-            Self::entry(stored)
-        };
-        let key = CacheKey::campaign(&stored.id);
-        let published = match entry {
-            Some(entry) => cache.publish(&key, &entry, self.ttl).await,
-            None => Err(campaign_ports::CacheError(
-                "campaign not serialisable".to_owned(),
-            )),
-        };
-        if let Err(error) = published {
-            // Not deleted: a delete would let a reader that read the replaced state before
-            // this write put it back. The entry expires by its TTL (ADR 0018).
-            tracing::warn!(%key, %error, "cache refresh not confirmed; the entry may be stale until its TTL");
-        }
+        let live = (stored.status != Status::Inactive).then(|| CachedRef::of(stored));
+        self.json
+            .publish(
+                &CacheKey::campaign(&stored.id),
+                stored.version,
+                live.as_ref(),
+            )
+            .await;
         let held_now = stored.domain.hosts();
         let mut released: Vec<String> = before
             .map(|b| b.domain.hosts())
@@ -159,26 +133,8 @@ impl CampaignCache {
         if stored.status == Status::Inactive {
             released.extend(held_now.into_iter().map(CacheKey::campaign_by_domain));
         }
-        if !released.is_empty()
-            && let Err(error) = cache.delete(&released).await
-        {
-            tracing::warn!(%error, "cache invalidation failed; pointers are checked on read");
-        }
-    }
-
-    /// The versioned entry of `campaign`.
-    fn entry(campaign: &Campaign) -> Option<VersionedEntry> {
-        let cached = Cached {
-            campaign: campaign.clone(),
-            password_hash: campaign.password.as_ref().map(|h| h.as_str().to_owned()),
-        };
-        match serde_json::to_string(&cached) {
-            Ok(raw) => Some(VersionedEntry::value(campaign.version, raw)),
-            Err(error) => {
-                tracing::warn!(campaign = %campaign.id, %error, "campaign not cached");
-                None
-            }
-        }
+        // Pointers are checked on read, so one left behind by a failed delete leads nowhere.
+        self.json.delete(&released).await;
     }
 }
 

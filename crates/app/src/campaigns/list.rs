@@ -1,7 +1,7 @@
 //! `GET /campaigns/list`: the campaigns the caller may read, filtered, sorted and paged.
 
 use campaign_domain::campaign::CampaignType;
-use campaign_domain::paging::{Page, PageRequest, SortDirection};
+use campaign_domain::paging::{Page, SortDirection};
 use campaign_domain::status::Status;
 use campaign_domain::values::ArtistId;
 use campaign_domain::{Campaign, DomainError, ValidationErrors};
@@ -9,6 +9,7 @@ use campaign_ports::{CampaignQuery, CampaignSort, CampaignSortField};
 
 use super::{CampaignService, store_error};
 use crate::RequestContext;
+use crate::params::{page_request, whole_number};
 
 /// The list query as the client sends it (query-string values, unparsed).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -33,17 +34,6 @@ pub struct ListCampaigns {
     pub page_size: Option<String>,
 }
 
-fn number(e: &mut ValidationErrors, field: &str, raw: Option<&str>) -> Option<i64> {
-    let raw = raw?;
-    match raw.trim().parse::<i64>() {
-        Ok(n) => Some(n),
-        Err(_) => {
-            e.add(field, "must be an integer");
-            None
-        }
-    }
-}
-
 impl ListCampaigns {
     /// The query these values describe; every bad value is reported.
     fn into_query(self, ctx: &RequestContext) -> Result<CampaignQuery, ValidationErrors> {
@@ -56,12 +46,13 @@ impl ListCampaigns {
             e.add("q", "must be at most 200 characters");
         }
         let kind = e.check("type", self.kind.as_deref(), CampaignType::parse);
-        let schema_version = number(&mut e, "version", self.version.as_deref()).and_then(|v| {
-            u64::try_from(v).ok().or_else(|| {
-                e.add("version", "must not be negative");
-                None
-            })
-        });
+        let schema_version =
+            whole_number(&mut e, "version", self.version.as_deref()).and_then(|v| {
+                u64::try_from(v).ok().or_else(|| {
+                    e.add("version", "must not be negative");
+                    None
+                })
+            });
         let artist_id = e.check("artistId", self.artist_id.as_deref(), ArtistId::parse);
         let mut statuses = Vec::new();
         if let Some(raw) = &self.status {
@@ -86,15 +77,7 @@ impl ListCampaigns {
             self.sort_direction.as_deref(),
             SortDirection::parse,
         );
-        let page_no = number(&mut e, "page", self.page.as_deref());
-        let page_size = number(&mut e, "pageSize", self.page_size.as_deref());
-        let page = match PageRequest::new(page_no, page_size) {
-            Ok(p) => p,
-            Err(errors) => {
-                e.extend_prefixed("", errors);
-                PageRequest::default()
-            }
-        };
+        let page = page_request(&mut e, self.page.as_deref(), self.page_size.as_deref());
         let default = CampaignSort::default();
         let sort = CampaignSort {
             field: field.unwrap_or(default.field),

@@ -19,7 +19,7 @@ use campaign_domain::contact::Contact;
 use campaign_domain::messages::{OutboundMessage, campaign_change_messages};
 use campaign_domain::values::{CampaignId, EventId};
 use campaign_domain::{Campaign, DomainError};
-use campaign_ports::{RateLimit, StoreError};
+use campaign_ports::RateLimit;
 
 pub use list::ListCampaigns;
 pub use read::{CampaignStatusView, DomainRead};
@@ -219,10 +219,4 @@ impl CampaignService {
     }
 }
 
-/// Maps a store error on a campaign to what the client sees; outages are logged here, once.
-fn store_error(error: StoreError) -> DomainError {
-    if let StoreError::Unavailable(reason) = &error {
-        tracing::error!(%reason, "campaign store unavailable");
-    }
-    error.into_domain(DomainError::CampaignNotFound)
-}
+pub(crate) use crate::store_errors::campaign_store_error as store_error;

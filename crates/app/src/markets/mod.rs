@@ -213,21 +213,12 @@ fn check_unique(others: &[Market], market: &Market) -> Result<(), DomainError> {
     Ok(())
 }
 
-/// Maps a store error on a market to what the client sees; outages are logged here, once.
+/// Maps a store error on a market call to what the client sees.
 fn store_error(error: StoreError) -> DomainError {
-    if let StoreError::Unavailable(reason) = &error {
-        tracing::error!(%reason, "market store unavailable");
-    }
-    error.into_domain(DomainError::MarketNotFound)
+    crate::store_errors::store_error("market", DomainError::MarketNotFound, error)
 }
 
-/// Maps a store error on a campaign read to what the client sees.
-fn campaign_store_error(error: StoreError) -> DomainError {
-    if let StoreError::Unavailable(reason) = &error {
-        tracing::error!(%reason, "campaign store unavailable");
-    }
-    error.into_domain(DomainError::CampaignNotFound)
-}
+pub(crate) use crate::store_errors::campaign_store_error;
 
 /// A Discovery API failure as the client sees it: the dependency is unavailable. Logged here.
 pub(crate) fn discovery_error(error: &IntegrationError) -> DomainError {
