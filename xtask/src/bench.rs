@@ -379,7 +379,7 @@ impl Service {
 }
 
 /// One HTTP/1.1 exchange on a fresh connection; returns status and body.
-fn http(
+pub(crate) fn http(
     port: u16,
     method: &str,
     path: &str,

@@ -2,7 +2,8 @@
 //!
 //! Steps run in order and stop at the first failure, naming the step. Each prints a banner and
 //! its elapsed time: `fmt`, `clippy`, `layers` ([`crate::layers`]), `deny` (cargo-deny's offline
-//! checks, [`crate::deny`]), `doc` (rustdoc with warnings denied, [`crate::doc`]),
+//! checks, [`crate::deny`]), `doc` (rustdoc with warnings denied, [`crate::doc`]), `openapi` (the
+//! service's OpenAPI document through a third-party validator, [`crate::openapi`]),
 //! `publish-check` (`cargo publish --dry-run` of the published crates, [`crate::publish`]),
 //! `deploy` ([`crate::deploy`]) and `test`. The `test` step starts the local services the tests
 //! need (see [`crate::services`]: Redis and a MongoDB-wire server) right before `cargo test`,
@@ -16,7 +17,7 @@ use std::time::Instant;
 use anyhow::Context as _;
 
 use crate::services::{self, Set};
-use crate::{cmd, deny, deploy, doc, layers, publish};
+use crate::{cmd, deny, deploy, doc, layers, openapi, publish};
 
 /// One step of the run: a name for the banner and error, and what it does.
 struct Step {
@@ -45,6 +46,10 @@ const STEPS: &[Step] = &[
     Step {
         name: "doc",
         run: doc::run,
+    },
+    Step {
+        name: "openapi",
+        run: openapi::run,
     },
     Step {
         name: "publish-check",

@@ -49,7 +49,7 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
 
 /// The per-user folder for tools built once and shared by every clone: `$XDG_CACHE_HOME` (or
 /// `~/.cache`) `/campaign-service/tools`.
-fn shared_tools_dir() -> Option<PathBuf> {
+pub(crate) fn shared_tools_dir() -> Option<PathBuf> {
     let cache = std::env::var_os("XDG_CACHE_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)

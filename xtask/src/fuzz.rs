@@ -1,9 +1,14 @@
 //! `cargo xtask fuzz`: throws generated requests at every operation of the service's own OpenAPI
 //! document with schemathesis (SPEC §12: a clear 4xx for every malformed input) and fails on any
-//! 5xx. It builds the debug binary, starts it on the embedded default in dev mode, mints a
-//! supreme token, and runs schemathesis (pinned, installed from PyPI into `target/tools/` when
-//! missing) with its coverage, fuzzing and stateful phases. `/artists` and `/venues` are left out:
-//! without a Discovery API configured they answer 503 `DEPENDENCY_UNAVAILABLE` by design.
+//! failed check. It builds the debug binary, starts it on the embedded default in dev mode, mints
+//! a supreme token, and runs schemathesis (pinned, installed from PyPI into `target/tools/` when
+//! missing) with all its checks (`--checks all`: no 5xx, statuses, content types, headers and
+//! bodies as documented, schema-valid requests accepted and invalid ones refused, 405 with
+//! `Allow` for undocumented methods, auth not ignored, ...) and all its phases, named explicitly:
+//! examples, coverage, fuzzing, and the stateful phase, which chains operations through the links
+//! schemathesis infers from the document and from `Location` headers (a created campaign's id
+//! reused on its markets). `/artists` and `/venues` are left out: without a Discovery API
+//! configured they answer 503 `DEPENDENCY_UNAVAILABLE` by design.
 
 use std::path::{Path, PathBuf};
 
@@ -14,6 +19,13 @@ use crate::{cmd, token};
 
 /// The schemathesis release used.
 const SCHEMATHESIS_VERSION: &str = "4.32.5";
+
+/// `--checks`: every check schemathesis has.
+const CHECKS: &str = "all";
+
+/// `--phases`: all of them, the stateful one included (it is skipped, not failed, when no link
+/// between operations is found).
+const PHASES: &str = "examples,coverage,fuzzing,stateful";
 
 /// Options of `cargo xtask fuzz`.
 #[derive(Debug, clap::Args)]
@@ -66,7 +78,9 @@ fn fuzz(root: &Path, schemathesis: &Path, port: u16, args: &FuzzArgs) -> anyhow:
         "-H",
         &bearer,
         "--checks",
-        "not_a_server_error",
+        CHECKS,
+        "--phases",
+        PHASES,
         "--max-examples",
         &examples,
         "--workers",

@@ -8,7 +8,9 @@
 //! - `campaign-app` depends on `campaign-domain` and `campaign-ports` only, and on no adapter
 //!   technology (tokio's runtime-neutral parts are allowed);
 //! - every `campaign-adapter-*` depends only on `campaign-domain` and `campaign-ports` among the
-//!   workspace crates.
+//!   workspace crates;
+//! - `campaign-http-types` (the HTTP contract, shared with clients: ADR 0020) depends on
+//!   `campaign-domain` only, and on no I/O or server crate.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -78,6 +80,11 @@ const RULES: &[Rule] = &[
         package: "campaign-app",
         may_use: &["campaign-domain", "campaign-ports"],
         forbidden: adapter_technology,
+    },
+    Rule {
+        package: "campaign-http-types",
+        may_use: &["campaign-domain"],
+        forbidden: io,
     },
 ];
 
@@ -214,10 +221,20 @@ mod tests {
 
     #[test]
     fn every_broken_rule_is_named() {
-        let mut metadata = workspace(vec![package(
-            "campaign-adapter-mongo",
-            &[("campaign-app", None), ("mongodb", None)],
-        )]);
+        let mut metadata = workspace(vec![
+            package(
+                "campaign-adapter-mongo",
+                &[("campaign-app", None), ("mongodb", None)],
+            ),
+            package(
+                "campaign-http-types",
+                &[
+                    ("campaign-app", None),
+                    ("actix-web", None),
+                    ("utoipa", None),
+                ],
+            ),
+        ]);
         let packages = metadata["packages"].as_array_mut().unwrap();
         packages[0] = package(
             "campaign-domain",
@@ -242,6 +259,8 @@ mod tests {
                 "campaign-ports must stay pure but depends on reqwest",
                 "campaign-app must stay pure but depends on aws-sdk-sqs",
                 "campaign-adapter-mongo must depend only on domain and ports, not campaign-app",
+                "campaign-http-types must not depend on campaign-app",
+                "campaign-http-types must stay pure but depends on actix-web",
             ]
         );
     }

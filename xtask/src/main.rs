@@ -17,6 +17,7 @@ mod fuzz;
 mod layers;
 mod mongo;
 mod moto;
+mod openapi;
 mod publish;
 mod services;
 #[cfg(test)]
@@ -39,8 +40,8 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Task {
     /// Run the whole check: formatting, clippy, the layer check, cargo-deny, rustdoc, the
-    /// publish dry run, the deployment checks, then every test (with the local services started
-    /// around it).
+    /// OpenAPI document's validation, the publish dry run, the deployment checks, then every test
+    /// (with the local services started around it).
     Ci,
     /// Start or stop the local services the tests need (Redis primary and replica, and an
     /// in-memory MongoDB-protocol server unless CAMPAIGN_TEST_MONGODB_URI is set).
@@ -55,6 +56,9 @@ enum Task {
     Deny,
     /// Build the workspace's rustdoc with warnings denied.
     Doc,
+    /// Export the service's OpenAPI document to target/openapi/openapi.json and validate it with
+    /// openapi-spec-validator (installed from PyPI into the user's tool cache when missing).
+    OpenapiCheck,
     /// `cargo publish --dry-run` of campaign-domain and campaign-ports: package and verify them
     /// without uploading.
     PublishCheck,
@@ -65,7 +69,8 @@ enum Task {
     Token(token::TokenArgs),
     /// Measure throughput, latency and memory against SPEC §12 (release build, wrk).
     Bench(bench::BenchArgs),
-    /// Fuzz every operation of /openapi.json with schemathesis; fails on any 5xx.
+    /// Fuzz every operation of /openapi.json with schemathesis, all its checks and phases
+    /// (stateful included); fails on any failed check.
     Fuzz(fuzz::FuzzArgs),
 }
 
@@ -89,6 +94,7 @@ fn main() -> ExitCode {
         Task::Layers => layers::run(&root),
         Task::Deny => deny::run(&root),
         Task::Doc => doc::run(&root),
+        Task::OpenapiCheck => openapi::run(&root),
         Task::PublishCheck => publish::run(&root),
         Task::Deploy => deploy::run(&root),
         Task::Token(args) => token::run(&args),

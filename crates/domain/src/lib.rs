@@ -48,6 +48,7 @@ pub use uuid;
 pub use campaign::Campaign;
 pub use error::{DomainError, FieldError, ValidationErrors};
 pub use market::Market;
+pub use reader::wire_time;
 pub use status::Status;
 
 /// The examples of this crate's README, compiled and run as doctests.

@@ -230,28 +230,30 @@ fn path_or_body(path: &str) -> &str {
     if path.is_empty() { "body" } else { path }
 }
 
-/// Serialises dates as RFC 3339 UTC with milliseconds (`2026-05-01T17:00:00.000Z`).
-pub(crate) mod wire_time {
+/// The service's date-time wire format, for `#[serde(with = "wire_time")]`: RFC 3339 UTC with
+/// milliseconds (`2026-05-01T17:00:00.000Z`); any RFC 3339 offset is read, and kept to the
+/// millisecond.
+pub mod wire_time {
     use chrono::{DateTime, SecondsFormat, Utc};
     use serde::{Deserialize, Deserializer, Serializer};
 
     /// Serialises one date.
-    pub(crate) fn serialize<S: Serializer>(d: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(d: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&d.to_rfc3339_opts(SecondsFormat::Millis, true))
     }
 
     /// Deserialises one date.
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
         let raw = std::borrow::Cow::<str>::deserialize(d)?;
         super::parse_date(&raw).map_err(serde::de::Error::custom)
     }
 
     /// The same for optional dates.
-    pub(crate) mod option {
+    pub mod option {
         use super::*;
 
         /// Serialises an optional date (callers skip `None`).
-        pub(crate) fn serialize<S: Serializer>(
+        pub fn serialize<S: Serializer>(
             d: &Option<DateTime<Utc>>,
             s: S,
         ) -> Result<S::Ok, S::Error> {
@@ -262,7 +264,7 @@ pub(crate) mod wire_time {
         }
 
         /// Deserialises an optional date.
-        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        pub fn deserialize<'de, D: Deserializer<'de>>(
             d: D,
         ) -> Result<Option<DateTime<Utc>>, D::Error> {
             let raw = Option::<std::borrow::Cow<str>>::deserialize(d)?;
@@ -272,15 +274,12 @@ pub(crate) mod wire_time {
     }
 
     /// The same for lists of dates.
-    pub(crate) mod vec {
+    pub mod vec {
         use super::*;
         use serde::ser::SerializeSeq;
 
         /// Serialises a list of dates.
-        pub(crate) fn serialize<S: Serializer>(
-            ds: &[DateTime<Utc>],
-            s: S,
-        ) -> Result<S::Ok, S::Error> {
+        pub fn serialize<S: Serializer>(ds: &[DateTime<Utc>], s: S) -> Result<S::Ok, S::Error> {
             let mut seq = s.serialize_seq(Some(ds.len()))?;
             for d in ds {
                 seq.serialize_element(&d.to_rfc3339_opts(SecondsFormat::Millis, true))?;
@@ -289,7 +288,7 @@ pub(crate) mod wire_time {
         }
 
         /// Deserialises a list of dates.
-        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        pub fn deserialize<'de, D: Deserializer<'de>>(
             d: D,
         ) -> Result<Vec<DateTime<Utc>>, D::Error> {
             let raw = Vec::<String>::deserialize(d)?;

@@ -4,25 +4,16 @@
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
+use campaign_domain::DomainError;
 use campaign_domain::chrono::{SecondsFormat, Utc};
 use campaign_domain::serde_json;
-use campaign_domain::{DomainError, FieldError};
+use campaign_http_types::{Envelope, ErrorBody, ErrorEnvelope, FieldError, Meta};
 use serde::Serialize;
+use std::borrow::Cow;
+
+use crate::error::error_type_of;
 
 use super::correlation::Correlation;
-
-/// `meta` of a success envelope.
-#[derive(Debug, Serialize)]
-struct Meta<'a> {
-    correlation: &'a str,
-    timestamp: String,
-}
-
-#[derive(Debug, Serialize)]
-struct Success<'a, T> {
-    data: T,
-    meta: Meta<'a>,
-}
 
 /// The current time as RFC 3339 UTC with milliseconds, the service's wire format.
 fn now() -> String {
@@ -71,29 +62,14 @@ impl Reply {
         if let Some(value) = self.location.and_then(|l| HeaderValue::from_str(&l).ok()) {
             builder.insert_header((header::LOCATION, value));
         }
-        builder.json(Success {
+        builder.json(Envelope {
             data,
             meta: Meta {
-                correlation: &correlation.0,
-                timestamp: now(),
+                correlation: Cow::Borrowed(&correlation.0),
+                timestamp: Cow::Owned(now()),
             },
         })
     }
-}
-
-#[derive(Debug, Serialize)]
-struct ErrorBody<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    message: String,
-    correlation: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    details: Option<&'a [FieldError]>,
-}
-
-#[derive(Debug, Serialize)]
-struct ErrorEnvelope<'a> {
-    error: ErrorBody<'a>,
 }
 
 /// The error envelope's JSON for `error`. An internal error's own message stays in the logs.
@@ -106,10 +82,18 @@ pub(crate) fn error_json(error: &DomainError, correlation: &str) -> String {
     };
     let body = ErrorEnvelope {
         error: ErrorBody {
-            kind: error.error_type(),
-            message,
-            correlation,
-            details: error.details().map(|d| d.fields()),
+            kind: error_type_of(error),
+            message: Cow::Owned(message),
+            correlation: Cow::Borrowed(correlation),
+            details: error.details().map(|d| {
+                d.fields()
+                    .iter()
+                    .map(|f| FieldError {
+                        field: f.field.clone(),
+                        message: f.message.clone(),
+                    })
+                    .collect()
+            }),
         },
     };
     serde_json_string(&body)

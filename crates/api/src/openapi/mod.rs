@@ -1,12 +1,16 @@
 //! The OpenAPI 3 document of every endpoint, generated from the route handlers' annotations and
-//! served at `GET /openapi.json` (no token).
+//! served at `GET /openapi.json` (no token), and the reference page that renders it at
+//! `GET /docs` ([`docs`]).
 
+pub(crate) mod docs;
+pub(crate) mod responses;
 pub(crate) mod schemas;
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use actix_web::HttpResponse;
-use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::path::{Operation, Parameter, ParameterBuilder, ParameterIn, PathItem};
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -34,7 +38,8 @@ impl Modify for BearerAuth {
 }
 
 /// Documents `Idempotency-Key` (SPEC §4.1) on every POST: the optional header parameter, and
-/// the 409 and 422 answers it adds.
+/// the 409 and 422 answers it adds, and the 400 `VALIDATION_ERROR` a malformed key gets (on an
+/// operation that documents no 400 of its own).
 struct IdempotencyKeyHeader;
 
 impl Modify for IdempotencyKeyHeader {
@@ -57,22 +62,33 @@ impl Modify for IdempotencyKeyHeader {
                     }
                     Some(RefOr::Ref(_)) => {}
                     None => {
-                        let response = ResponseBuilder::new()
-                            .description(error_type)
-                            .content(
-                                "application/json",
-                                Content::new(Some(Ref::from_schema_name("ErrorEnvelope"))),
-                            )
-                            .build();
                         operation
                             .responses
                             .responses
-                            .insert(status.to_owned(), RefOr::T(response));
+                            .insert(status.to_owned(), error_response(error_type));
                     }
                 }
             }
+            operation
+                .responses
+                .responses
+                .entry("400".to_owned())
+                .or_insert_with(|| error_response("VALIDATION_ERROR: a malformed Idempotency-Key"));
         }
     }
+}
+
+/// An error answer described by `description`, its body the error envelope.
+fn error_response(description: &str) -> RefOr<utoipa::openapi::Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                Content::new(Some(Ref::from_schema_name("ErrorEnvelope"))),
+            )
+            .build(),
+    )
 }
 
 fn idempotency_key_parameter() -> Parameter {
@@ -97,6 +113,82 @@ fn idempotency_key_parameter() -> Parameter {
         .build()
 }
 
+/// Makes every `operationId` unique, as OpenAPI requires (client generators name their methods
+/// after it; `cargo xtask openapi-check` fails on a duplicate). utoipa names an operation after
+/// its handler function, and several resources have a `list`, `create`, `get`, `update` or
+/// `delete`: an id that more than one operation shares becomes `<tag>_<id>` on each of them
+/// (`markets_list`, `promoters_list`), or `<method>_<path>` if that still is not unique. Unique
+/// ids, such as one an annotation sets with `operation_id`, are left as they are.
+struct UniqueOperationIds;
+
+impl Modify for UniqueOperationIds {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        rename_shared_operation_ids(openapi, |_, _, operation, id| {
+            let tag = operation.tags.as_ref()?.first()?;
+            Some(format!("{}_{id}", identifier(tag)))
+        });
+        rename_shared_operation_ids(openapi, |method, path, _, _| {
+            Some(identifier(&format!("{method}{path}")))
+        });
+    }
+}
+
+/// Renames each operation whose id another operation has too, to what `rename` makes of it
+/// (method, path, operation, id), when it makes something.
+fn rename_shared_operation_ids(
+    openapi: &mut utoipa::openapi::OpenApi,
+    rename: impl Fn(&str, &str, &Operation, &str) -> Option<String>,
+) {
+    let mut uses: HashMap<String, usize> = HashMap::new();
+    for item in openapi.paths.paths.values_mut() {
+        for (_, operation) in operations_mut(item) {
+            if let Some(id) = &operation.operation_id {
+                *uses.entry(id.clone()).or_default() += 1;
+            }
+        }
+    }
+    for (path, item) in &mut openapi.paths.paths {
+        for (method, operation) in operations_mut(item) {
+            let Some(id) = operation.operation_id.as_deref() else {
+                continue;
+            };
+            if uses.get(id).is_some_and(|&n| n > 1)
+                && let Some(renamed) = rename(method, path, operation, id)
+            {
+                operation.operation_id = Some(renamed);
+            }
+        }
+    }
+}
+
+/// The operations of a path item, with their methods.
+fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = (&'static str, &mut Operation)> {
+    [
+        ("get", &mut item.get),
+        ("put", &mut item.put),
+        ("post", &mut item.post),
+        ("delete", &mut item.delete),
+        ("options", &mut item.options),
+        ("head", &mut item.head),
+        ("patch", &mut item.patch),
+        ("trace", &mut item.trace),
+        ("query", &mut item.query),
+    ]
+    .into_iter()
+    .filter_map(|(method, operation)| Some((method, operation.as_mut()?)))
+}
+
+/// `text` as a snake_case identifier: ASCII letters and digits lower-cased, runs of anything
+/// else one `_`, none at either end (`campaign queries` → `campaign_queries`,
+/// `get/promoters/{id}` → `get_promoters_id`).
+fn identifier(text: &str) -> String {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -109,6 +201,7 @@ fn idempotency_key_parameter() -> Parameter {
         routes::system::ready,
         routes::system::prometheus,
         openapi_json,
+        docs::page,
         routes::campaigns::write::create,
         routes::campaigns::read::by_domain,
         routes::campaigns::read::status_by_domain,
@@ -150,9 +243,22 @@ fn idempotency_key_parameter() -> Parameter {
         routes::outbox::failed,
         routes::outbox::requeue,
     ),
-    modifiers(&BearerAuth, &IdempotencyKeyHeader),
+    components(responses(
+        responses::InvalidParameters,
+        responses::InvalidBody,
+        responses::Unauthenticated,
+        responses::SupremeUserRequired,
+        responses::Unauthorized,
+        responses::CampaignNotFound,
+        responses::PromoterNotFound,
+        responses::VersionConflict,
+        responses::PayloadTooLarge,
+        responses::UnsupportedMediaType,
+        responses::DependencyUnavailable,
+    )),
+    modifiers(&BearerAuth, &IdempotencyKeyHeader, &UniqueOperationIds),
     tags(
-        (name = "system", description = "Liveness, readiness, metrics, this document"),
+        (name = "system", description = "Liveness, readiness, metrics, this document and its reference page"),
         (name = "campaigns", description = "Campaigns, their status, content and contacts"),
         (name = "campaign queries", description = "Campaigns by event, category and presale window, for internal services; answers hold only the campaigns the caller may read"),
         (name = "markets", description = "Markets of a campaign"),
@@ -299,6 +405,78 @@ mod tests {
     }
 
     #[test]
+    fn every_operation_id_is_unique() {
+        let doc: Value = serde_json::from_str(document()).unwrap();
+        let mut ids = std::collections::BTreeMap::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                let id = operation["operationId"].as_str().unwrap().to_owned();
+                if let Some(other) = ids.insert(id.clone(), format!("{method} {path}")) {
+                    panic!("{method} {path} and {other} share the operationId {id}");
+                }
+            }
+        }
+        assert_eq!(
+            doc["paths"]["/promoters"]["get"]["operationId"],
+            "promoters_list"
+        );
+        assert_eq!(
+            doc["paths"]["/campaigns/{id}/markets"]["get"]["operationId"],
+            "markets_list"
+        );
+        assert_eq!(
+            doc["paths"]["/heartbeat"]["get"]["operationId"],
+            "heartbeat"
+        );
+    }
+
+    #[test]
+    fn shared_operation_ids_are_qualified_by_tag_then_by_method_and_path() {
+        use utoipa::openapi::path::{HttpMethod, OperationBuilder, PathItem};
+        use utoipa::openapi::{OpenApiBuilder, PathsBuilder};
+
+        let op = |id: &str, tag: Option<&str>| {
+            let mut builder = OperationBuilder::new().operation_id(Some(id));
+            if let Some(tag) = tag {
+                builder = builder.tag(tag);
+            }
+            builder.build()
+        };
+        let mut openapi = OpenApiBuilder::new()
+            .paths(
+                PathsBuilder::new()
+                    .path(
+                        "/a",
+                        PathItem::new(HttpMethod::Get, op("list", Some("a things"))),
+                    )
+                    .path("/b", PathItem::new(HttpMethod::Get, op("list", Some("b"))))
+                    .path(
+                        "/c/{id}",
+                        PathItem::new(HttpMethod::Get, op("get", Some("c"))),
+                    )
+                    .path(
+                        "/d/{id}",
+                        PathItem::new(HttpMethod::Get, op("get", Some("c"))),
+                    )
+                    .path("/e", PathItem::new(HttpMethod::Get, op("alone", None))),
+            )
+            .build();
+        UniqueOperationIds.modify(&mut openapi);
+        let id = |path: &str| {
+            openapi.paths.paths[path]
+                .get
+                .as_ref()
+                .and_then(|o| o.operation_id.clone())
+                .unwrap()
+        };
+        assert_eq!(id("/a"), "a_things_list");
+        assert_eq!(id("/b"), "b_list");
+        assert_eq!(id("/c/{id}"), "get_c_id");
+        assert_eq!(id("/d/{id}"), "get_d_id");
+        assert_eq!(id("/e"), "alone");
+    }
+
+    #[test]
     fn protected_operations_name_the_bearer_scheme() {
         let doc: Value = serde_json::from_str(document()).unwrap();
         assert_eq!(
@@ -336,6 +514,13 @@ mod tests {
                     "POST {path} {status}"
                 );
             }
+            assert!(
+                post["responses"]["400"]["description"]
+                    .as_str()
+                    .unwrap()
+                    .contains("VALIDATION_ERROR"),
+                "POST {path}: a malformed Idempotency-Key is a 400"
+            );
         }
         assert!(posts > 10, "{posts} POST operations");
         let update = &doc["paths"]["/campaigns/{id}"]["post"]["responses"]["409"]["description"];

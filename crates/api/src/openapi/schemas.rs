@@ -13,44 +13,8 @@ use campaign_domain::serde_json::Value;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// `meta` of every success envelope.
-#[derive(Serialize, ToSchema)]
-pub(crate) struct Meta {
-    /// The request's correlation id (also in the `x-correlation-id` header).
-    correlation: String,
-    /// When the answer was made, RFC 3339 UTC.
-    #[schema(format = DateTime)]
-    timestamp: String,
-}
-
-/// One failing field.
-#[derive(Serialize, ToSchema)]
-pub(crate) struct FieldErrorDoc {
-    /// Path of the field (`domain.site`, `locales[1].id`).
-    field: String,
-    /// Why it failed.
-    message: String,
-}
-
-/// The error body.
-#[derive(Serialize, ToSchema)]
-pub(crate) struct ErrorBody {
-    /// Error type (`VALIDATION_ERROR`, `CAMPAIGN_NOT_FOUND`, ...; see SPEC §4).
-    #[serde(rename = "type")]
-    kind: String,
-    /// Human-readable message.
-    message: String,
-    /// The request's correlation id.
-    correlation: String,
-    /// Every failing field, where useful.
-    details: Option<Vec<FieldErrorDoc>>,
-}
-
-/// Every error answer: `{"error": {...}}`.
-#[derive(Serialize, ToSchema)]
-pub(crate) struct ErrorEnvelope {
-    error: ErrorBody,
-}
+/// The envelopes and the error body are the very types the service serialises.
+pub(crate) use campaign_http_types::{ErrorEnvelope, Meta};
 
 /// Artist of a campaign.
 #[derive(Serialize, ToSchema)]
@@ -435,7 +399,7 @@ macro_rules! envelope {
         #[derive(Serialize, ToSchema)]
         pub(crate) struct $name {
             data: $data,
-            meta: Meta,
+            meta: Meta<'static>,
         }
     };
 }

@@ -1,10 +1,11 @@
 //! Promoter routes (SPEC §6, supreme only): list, create, read, update, delete.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use campaign_domain::paging::Pagination;
-use campaign_domain::promoter::Promoter;
 use campaign_domain::serde_json::Value;
-use serde::{Deserialize, Serialize};
+use campaign_http_types::Envelope;
+use campaign_http_types::promoter::{NewPromoter, Promoter, PromoterPage, PromoterPatch};
+use campaign_http_types::values::ObjectId;
+use serde::Deserialize;
 
 use super::{context, resource};
 use crate::auth::Authenticated;
@@ -12,6 +13,10 @@ use crate::error::ApiError;
 use crate::http::correlation::Correlation;
 use crate::http::envelope::Reply;
 use crate::http::extract;
+use crate::openapi::responses::{
+    InvalidBody, InvalidParameters, PromoterNotFound, SupremeUserRequired, Unauthenticated,
+    VersionConflict,
+};
 use crate::state::AppState;
 
 pub(super) fn configure(config: &mut web::ServiceConfig) {
@@ -29,7 +34,7 @@ pub(super) fn configure(config: &mut web::ServiceConfig) {
         );
 }
 
-/// `?page=&pageSize=`.
+/// `?page=&pageSize=` of every list.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct PageQuery {
@@ -37,14 +42,23 @@ pub(crate) struct PageQuery {
     pub(crate) page_size: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-struct Promoters {
-    promoters: Vec<Promoter>,
-    pagination: Pagination,
-}
-
 /// `GET /promoters?page=&pageSize=` (supreme): promoters by name. 200; 400; 401; 403.
-#[utoipa::path(get, path = "/promoters", tag = "promoters", security(("bearer" = [])), params(("page" = Option<u32>, Query), ("pageSize" = Option<u32>, Query, description = "1-100, default 10")), responses((status = 200, description = "One page of promoters by name", body = crate::openapi::schemas::PromoterListEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "SUPREME_USER_REQUIRED", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    get,
+    path = "/promoters",
+    tag = "promoters",
+    security(("bearer" = [])),
+    params(
+        ("page" = Option<u32>, Query, maximum = 1_000_000, description = "Zero-based page number (default 0)"),
+        ("pageSize" = Option<u32>, Query, minimum = 1, maximum = 100, description = "Items per page (default 10)"),
+    ),
+    responses(
+        (status = 200, description = "One page of promoters by name", body = Envelope<PromoterPage>),
+        (status = 400, response = InvalidParameters),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = SupremeUserRequired),
+    )
+)]
 pub(crate) async fn list(
     auth: Authenticated,
     correlation: Correlation,
@@ -61,15 +75,32 @@ pub(crate) async fn list(
         .await?;
     Ok(Reply::ok().json(
         &correlation,
-        Promoters {
-            promoters: page.items,
-            pagination: page.pagination,
+        PromoterPage {
+            promoters: page.items.iter().map(Promoter::from).collect(),
+            pagination: page.pagination.into(),
         },
     ))
 }
 
 /// `POST /promoters` (supreme): 201 with `Location` and `ETag`; 400; 401; 403; 413; 415.
-#[utoipa::path(post, path = "/promoters", tag = "promoters", security(("bearer" = [])), request_body = crate::openapi::schemas::PromoterDoc, responses((status = 201, description = "Created; `Location` and `ETag` headers", body = crate::openapi::schemas::PromoterEnvelope), (status = 400, description = "VALIDATION_ERROR, MALFORMED_JSON", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "SUPREME_USER_REQUIRED", body = crate::openapi::schemas::ErrorEnvelope), (status = 413, description = "PAYLOAD_TOO_LARGE", body = crate::openapi::schemas::ErrorEnvelope), (status = 415, description = "UNSUPPORTED_MEDIA_TYPE", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    post,
+    path = "/promoters",
+    tag = "promoters",
+    security(("bearer" = [])),
+    request_body = NewPromoter,
+    responses(
+        (
+            status = 201,
+            description = "Created",
+            body = Envelope<Promoter>,
+            headers(("Location" = String), ("ETag" = String)),
+        ),
+        (status = 400, response = InvalidBody),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = SupremeUserRequired),
+    )
+)]
 pub(crate) async fn create(
     auth: Authenticated,
     correlation: Correlation,
@@ -82,11 +113,24 @@ pub(crate) async fn create(
         .await?;
     Ok(Reply::created(format!("/promoters/{}", promoter.id))
         .etag(promoter.version)
-        .json(&correlation, &promoter))
+        .json(&correlation, Promoter::from(&promoter)))
 }
 
 /// `GET /promoters/{id}` (supreme): the promoter, with `ETag`. 200; 400; 401; 403; 404.
-#[utoipa::path(get, path = "/promoters/{id}", tag = "promoters", security(("bearer" = [])), params(("id" = String, Path, description = "24 hexadecimal characters")), responses((status = 200, description = "The promoter; `ETag` header", body = crate::openapi::schemas::PromoterEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "SUPREME_USER_REQUIRED", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "PROMOTER_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    get,
+    path = "/promoters/{id}",
+    tag = "promoters",
+    security(("bearer" = [])),
+    params(("id" = ObjectId, Path)),
+    responses(
+        (status = 200, description = "The promoter", body = Envelope<Promoter>, headers(("ETag" = String))),
+        (status = 400, response = InvalidParameters),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = SupremeUserRequired),
+        (status = 404, response = PromoterNotFound),
+    )
+)]
 pub(crate) async fn get(
     auth: Authenticated,
     correlation: Correlation,
@@ -100,12 +144,33 @@ pub(crate) async fn get(
         .await?;
     Ok(Reply::ok()
         .etag(promoter.version)
-        .json(&correlation, &promoter))
+        .json(&correlation, Promoter::from(&promoter)))
 }
 
 /// `POST /promoters/{id}` (supreme): merge update, `If-Match`. 200 with `ETag`; 400; 401; 403;
 /// 404; 409; 413; 415.
-#[utoipa::path(post, path = "/promoters/{id}", tag = "promoters", security(("bearer" = [])), params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the version the change is based on")), request_body(content = crate::openapi::schemas::PromoterDoc, description = "JSON merge patch (`privacyUrls` is replaced as a whole)"), responses((status = 200, description = "The updated promoter; `ETag` header", body = crate::openapi::schemas::PromoterEnvelope), (status = 400, description = "VALIDATION_ERROR, MALFORMED_JSON", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "SUPREME_USER_REQUIRED", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "PROMOTER_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope), (status = 409, description = "VERSION_CONFLICT", body = crate::openapi::schemas::ErrorEnvelope), (status = 413, description = "PAYLOAD_TOO_LARGE", body = crate::openapi::schemas::ErrorEnvelope), (status = 415, description = "UNSUPPORTED_MEDIA_TYPE", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    post,
+    path = "/promoters/{id}",
+    tag = "promoters",
+    security(("bearer" = [])),
+    params(
+        ("id" = ObjectId, Path),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version the change is based on"),
+    ),
+    request_body(
+        content = PromoterPatch,
+        description = "JSON merge patch (`privacyUrls` is replaced as a whole)",
+    ),
+    responses(
+        (status = 200, description = "The updated promoter", body = Envelope<Promoter>, headers(("ETag" = String))),
+        (status = 400, response = InvalidBody),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = SupremeUserRequired),
+        (status = 404, response = PromoterNotFound),
+        (status = 409, response = VersionConflict),
+    )
+)]
 pub(crate) async fn update(
     auth: Authenticated,
     correlation: Correlation,
@@ -122,11 +187,24 @@ pub(crate) async fn update(
         .await?;
     Ok(Reply::ok()
         .etag(promoter.version)
-        .json(&correlation, &promoter))
+        .json(&correlation, Promoter::from(&promoter)))
 }
 
 /// `DELETE /promoters/{id}` (supreme): 204 without a body. 400; 401; 403; 404.
-#[utoipa::path(delete, path = "/promoters/{id}", tag = "promoters", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 204, description = "Deleted"), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "SUPREME_USER_REQUIRED", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "PROMOTER_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    delete,
+    path = "/promoters/{id}",
+    tag = "promoters",
+    security(("bearer" = [])),
+    params(("id" = ObjectId, Path)),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, response = InvalidParameters),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = SupremeUserRequired),
+        (status = 404, response = PromoterNotFound),
+    )
+)]
 pub(crate) async fn delete(
     auth: Authenticated,
     correlation: Correlation,

@@ -1,7 +1,7 @@
 //! System endpoints, without a token: `GET /heartbeat` (liveness: answers while the process
 //! serves HTTP, checks nothing), `GET /health/ready` (pings the store and the cache; 503 only when
 //! the store is down, SPEC §9), `GET /metrics` (Prometheus text format), `GET /openapi.json` (the
-//! API document).
+//! API document), `GET /docs` (its reference page, [`crate::openapi::docs`]).
 
 use actix_web::http::header::ContentType;
 use actix_web::{HttpResponse, web};
@@ -20,7 +20,8 @@ pub(super) fn configure(config: &mut web::ServiceConfig) {
         .service(resource("/heartbeat").route(web::get().to(heartbeat)))
         .service(resource("/health/ready").route(web::get().to(ready)))
         .service(resource("/metrics").route(web::get().to(prometheus)))
-        .service(resource("/openapi.json").route(web::get().to(crate::openapi::openapi_json)));
+        .service(resource("/openapi.json").route(web::get().to(crate::openapi::openapi_json)))
+        .configure(crate::openapi::docs::configure);
 }
 
 #[derive(Debug, Serialize)]

@@ -58,6 +58,134 @@ async fn unknown_routes_and_methods_answer_in_the_error_envelope() {
     app.shut_down().await;
 }
 
+/// The methods an `Allow` header lists, sorted.
+fn allowed(res: &reqwest::Response) -> Vec<String> {
+    let value = res
+        .headers()
+        .get("allow")
+        .unwrap_or_else(|| panic!("a 405 without Allow: {:?}", res.headers()))
+        .to_str()
+        .unwrap();
+    let mut methods: Vec<String> = value.split(',').map(|m| m.trim().to_owned()).collect();
+    methods.sort();
+    methods
+}
+
+#[tokio::test]
+async fn a_405_lists_in_allow_exactly_the_methods_the_resource_answers() {
+    let app = TestApp::spawn().await;
+    let id = "65a1b2c3d4e5f60718293a4b";
+    let resources = [
+        ("/heartbeat".to_owned(), vec!["GET"]),
+        ("/docs".to_owned(), vec!["GET"]),
+        ("/campaigns".to_owned(), vec!["GET", "POST"]),
+        (format!("/campaigns/{id}"), vec!["GET", "POST"]),
+        (format!("/campaigns/{id}/status"), vec!["GET"]),
+        ("/campaigns/refresh".to_owned(), vec!["POST"]),
+        (format!("/promoters/{id}"), vec!["DELETE", "GET", "POST"]),
+        (
+            format!("/campaigns/{id}/markets/{id}"),
+            vec!["DELETE", "GET", "POST"],
+        ),
+    ];
+    let methods = [
+        Method::GET,
+        Method::HEAD,
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::DELETE,
+        Method::OPTIONS,
+    ];
+    for (path, expected) in resources {
+        // No token and no body: whatever a method that exists answers (401, 400, ...), it
+        // changes nothing.
+        for method in &methods {
+            let res = app.request(method.clone(), &path, None, None).await;
+            let listed = expected.contains(&method.as_str());
+            if res.status() == StatusCode::METHOD_NOT_ALLOWED {
+                assert!(!listed, "{method} {path} answers 405 but is allowed");
+                assert_eq!(allowed(&res), expected, "Allow of {method} {path}");
+                if *method != Method::HEAD {
+                    let (_, body) = json_of(res).await;
+                    assert_eq!(body["error"]["type"], "METHOD_NOT_ALLOWED", "{path}");
+                }
+            } else {
+                assert!(listed, "{method} {path} answers {}", res.status());
+                assert!(res.headers().get("allow").is_none(), "{method} {path}");
+            }
+        }
+    }
+    app.shut_down().await;
+}
+
+#[tokio::test]
+async fn the_api_reference_page_loads_only_its_own_files_and_the_served_document() {
+    let app = TestApp::spawn().await;
+    let res = app.request(Method::GET, "/docs", None, None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "text/html; charset=utf-8");
+    let csp = res.headers()["content-security-policy"].to_str().unwrap();
+    for directive in [
+        "default-src 'none'",
+        "script-src 'self'",
+        "connect-src 'self'",
+    ] {
+        assert!(csp.contains(directive), "{csp}");
+    }
+    let html = res.text().await.unwrap();
+    assert!(html.contains(r#"<div id="swagger-ui">"#), "{html}");
+    assert!(!html.contains("//"), "nothing from another origin: {html}");
+    let references: Vec<&str> = html
+        .split(['"', '\''])
+        .filter(|part| part.starts_with('/'))
+        .collect();
+    assert!(
+        references.iter().any(|r| r.ends_with(".js"))
+            && references.iter().any(|r| r.ends_with(".css")),
+        "{references:?}"
+    );
+    for reference in &references {
+        assert!(reference.starts_with("/docs/"), "{reference}");
+        let res = app.request(Method::GET, reference, None, None).await;
+        assert_eq!(res.status(), StatusCode::OK, "{reference}");
+        let content_type = res.headers()["content-type"].to_str().unwrap().to_owned();
+        let body = res.bytes().await.unwrap();
+        assert!(!body.is_empty(), "{reference}");
+        let expected = match reference.rsplit('.').next() {
+            Some("js") => "javascript",
+            Some("css") => "text/css",
+            Some("png") => "image/png",
+            other => panic!("unexpected file type {other:?} of {reference}"),
+        };
+        assert!(
+            content_type.contains(expected),
+            "{reference}: {content_type}"
+        );
+    }
+    // The initializer points Swagger UI at the document the service serves, with no online
+    // validator (it would send the document to validator.swagger.io).
+    let init = app
+        .request(Method::GET, "/docs/swagger-initializer.js", None, None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(init.contains(r#""url": "/openapi.json""#), "{init}");
+    assert!(init.contains(r#""validatorUrl": "none""#), "{init}");
+    assert!(!init.contains("://"), "{init}");
+    let (status, doc) = json_of(app.request(Method::GET, "/openapi.json", None, None).await).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(doc["paths"]["/docs"]["get"].is_object());
+    // The trailing-slash form answers the page too; a file Swagger UI does not ship is a 404.
+    let res = app.request(Method::GET, "/docs/", None, None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let (status, body) = json_of(app.request(Method::GET, "/docs/nope.js", None, None).await).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"]["type"], "NOT_FOUND");
+    app.shut_down().await;
+}
+
 #[tokio::test]
 async fn metrics_count_requests_by_route_template() {
     let app = TestApp::spawn().await;
@@ -233,6 +361,7 @@ async fn the_openapi_document_lists_every_endpoint() {
         ("get", "/health/ready"),
         ("get", "/metrics"),
         ("get", "/openapi.json"),
+        ("get", "/docs"),
         ("post", "/campaigns"),
         ("get", "/campaigns"),
         ("get", "/campaigns/status"),

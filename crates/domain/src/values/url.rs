@@ -11,7 +11,7 @@ impl HttpUrl {
     /// Parses an absolute http(s) URL; the scheme is lower-cased, the rest kept as written.
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
         let err = || InvalidValue::new("must be an absolute http(s) URL");
-        if raw.len() > 2048 || raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        if raw.chars().count() > 2048 || raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(err());
         }
         let (scheme, rest) = raw.split_once("://").ok_or_else(err)?;

@@ -1,0 +1,68 @@
+//! The error answers every operation shares, declared once as `#/components/responses/*` and
+//! named by the operations (`(status = 401, response = Unauthenticated)`). Each carries the
+//! error envelope the service really serialises (`campaign_http_types::ErrorEnvelope`).
+
+#![allow(
+    dead_code,
+    reason = "response declarations: read by the OpenAPI derive, never built"
+)]
+
+use campaign_http_types::ErrorEnvelope;
+use utoipa::ToResponse;
+
+/// 400 `VALIDATION_ERROR`: a parameter fails its rule; `details` names each.
+#[derive(ToResponse)]
+#[response(description = "VALIDATION_ERROR: a parameter fails its rule; `details` names each")]
+pub(crate) struct InvalidParameters(ErrorEnvelope<'static>);
+
+/// 400 for a body: `VALIDATION_ERROR` (every failing field in `details`) or `MALFORMED_JSON`.
+#[derive(ToResponse)]
+#[response(description = "VALIDATION_ERROR (every failing field in `details`) or MALFORMED_JSON")]
+pub(crate) struct InvalidBody(ErrorEnvelope<'static>);
+
+/// 401 `UNAUTHENTICATED`.
+#[derive(ToResponse)]
+#[response(
+    description = "UNAUTHENTICATED: the bearer token is missing, malformed, expired or not signed by a known key"
+)]
+pub(crate) struct Unauthenticated(ErrorEnvelope<'static>);
+
+/// 403 `SUPREME_USER_REQUIRED`.
+#[derive(ToResponse)]
+#[response(description = "SUPREME_USER_REQUIRED: only supreme users may do this")]
+pub(crate) struct SupremeUserRequired(ErrorEnvelope<'static>);
+
+/// 403 `UNAUTHORIZED`.
+#[derive(ToResponse)]
+#[response(description = "UNAUTHORIZED: the token does not allow this on this campaign")]
+pub(crate) struct Unauthorized(ErrorEnvelope<'static>);
+
+/// 404 `CAMPAIGN_NOT_FOUND`.
+#[derive(ToResponse)]
+#[response(description = "CAMPAIGN_NOT_FOUND")]
+pub(crate) struct CampaignNotFound(ErrorEnvelope<'static>);
+
+/// 404 `PROMOTER_NOT_FOUND`.
+#[derive(ToResponse)]
+#[response(description = "PROMOTER_NOT_FOUND")]
+pub(crate) struct PromoterNotFound(ErrorEnvelope<'static>);
+
+/// 409 `VERSION_CONFLICT`.
+#[derive(ToResponse)]
+#[response(description = "VERSION_CONFLICT: `If-Match` names a version that is no longer current")]
+pub(crate) struct VersionConflict(ErrorEnvelope<'static>);
+
+/// 413 `PAYLOAD_TOO_LARGE`.
+#[derive(ToResponse)]
+#[response(description = "PAYLOAD_TOO_LARGE: the body is larger than the service accepts")]
+pub(crate) struct PayloadTooLarge(ErrorEnvelope<'static>);
+
+/// 415 `UNSUPPORTED_MEDIA_TYPE`.
+#[derive(ToResponse)]
+#[response(description = "UNSUPPORTED_MEDIA_TYPE: the body must be application/json")]
+pub(crate) struct UnsupportedMediaType(ErrorEnvelope<'static>);
+
+/// 503 `DEPENDENCY_UNAVAILABLE`.
+#[derive(ToResponse)]
+#[response(description = "DEPENDENCY_UNAVAILABLE: a service this operation needs is unavailable")]
+pub(crate) struct DependencyUnavailable(ErrorEnvelope<'static>);
