@@ -32,7 +32,7 @@ pub use cache::{Cache, CacheKey, JobLock, LockToken, VersionedEntry};
 pub use campaigns::{CampaignQuery, CampaignRepository, CampaignSort, CampaignSortField};
 pub use contacts::ContactRepository;
 pub use discovery::Discovery;
-pub use error::{CacheError, IntegrationError, StoreError};
+pub use error::{CacheError, ErrorSource, IntegrationError, StoreError};
 pub use events::EventRepository;
 pub use idempotency::{Begin, IdempotencyClaim, IdempotencyKey, IdempotencyStore, StoredResponse};
 pub use markets::MarketRepository;

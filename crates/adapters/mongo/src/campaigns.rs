@@ -1,16 +1,14 @@
 //! `CampaignRepository` on MongoDB: the `campaigns` collection.
 //!
-//! A campaign document is the campaign's wire shape (dates under `date` and in
-//! `statusHistory` as BSON dates) plus `version`, `passwordHash` when a password is set,
-//! `_statusRank` (the status as a number, for sorting in lifecycle order), `_hosts` (every host
-//! the campaign answers on, site and preview, under one unique index: SPEC §7.4; absent when it
-//! holds none) and `_outbox` (events not yet moved to the outbox).
+//! A campaign is stored as a [`CampaignDocument`] (its wire shape, dates as BSON dates,
+//! `passwordHash`, `version`, `_statusRank`, `_hosts`: see `documents::campaign`) plus
+//! `_outbox` (events not yet moved to the outbox). Every host the campaign answers on, site and
+//! preview, is in `_hosts` under one unique index (SPEC §7.4).
 
 use std::collections::HashMap;
 
 use async_trait::async_trait;
 use campaign_domain::Campaign;
-use campaign_domain::campaign::PasswordHash;
 use campaign_domain::chrono::{DateTime, Utc};
 use campaign_domain::contact::Contact;
 use campaign_domain::messages::OutboundEvent;
@@ -24,60 +22,29 @@ use campaign_ports::{
 use futures::TryStreamExt as _;
 use mongodb::bson::{Bson, Document, doc};
 
-use crate::document::{date, from_document, id_bson, id_list, id_text, to_document};
+use crate::documents::campaign::{CampaignDocument, HOSTS_FIELD, STATUS_RANK_FIELD};
+use crate::documents::contact::ContactDocument;
+use crate::documents::{date, encode, object_id, object_ids, read, read_id, stored_version};
 use crate::errors::{failed, is_duplicate_key};
-use crate::writes::{replacement, stored_version, version_bson, with_events};
+use crate::writes::{replacement, version_in, with_events};
 use crate::{MongoStore, reads};
-
-/// The field listing every host a campaign holds (indexed unique, sparse).
-pub(crate) const HOSTS_FIELD: &str = "_hosts";
-
-/// Top-level fields whose dates are stored as BSON dates.
-const DATE_FIELDS: &[&str] = &["date", "statusHistory"];
-
-/// Status as a number in lifecycle order.
-fn status_rank(status: Status) -> i32 {
-    match status {
-        Status::Draft => 0,
-        Status::Preview => 1,
-        Status::Open => 2,
-        Status::Closed => 3,
-        Status::Inactive => 4,
-    }
-}
 
 /// The stored form of a status (its wire name).
 fn status_bson(status: Status) -> Bson {
     Bson::String(status.as_str().to_owned())
 }
 
+/// The stored document of `campaign` at `version`.
 fn campaign_doc(campaign: &Campaign, version: u64) -> Result<Document, StoreError> {
-    let mut doc = to_document(campaign, DATE_FIELDS)?;
-    doc.insert("version", version_bson(version));
-    doc.insert("_statusRank", status_rank(campaign.status));
-    let hosts: Vec<Bson> = campaign
-        .domain
-        .hosts()
-        .into_iter()
-        .map(|h| Bson::String(h.as_str().to_owned()))
-        .collect();
-    if !hosts.is_empty() {
-        doc.insert(HOSTS_FIELD, hosts);
-    }
-    if let Some(password) = &campaign.password {
-        doc.insert("passwordHash", password.as_str());
-    }
-    Ok(doc)
+    encode(
+        &CampaignDocument::from(campaign).at_version(version),
+        "campaign",
+    )
 }
 
-fn campaign_from(mut doc: Document) -> Result<Campaign, StoreError> {
-    let password = match doc.remove("passwordHash") {
-        Some(Bson::String(hash)) => Some(PasswordHash::from_hash(hash)),
-        _ => None,
-    };
-    let mut campaign: Campaign = from_document(doc)?;
-    campaign.password = password;
-    Ok(campaign)
+/// The campaign a stored document holds (`StoreError::Internal` when it does not decode).
+fn campaign_from(stored: Document) -> Result<Campaign, StoreError> {
+    read::<CampaignDocument, Campaign>(stored, "campaign")
 }
 
 /// `s` with every ASCII character that is not a letter or digit escaped, so that it matches
@@ -118,7 +85,7 @@ fn list_filter(query: &CampaignQuery) -> Document {
         filter.insert("type", kind.as_str());
     }
     if let Some(version) = query.schema_version {
-        filter.insert("schema.version", version_bson(version));
+        filter.insert("schema.version", stored_version(version));
     }
     if let Some(artist) = &query.artist_id {
         filter.insert("artist.id", artist.as_str());
@@ -140,7 +107,7 @@ fn list_sort(query: &CampaignQuery) -> Document {
         CampaignSortField::Name => "name",
         CampaignSortField::Open => "date.open",
         CampaignSortField::Close => "date.close",
-        CampaignSortField::Status => "_statusRank",
+        CampaignSortField::Status => STATUS_RANK_FIELD,
     };
     let direction = match query.sort.direction {
         SortDirection::Ascending => 1,
@@ -152,10 +119,7 @@ fn list_sort(query: &CampaignQuery) -> Document {
 /// Restricts `filter` to the campaigns in `scope` (`_id` among the readable ones).
 fn scoped(mut filter: Document, scope: &ReadScope) -> Document {
     if let ReadScope::Only(ids) = scope {
-        filter.insert(
-            "_id",
-            doc! {"$in": id_list(ids.iter().map(CampaignId::as_str))},
-        );
+        filter.insert("_id", doc! {"$in": object_ids(ids)});
     }
     filter
 }
@@ -179,7 +143,7 @@ pub(crate) fn covering_event_filter(
     } else {
         doc! {"$or": [
             own,
-            {"_id": {"$in": id_list(with_markets.iter().map(CampaignId::as_str))}},
+            {"_id": {"$in": object_ids(with_markets)}},
         ]}
     };
     filter.insert(
@@ -237,20 +201,13 @@ impl MongoStore {
             .await
             .map_err(failed("read campaign ids"))?;
         docs.iter()
-            .map(|d| {
-                d.get("_id")
-                    .and_then(id_text)
-                    .and_then(|id| CampaignId::parse(&id).ok())
-                    .ok_or_else(|| {
-                        StoreError::Unavailable("a stored campaign id is malformed".to_owned())
-                    })
-            })
+            .map(|d| read_id(d, "campaign", CampaignId::parse))
             .collect()
     }
 
     async fn campaign_doc_by_id(&self, id: &CampaignId) -> Result<Option<Document>, StoreError> {
         self.campaigns
-            .find_one(doc! {"_id": id_bson(id.as_str())})
+            .find_one(doc! {"_id": object_id(id)})
             .await
             .map_err(failed("find campaign"))
     }
@@ -268,7 +225,7 @@ impl MongoStore {
         }
         match hosts.first() {
             Some(host) => StoreError::DomainTaken((*host).clone()),
-            None => crate::errors::unavailable("write campaign", error),
+            None => crate::errors::driver_error("write campaign", error),
         }
     }
 
@@ -280,17 +237,13 @@ impl MongoStore {
             .projection(doc! {"_id": 1})
             .await
             .map_err(failed("find campaign by host"))?;
-        Ok(doc
-            .as_ref()
-            .and_then(|d| d.get("_id"))
-            .and_then(id_text)
-            .and_then(|id| CampaignId::parse(&id).ok()))
+        Ok(doc.and_then(|d| read_id(&d, "campaign", CampaignId::parse).ok()))
     }
 
     /// The contacts with these ids as stored now (for restoring them), by id.
-    async fn contact_docs(&self, ids: &[&str]) -> Result<Vec<Document>, StoreError> {
+    async fn contact_docs(&self, contacts: &[Contact]) -> Result<Vec<Document>, StoreError> {
         self.contacts
-            .find(doc! {"_id": {"$in": id_list(ids.iter().copied())}})
+            .find(doc! {"_id": {"$in": object_ids(contacts.iter().map(|c| &c.id))}})
             .await
             .map_err(failed("find contacts"))?
             .try_collect()
@@ -309,7 +262,7 @@ impl MongoStore {
             .campaign_doc_by_id(id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let current_version = stored_version(&current);
+        let current_version = version_in(&current);
         if current_version != expected_version {
             return Err(StoreError::VersionConflict {
                 expected: expected_version,
@@ -331,8 +284,8 @@ impl MongoStore {
         let next = expected_version + 1;
         let update = replacement(current, campaign_doc(campaign, next)?, events)?;
         let filter = doc! {
-            "_id": id_bson(campaign.id.as_str()),
-            "version": version_bson(expected_version),
+            "_id": object_id(&campaign.id),
+            "version": stored_version(expected_version),
         };
         match self.campaigns.update_one(filter, update).await {
             Ok(result) if result.matched_count == 1 => {
@@ -345,11 +298,11 @@ impl MongoStore {
                 None => Err(StoreError::NotFound),
                 Some(now) => Err(StoreError::VersionConflict {
                     expected: expected_version,
-                    current: stored_version(&now),
+                    current: version_in(&now),
                 }),
             },
             Err(e) if is_duplicate_key(&e) => Err(self.domain_taken(campaign, &e).await),
-            Err(e) => Err(crate::errors::unavailable("update campaign", &e)),
+            Err(e) => Err(crate::errors::driver_error("update campaign", &e)),
         }
     }
 
@@ -358,10 +311,10 @@ impl MongoStore {
     /// else changed in between no longer matches what this change wrote, and is left alone.
     async fn restore_contacts(&self, written: &[Contact], before: Vec<Document>) {
         for contact in written {
-            let Ok(mine) = to_document(contact, &[]) else {
+            let Ok(mine) = encode(&ContactDocument::from(contact), "contact") else {
                 continue;
             };
-            let id = id_bson(contact.id.as_str());
+            let id = Bson::ObjectId(object_id(&contact.id));
             let old = before.iter().find(|d| d.get("_id") == Some(&id)).cloned();
             let undone = match old {
                 Some(old) => self.contacts.replace_one(mine, old).await.map(|_| ()),
@@ -389,7 +342,7 @@ impl CampaignRepository for MongoStore {
                 Ok(stored)
             }
             Err(e) if is_duplicate_key(&e) => Err(self.domain_taken(campaign, &e).await),
-            Err(e) => Err(crate::errors::unavailable("insert campaign", &e)),
+            Err(e) => Err(crate::errors::driver_error("insert campaign", &e)),
         }
     }
 
@@ -416,8 +369,7 @@ impl CampaignRepository for MongoStore {
         // version is checked, the contacts are written, then the conditional campaign write;
         // when that is refused or fails, the contacts are put back (ADR 0015).
         let current = self.current_at(&campaign.id, expected_version).await?;
-        let ids: Vec<&str> = contacts.iter().map(|c| c.id.as_str()).collect();
-        let before = self.contact_docs(&ids).await?;
+        let before = self.contact_docs(contacts).await?;
         if let Err(error) = ContactRepository::upsert(self, contacts).await {
             self.restore_contacts(contacts, before).await;
             return Err(error);
@@ -455,7 +407,7 @@ impl CampaignRepository for MongoStore {
             return Ok(Vec::new());
         }
         let found = self
-            .campaigns_where(doc! {"_id": {"$in": id_list(ids.iter().map(CampaignId::as_str))}})
+            .campaigns_where(doc! {"_id": {"$in": object_ids(ids)}})
             .await?;
         let mut by_id: HashMap<CampaignId, Campaign> =
             found.into_iter().map(|c| (c.id.clone(), c)).collect();

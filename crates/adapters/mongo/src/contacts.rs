@@ -1,4 +1,5 @@
-//! `ContactRepository` on MongoDB: the `contacts` collection (wire shape, `_id` for the id).
+//! `ContactRepository` on MongoDB: the `contacts` collection, one [`ContactDocument`] per
+//! contact (see `documents::contact`).
 
 use std::collections::HashMap;
 
@@ -11,17 +12,23 @@ use futures::TryStreamExt as _;
 use mongodb::bson::{Document, doc};
 
 use crate::campaigns::text_filter;
-use crate::document::{from_document, id_bson, id_list, to_document};
+use crate::documents::contact::ContactDocument;
+use crate::documents::{encode, object_id, object_ids, read};
 use crate::errors::failed;
 use crate::{MongoStore, reads};
+
+/// The contact a stored document holds (`StoreError::Internal` when it does not decode).
+fn contact_from(stored: Document) -> Result<Contact, StoreError> {
+    read::<ContactDocument, Contact>(stored, "contact")
+}
 
 #[async_trait]
 impl ContactRepository for MongoStore {
     async fn upsert(&self, contacts: &[Contact]) -> Result<(), StoreError> {
         for contact in contacts {
-            let doc = to_document(contact, &[])?;
+            let doc = encode(&ContactDocument::from(contact), "contact")?;
             self.contacts
-                .replace_one(doc! {"_id": id_bson(contact.id.as_str())}, doc)
+                .replace_one(doc! {"_id": object_id(&contact.id)}, doc)
                 .upsert(true)
                 .await
                 .map_err(failed("upsert contact"))?;
@@ -35,7 +42,7 @@ impl ContactRepository for MongoStore {
         }
         let docs: Vec<Document> = self
             .contacts
-            .find(doc! {"_id": {"$in": id_list(ids.iter().map(ContactId::as_str))}})
+            .find(doc! {"_id": {"$in": object_ids(ids)}})
             .await
             .map_err(failed("find contacts"))?
             .try_collect()
@@ -43,7 +50,7 @@ impl ContactRepository for MongoStore {
             .map_err(failed("read contacts"))?;
         let mut by_id: HashMap<ContactId, Contact> = docs
             .into_iter()
-            .map(from_document::<Contact>)
+            .map(contact_from)
             .map(|c| c.map(|c| (c.id.clone(), c)))
             .collect::<Result<_, _>>()?;
         Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
@@ -63,7 +70,7 @@ impl ContactRepository for MongoStore {
             filter,
             doc! {"name": 1, "_id": 1},
             page,
-            from_document,
+            contact_from,
         )
         .await
     }

@@ -1,7 +1,8 @@
 //! Driver errors in the ports' terms: a duplicate key is a uniqueness violation the caller maps
-//! to its own error (domain taken, market name taken, ...); everything else — server selection
-//! timeouts, lost connections, command failures — is `StoreError::Unavailable`, which the API
-//! answers with 503 `DEPENDENCY_UNAVAILABLE`.
+//! to its own error (domain taken, market name taken, ...); a BSON the driver cannot encode or
+//! decode is `StoreError::Internal` (500 `INTERNAL_ERROR`: the server answered, retrying will
+//! not help); everything else — server selection timeouts, lost connections, command failures
+//! — is `StoreError::Unavailable`, which the API answers with 503 `DEPENDENCY_UNAVAILABLE`.
 
 use campaign_ports::StoreError;
 use mongodb::error::{Error, ErrorKind, WriteFailure};
@@ -36,12 +37,41 @@ pub(crate) fn only_duplicate_keys(error: &Error) -> bool {
     }
 }
 
-/// The store error for a driver error that is not a uniqueness violation.
-pub(crate) fn unavailable(operation: &str, error: &Error) -> StoreError {
-    StoreError::Unavailable(format!("mongodb {operation}: {error}"))
+/// The store error for a driver error that is not a uniqueness violation: `Internal` for BSON
+/// the driver cannot encode or decode, `Unavailable` for everything else.
+pub(crate) fn driver_error(operation: &str, error: &Error) -> StoreError {
+    match error.kind.as_ref() {
+        ErrorKind::BsonDeserialization(_) | ErrorKind::BsonSerialization(_) => {
+            StoreError::internal(format!("mongodb {operation}"), error.clone())
+        }
+        _ => StoreError::Unavailable(format!("mongodb {operation}: {error}")),
+    }
 }
 
 /// A `map_err` helper: `.map_err(failed("find campaign"))`.
 pub(crate) fn failed(operation: &'static str) -> impl Fn(Error) -> StoreError {
-    move |error| unavailable(operation, &error)
+    move |error| driver_error(operation, &error)
+}
+
+#[cfg(test)]
+mod tests {
+    use bson::doc;
+
+    use super::*;
+
+    #[test]
+    fn bson_the_driver_cannot_decode_is_internal_and_the_rest_unavailable() {
+        let decode = bson::from_document::<String>(doc! {"a": 1})
+            .map_err(Error::from)
+            .err();
+        assert!(matches!(
+            decode.map(|e| driver_error("read", &e)),
+            Some(StoreError::Internal { .. })
+        ));
+        let timeout = Error::from(std::io::Error::from(std::io::ErrorKind::TimedOut));
+        assert!(matches!(
+            driver_error("read", &timeout),
+            StoreError::Unavailable(_)
+        ));
+    }
 }

@@ -1,5 +1,5 @@
-//! `EventRepository` on MongoDB: the `events` collection, `{_id: <event id>, status, date}`
-//! (the id as text: ticketing ids are not ObjectIds; the date as a BSON date).
+//! `EventRepository` on MongoDB: the `events` collection, one [`EventDocument`] per event,
+//! `{_id: <event id>, status, date}` (see `documents::event`).
 
 use async_trait::async_trait;
 use campaign_domain::chrono::{DateTime, Utc};
@@ -9,12 +9,14 @@ use campaign_ports::{EventRepository, StoreError};
 use mongodb::bson::{Document, doc};
 use mongodb::options::ReturnDocument;
 
-use crate::document::{date, from_document};
-use crate::errors::{failed, is_duplicate_key, unavailable};
+use crate::documents::event::{DATE_FIELD, EventDocument, STATUS_FIELD};
+use crate::documents::{date, encode, read};
+use crate::errors::{driver_error, failed, is_duplicate_key};
 use crate::{MongoStore, reads};
 
-fn event_from(doc: Document) -> Result<Event, StoreError> {
-    from_document(doc)
+/// The event a stored document holds (`StoreError::Internal` when it does not decode).
+fn event_from(stored: Document) -> Result<Event, StoreError> {
+    read::<EventDocument, Event>(stored, "event")
 }
 
 #[async_trait]
@@ -29,17 +31,21 @@ impl EventRepository for MongoStore {
                     self.events
                         .update_one(
                             doc! {"_id": id.as_str()},
-                            doc! {"$set": {"date": date(*at)}},
+                            doc! {"$set": {DATE_FIELD: date(*at)}},
                         )
                         .upsert(true)
                         .await
                         .map_err(failed("record event date"))?;
                 }
                 // Known events keep their date; unknown ones are created without one.
-                None => match self.events.insert_one(doc! {"_id": id.as_str()}).await {
+                None => match self
+                    .events
+                    .insert_one(encode(&EventDocument::unknown(id), "event")?)
+                    .await
+                {
                     Ok(_) => {}
                     Err(e) if is_duplicate_key(&e) => {}
-                    Err(e) => return Err(unavailable("record event", &e)),
+                    Err(e) => return Err(driver_error("record event", &e)),
                 },
             }
         }
@@ -51,13 +57,15 @@ impl EventRepository for MongoStore {
             .events
             .find_one_and_update(
                 doc! {"_id": id.as_str()},
-                doc! {"$set": {"status": status.as_str()}},
+                doc! {"$set": {STATUS_FIELD: status.as_str()}},
             )
             .upsert(true)
             .return_document(ReturnDocument::After)
             .await
             .map_err(failed("set event status"))?
-            .ok_or_else(|| StoreError::Unavailable("upsert returned no event".to_owned()))?;
+            .ok_or_else(|| {
+                StoreError::internal("set event status", "the upsert returned no event")
+            })?;
         event_from(doc)
     }
 
@@ -77,7 +85,7 @@ impl EventRepository for MongoStore {
     ) -> Result<Vec<Event>, StoreError> {
         reads::all(
             &self.events,
-            doc! {"status": status.as_str(), "date": {"$lte": date(until)}},
+            doc! {STATUS_FIELD: status.as_str(), DATE_FIELD: {"$lte": date(until)}},
             doc! {"_id": 1},
         )
         .await?

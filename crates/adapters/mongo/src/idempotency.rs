@@ -1,11 +1,11 @@
-//! `IdempotencyStore` on MongoDB: the `idempotency_keys` collection, one document per key.
+//! `IdempotencyStore` on MongoDB: the `idempotency_keys` collection, one
+//! [`IdempotencyDocument`] per key (see `documents::idempotency`).
 //!
-//! A document: `{_id: <IdempotencyKey::storage_id>, userId, key, method, path, fingerprint,
-//! state: "running" | "completed", claim, expiresAt, startedAt, response?: {status, body
-//! (binary), location?, etag?}, completedAt?}`. `expiresAt` is the end of the lease while
-//! running and the end of the retention once completed; a TTL index on it (`indexes`) removes
-//! expired documents eventually, and every read treats a document whose `expiresAt` has passed
-//! as absent, so behaviour never depends on the TTL monitor (the test server has none).
+//! `expiresAt` is the end of the lease while running and the end of the retention once
+//! completed; a TTL index on it (`indexes`) removes expired documents eventually, and every read
+//! treats a document whose `expiresAt` has passed as absent, so behaviour never depends on the
+//! TTL monitor (the test server has none). A record that does not decode is
+//! `StoreError::Internal`.
 //!
 //! Races are decided by the server, never by a read-then-write in the adapter:
 //! - `begin` inserts the running document; the `_id` unique key lets exactly one concurrent
@@ -23,19 +23,19 @@ use campaign_ports::{
     Begin, IdempotencyClaim, IdempotencyKey, IdempotencyStore, StoreError, StoredResponse,
 };
 use mongodb::Collection;
-use mongodb::bson::spec::BinarySubtype;
-use mongodb::bson::{Binary, Bson, Document, doc};
+use mongodb::bson::{Document, doc};
 
 use crate::MongoStore;
-use crate::document::{date, instant};
-use crate::errors::{failed, is_duplicate_key, unavailable};
+use crate::documents::idempotency::{
+    EXPIRES_FIELD, IdempotencyDocument, IdempotencyState, ResponseDocument,
+};
+use crate::documents::{InvalidDocument, date, encode, encode_value};
+use crate::errors::{driver_error, failed, is_duplicate_key};
 
 /// The collection.
 pub(crate) const COLLECTION: &str = "idempotency_keys";
-/// The field the TTL index watches.
-pub(crate) const EXPIRES_FIELD: &str = "expiresAt";
-const RUNNING: &str = "running";
-const COMPLETED: &str = "completed";
+const RUNNING: &str = IdempotencyState::Running.as_str();
+const COMPLETED: &str = IdempotencyState::Completed.as_str();
 /// Rounds of insert / read / take over before `begin` gives up (each lost round means another
 /// writer changed the document in between; more than a few means something is wrong).
 const ATTEMPTS: usize = 5;
@@ -48,80 +48,35 @@ fn after(now: DateTime<Utc>, by: Duration) -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
-fn unreadable(what: &str) -> StoreError {
-    StoreError::Unavailable(format!("an idempotency record is unreadable: {what}"))
+/// Decodes a stored record (`StoreError::Internal` when it does not decode).
+fn record_from(stored: Document) -> Result<IdempotencyDocument, StoreError> {
+    let id = stored
+        .get("_id")
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    bson::from_document(stored)
+        .map_err(|e| StoreError::internal(format!("decode idempotency record {id}"), e))
 }
 
-/// The running document `claim` holds until `now + lease`.
-fn running(
-    key: &IdempotencyKey,
-    fingerprint: &str,
-    claim: &IdempotencyClaim,
-    now: DateTime<Utc>,
-    lease: Duration,
-) -> Document {
-    doc! {
-        "_id": key.storage_id(),
-        "userId": &key.user_id,
-        "key": &key.key,
-        "method": &key.method,
-        "path": &key.path,
-        "fingerprint": fingerprint,
-        "state": RUNNING,
-        "claim": &claim.0,
-        EXPIRES_FIELD: date(after(now, lease)),
-        "startedAt": date(now),
-    }
-}
-
-fn response_doc(response: &StoredResponse) -> Document {
-    let mut doc = doc! {
-        "status": i32::from(response.status),
-        "body": Binary {
-            subtype: BinarySubtype::Generic,
-            bytes: response.body.clone(),
-        },
-    };
-    if let Some(location) = &response.location {
-        doc.insert("location", location);
-    }
-    if let Some(etag) = &response.etag {
-        doc.insert("etag", etag);
-    }
-    doc
-}
-
-fn response_of(doc: &Document) -> Result<StoredResponse, StoreError> {
-    let response = doc
-        .get_document("response")
-        .map_err(|_| unreadable("no response"))?;
-    let status = match response.get("status") {
-        Some(Bson::Int32(n)) => u16::try_from(*n).ok(),
-        Some(Bson::Int64(n)) => u16::try_from(*n).ok(),
-        _ => None,
-    }
-    .ok_or_else(|| unreadable("no status"))?;
-    let body = match response.get("body") {
-        Some(Bson::Binary(binary)) => binary.bytes.clone(),
-        _ => return Err(unreadable("no body")),
-    };
-    Ok(StoredResponse {
-        status,
-        body,
-        location: response.get_str("location").ok().map(str::to_owned),
-        etag: response.get_str("etag").ok().map(str::to_owned),
-    })
-}
-
-/// What a live (unexpired) document means for a `begin` with `fingerprint`.
-fn judge(doc: &Document, fingerprint: &str) -> Result<Begin, StoreError> {
-    if doc.get_str("fingerprint").ok() != Some(fingerprint) {
+/// What a live (unexpired) record means for a `begin` with `fingerprint`.
+fn judge(record: IdempotencyDocument, fingerprint: &str) -> Result<Begin, StoreError> {
+    if record.fingerprint != fingerprint {
         return Ok(Begin::Mismatch);
     }
-    match doc.get_str("state") {
-        Ok(RUNNING) => Ok(Begin::InProgress),
-        Ok(COMPLETED) => response_of(doc).map(Begin::Replay),
-        _ => Err(unreadable("unknown state")),
+    match record.state {
+        IdempotencyState::Running => Ok(Begin::InProgress),
+        IdempotencyState::Completed => {
+            let context = || format!("decode idempotency record {}", record.id);
+            let response = record.response.ok_or_else(|| {
+                StoreError::internal(
+                    context(),
+                    InvalidDocument("completed without a response".to_owned()),
+                )
+            })?;
+            StoredResponse::try_from(response)
+                .map(Begin::Replay)
+                .map_err(|e| StoreError::internal(context(), e))
+        }
     }
 }
 
@@ -143,12 +98,15 @@ impl IdempotencyStore for MongoStore {
     ) -> Result<Begin, StoreError> {
         let keys = self.idempotency_keys();
         let id = key.storage_id();
-        let fresh = running(key, fingerprint, claim, now, lease);
+        let fresh = encode(
+            &IdempotencyDocument::running(key, fingerprint, claim, now, after(now, lease)),
+            "idempotency record",
+        )?;
         for _ in 0..ATTEMPTS {
             match keys.insert_one(fresh.clone()).await {
                 Ok(_) => return Ok(Begin::Started),
                 Err(e) if is_duplicate_key(&e) => {}
-                Err(e) => return Err(unavailable("insert idempotency record", &e)),
+                Err(e) => return Err(driver_error("insert idempotency record", &e)),
             }
             let Some(existing) = keys
                 .find_one(doc! {"_id": &id})
@@ -158,13 +116,14 @@ impl IdempotencyStore for MongoStore {
                 // Released or expired away in between: insert again.
                 continue;
             };
-            let expires = existing.get(EXPIRES_FIELD).cloned().unwrap_or(Bson::Null);
-            if instant(&expires).is_some_and(|at| at > now) {
-                return judge(&existing, fingerprint);
+            let existing = record_from(existing)?;
+            if existing.expires_at > now {
+                return judge(existing, fingerprint);
             }
-            let mut taken = doc! {"_id": &id, EXPIRES_FIELD: expires};
-            match existing.get("claim") {
-                Some(held) => taken.insert("claim", held.clone()),
+            // Taken over only as read: the same lease end and holder.
+            let mut taken = doc! {"_id": &id, EXPIRES_FIELD: date(existing.expires_at)};
+            match &existing.claim {
+                Some(held) => taken.insert("claim", held),
                 None => taken.insert("claim", doc! {"$exists": false}),
             };
             let replaced = keys
@@ -188,13 +147,14 @@ impl IdempotencyStore for MongoStore {
         now: DateTime<Utc>,
         keep: Duration,
     ) -> Result<bool, StoreError> {
+        let response = encode_value(&ResponseDocument::from(response), "idempotency response")?;
         let updated = self
             .idempotency_keys()
             .update_one(
                 doc! {"_id": key.storage_id(), "state": RUNNING, "claim": &claim.0},
                 doc! {"$set": {
                     "state": COMPLETED,
-                    "response": response_doc(response),
+                    "response": response,
                     EXPIRES_FIELD: date(after(now, keep)),
                     "completedAt": date(now),
                 }},

@@ -24,6 +24,9 @@ use mongodb::bson::{Document, doc};
 use mongodb::options::IndexOptions;
 
 use crate::MongoStore;
+use crate::documents::campaign::HOSTS_FIELD;
+use crate::documents::idempotency::EXPIRES_FIELD;
+use crate::documents::market::EVENT_KEYS_FIELD;
 
 fn index(name: &str, keys: Document) -> IndexModel {
     IndexModel::builder()
@@ -68,7 +71,7 @@ pub(crate) async fn ensure(store: &MongoStore) -> Result<(), mongodb::error::Err
         .campaigns
         .create_indexes([
             sparse(DOMAIN_SITE_UNIQUE, doc! {"domain.site": 1}, true),
-            sparse(HOSTS_UNIQUE, doc! {crate::campaigns::HOSTS_FIELD: 1}, true),
+            sparse(HOSTS_UNIQUE, doc! {HOSTS_FIELD: 1}, true),
             sparse("domain_preview", doc! {"domain.preview": 1}, false),
             index("status", doc! {"status": 1}),
             index("date_open", doc! {"date.open": 1}),
@@ -94,7 +97,7 @@ pub(crate) async fn ensure(store: &MongoStore) -> Result<(), mongodb::error::Err
         .create_indexes([
             index("campaign_id", doc! {"campaign_id": 1}),
             sparse(MARKET_NAME_UNIQUE, doc! {"campaign_id": 1, "name": 1}, true),
-            sparse(MARKET_EVENT_UNIQUE, doc! {"_eventKeys": 1}, true),
+            sparse(MARKET_EVENT_UNIQUE, doc! {EVENT_KEYS_FIELD: 1}, true),
             index("event_ids", doc! {"event.ids": 1}),
             sparse(
                 "event_presale_date_time",
@@ -139,7 +142,7 @@ pub(crate) async fn ensure(store: &MongoStore) -> Result<(), mongodb::error::Err
         .db
         .collection::<Document>(crate::idempotency::COLLECTION)
         .create_indexes([IndexModel::builder()
-            .keys(doc! {crate::idempotency::EXPIRES_FIELD: 1})
+            .keys(doc! {EXPIRES_FIELD: 1})
             .options(
                 IndexOptions::builder()
                     .name("expires_at_ttl".to_owned())

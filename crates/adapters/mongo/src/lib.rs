@@ -5,7 +5,9 @@
 //! - one shared driver `Client` (a connection pool per server; see [`MongoSettings`] for its
 //!   sizes and timeouts), one collection per record kind: `campaigns`, `markets`, `promoters`,
 //!   `contacts`, `events`, plus `outbox` and `counters` for the delivery side;
-//! - records are mapped to BSON here (see `document`): the domain types stay free of BSON;
+//! - each record kind has its own document type (see `documents`), converted from and to the
+//!   domain's record and (de)serialised by the `bson` crate: the domain types stay free of
+//!   BSON;
 //! - indexes are created idempotently by [`MongoStore::connect`] (see `indexes`);
 //! - uniqueness (a campaign's site domain, a market's name and event ids within its campaign)
 //!   is enforced by unique indexes, so it holds under concurrent writers; a lost race comes
@@ -17,15 +19,17 @@
 //! - a write and the outbox events it owes are one single-document write: the events are
 //!   appended to the changed document's `_outbox` array and moved to the `outbox` collection
 //!   by the relay (ADR 0012). No multi-document transaction (and so no replica set) is needed;
-//! - every other driver failure is `StoreError::Unavailable` (503 at the API); the driver
-//!   reconnects by itself when the server is back.
+//! - a stored document that does not decode (or a record that cannot be encoded) is
+//!   `StoreError::Internal` (500 at the API); every other driver failure is
+//!   `StoreError::Unavailable` (503 at the API), and the driver reconnects by itself when the
+//!   server is back.
 //!
 //! Architecture invariant: this crate depends on `campaign-domain` and `campaign-ports` only
 //! among the workspace crates, and nothing outside it sees a driver or BSON type.
 
 mod campaigns;
 mod contacts;
-mod document;
+mod documents;
 mod errors;
 mod events;
 mod idempotency;

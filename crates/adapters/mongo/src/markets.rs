@@ -1,10 +1,9 @@
 //! `MarketRepository` on MongoDB: the `markets` collection.
 //!
-//! A market document is the market's wire shape (dates under `event`, `notification` and
-//! `date` as BSON dates) plus `version`, `_eventKeys` (its `"<campaign id>|<event id>"` pairs,
-//! only when it has event ids, for the uniqueness index) and `_outbox`. A delete that owes
-//! events leaves a tombstone (`_tombstone`, no other fields but `_outbox`) until the relay has
-//! moved the events; tombstones have no `campaign_id`, so no query finds them.
+//! A market is stored as a [`MarketDocument`] (its wire shape, dates as BSON dates, `version`,
+//! `_eventKeys`: see `documents::market`) plus `_outbox`. A delete that owes events leaves a
+//! tombstone (`_tombstone`, no other fields but `_outbox`) until the relay has moved the events;
+//! tombstones have no `campaign_id`, so no query finds them.
 
 use async_trait::async_trait;
 use campaign_domain::chrono::{DateTime, Utc};
@@ -15,37 +14,24 @@ use campaign_domain::values::{CampaignId, EventId, MarketId};
 use campaign_ports::{MarketRepository, StoreError};
 use mongodb::bson::{Bson, Document, doc};
 
-use crate::document::{date, from_document, id_bson, id_list, to_document};
-use crate::errors::{failed, is_duplicate_key, unavailable};
-use crate::writes::{replacement, stored_version, tombstone, version_bson, with_events};
+use crate::documents::market::MarketDocument;
+use crate::documents::{date, encode, object_id, object_ids, read, stored_version};
+use crate::errors::{driver_error, failed, is_duplicate_key};
+use crate::writes::{replacement, tombstone, version_in, with_events};
 use crate::{MongoStore, reads};
 
-/// Top-level fields whose dates are stored as BSON dates.
-const DATE_FIELDS: &[&str] = &["event", "notification", "date"];
-
+/// The stored document of `market` at `version`.
 fn market_doc(market: &Market, version: u64) -> Result<Document, StoreError> {
-    let mut doc = to_document(market, DATE_FIELDS)?;
-    doc.insert("version", version_bson(version));
-    let mut keys: Vec<String> = market
-        .event
-        .ids
-        .iter()
-        .map(|e| format!("{}|{}", market.campaign_id, e))
-        .collect();
-    keys.sort();
-    keys.dedup();
-    if !keys.is_empty() {
-        doc.insert("_eventKeys", keys);
-    }
-    Ok(doc)
+    encode(&MarketDocument::from(market).at_version(version), "market")
 }
 
-fn market_from(doc: Document) -> Result<Market, StoreError> {
-    from_document(doc)
+/// The market a stored document holds (`StoreError::Internal` when it does not decode).
+fn market_from(stored: Document) -> Result<Market, StoreError> {
+    read::<MarketDocument, Market>(stored, "market")
 }
 
 fn by_id(id: &MarketId) -> Document {
-    doc! {"_id": id_bson(id.as_str())}
+    doc! {"_id": object_id(id)}
 }
 
 /// Only live markets (tombstones have no campaign).
@@ -128,7 +114,7 @@ impl MongoStore {
             Ok(None) => StoreError::NotFound,
             Ok(Some(now)) => StoreError::VersionConflict {
                 expected,
-                current: stored_version(&now),
+                current: version_in(&now),
             },
             Err(e) => e,
         }
@@ -139,14 +125,14 @@ impl MongoStore {
     async fn market_conflict(&self, market: &Market, error: &mongodb::error::Error) -> StoreError {
         let others = doc! {
             "campaign_id": market.campaign_id.as_str(),
-            "_id": {"$ne": id_bson(market.id.as_str())},
+            "_id": {"$ne": object_id(&market.id)},
         };
         let mut same_name = others.clone();
         same_name.insert("name", &market.name);
         match self.markets.find_one(same_name).await {
             Ok(Some(_)) => return StoreError::MarketNameTaken(market.name.clone()),
             Ok(None) => {}
-            Err(e) => return unavailable("find market by name", &e),
+            Err(e) => return driver_error("find market by name", &e),
         }
         let ids: Vec<&str> = market.event.ids.iter().map(EventId::as_str).collect();
         let mut sharing = others;
@@ -166,7 +152,7 @@ impl MongoStore {
                     });
                 match taken {
                     Some(id) => StoreError::EventIdTaken(id.clone()),
-                    None => unavailable("write market", error),
+                    None => driver_error("write market", error),
                 }
             }
             // The conflicting write went away meanwhile; call it by its index.
@@ -177,8 +163,8 @@ impl MongoStore {
             {
                 StoreError::MarketNameTaken(market.name.clone())
             }
-            Ok(None) => unavailable("write market", error),
-            Err(e) => unavailable("find market by event id", &e),
+            Ok(None) => driver_error("write market", error),
+            Err(e) => driver_error("find market by event id", &e),
         }
     }
 }
@@ -198,7 +184,7 @@ impl MarketRepository for MongoStore {
                 Ok(stored)
             }
             Err(e) if is_duplicate_key(&e) => Err(self.market_conflict(market, &e).await),
-            Err(e) => Err(unavailable("insert market", &e)),
+            Err(e) => Err(driver_error("insert market", &e)),
         }
     }
 
@@ -212,7 +198,7 @@ impl MarketRepository for MongoStore {
             .market_doc(&market.campaign_id, &market.id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let current_version = stored_version(&current);
+        let current_version = version_in(&current);
         if current_version != expected_version {
             return Err(StoreError::VersionConflict {
                 expected: expected_version,
@@ -223,7 +209,7 @@ impl MarketRepository for MongoStore {
         let update = replacement(&current, market_doc(market, next)?, events)?;
         let mut filter = by_id(&market.id);
         filter.insert("campaign_id", market.campaign_id.as_str());
-        filter.insert("version", version_bson(expected_version));
+        filter.insert("version", stored_version(expected_version));
         match self.markets.update_one(filter, update).await {
             Ok(result) if result.matched_count == 1 => {
                 let mut stored = market.clone();
@@ -234,7 +220,7 @@ impl MarketRepository for MongoStore {
                 .market_write_missed(&market.campaign_id, &market.id, expected_version)
                 .await),
             Err(e) if is_duplicate_key(&e) => Err(self.market_conflict(market, &e).await),
-            Err(e) => Err(unavailable("update market", &e)),
+            Err(e) => Err(driver_error("update market", &e)),
         }
     }
 
@@ -249,7 +235,7 @@ impl MarketRepository for MongoStore {
             .market_doc(campaign_id, market_id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let current_version = stored_version(&current);
+        let current_version = version_in(&current);
         if let Some(expected) = expected_version
             && expected != current_version
         {
@@ -258,9 +244,11 @@ impl MarketRepository for MongoStore {
                 current: current_version,
             });
         }
+        // Read before deleting: a market that does not decode is refused, not half deleted.
+        let deleted = market_from(current.clone())?;
         let mut filter = by_id(market_id);
         filter.insert("campaign_id", campaign_id.as_str());
-        filter.insert("version", version_bson(current_version));
+        filter.insert("version", stored_version(current_version));
         let matched = if events.is_empty() {
             self.markets
                 .delete_one(filter)
@@ -275,7 +263,7 @@ impl MarketRepository for MongoStore {
                 .matched_count
         };
         if matched == 1 {
-            market_from(current)
+            Ok(deleted)
         } else {
             Err(self
                 .market_write_missed(campaign_id, market_id, current_version)
@@ -298,7 +286,7 @@ impl MarketRepository for MongoStore {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let mut filter = doc! {"_id": {"$in": id_list(ids.iter().map(MarketId::as_str))}};
+        let mut filter = doc! {"_id": {"$in": object_ids(ids)}};
         filter.extend(live());
         self.markets_where(filter, doc! {"_id": 1}).await
     }

@@ -10,14 +10,14 @@
 //! recorded twice; at worst an event completed in that window is delivered again, which
 //! at-least-once delivery allows (consumers de-duplicate by event id).
 //!
-//! An `outbox` document: `{_id: <event id>, seq, occurredAt, destination, orderingKey, event,
-//! state: "pending" | "failed" | "delivered" | "unreadable", attempts, nextAttemptAt,
-//! leaseUntil?, lastError?, deliveredAt?}`. Claiming walks the pending events in recording order
-//! — the time of their change, then `seq` (so a market's event recorded before a campaign's is
-//! claimed first, whichever document the sweep reads first) — keeps the per-destination-and-key
-//! order (an event waits while an older one with the same destination and key is undelivered),
-//! and leases each claimable event with a conditional `findAndModify`, so two relays never hold
-//! the same event.
+//! An `outbox` document is an [`OutboxRecordDocument`]: `{_id: <event id>, seq, occurredAt,
+//! destination, orderingKey, event, state: "pending" | "failed" | "delivered" | "unreadable",
+//! attempts, nextAttemptAt, leaseUntil?, lastError?, deliveredAt?}` (see `documents::outbox`).
+//! Claiming walks the pending events in recording order — the time of their change, then `seq`
+//! (so a market's event recorded before a campaign's is claimed first, whichever document the
+//! sweep reads first) — keeps the per-destination-and-key order (an event waits while an older
+//! one with the same destination and key is undelivered), and leases each claimable event with
+//! a conditional `findAndModify`, so two relays never hold the same event.
 //!
 //! Delivered events are not deleted but marked `delivered` and removed by a TTL index an hour
 //! later: a sweep that read the event from its document before the pull (another replica, at
@@ -29,26 +29,29 @@ use std::collections::HashSet;
 
 use async_trait::async_trait;
 use campaign_domain::chrono::{DateTime, Utc};
-use campaign_domain::messages::OutboundEvent;
 use campaign_domain::paging::{Page, PageRequest};
 use campaign_domain::uuid::Uuid;
-use campaign_ports::{Outbox, OutboxRecord, OutboxState, OutboxStats, StoreError};
+use campaign_ports::{Outbox, OutboxRecord, OutboxStats, StoreError};
 use futures::TryStreamExt as _;
 use mongodb::Collection;
 use mongodb::bson::{Bson, Document, doc};
 use mongodb::options::ReturnDocument;
 
-use crate::document::{date, from_plain_bson, instant};
-use crate::errors::{failed, only_duplicate_keys, unavailable};
+use crate::documents::outbox::{
+    ClaimHead, CounterDocument, DeliveryState, OutboxEntryId, OutboxRecordDocument,
+    claim_head_projection, read_entry,
+};
+use crate::documents::{date, encode, read};
+use crate::errors::{driver_error, failed, only_duplicate_keys};
 use crate::writes::{OUTBOX_FIELD, TOMBSTONE_FIELD};
 use crate::{MongoStore, reads};
 
 /// Documents swept per round.
 const SWEEP_BATCH: i64 = 200;
-const PENDING: &str = "pending";
-const FAILED: &str = "failed";
-const DELIVERED: &str = "delivered";
-const UNREADABLE: &str = "unreadable";
+const PENDING: &str = DeliveryState::Pending.as_str();
+const FAILED: &str = DeliveryState::Failed.as_str();
+const DELIVERED: &str = DeliveryState::Delivered.as_str();
+const UNREADABLE: &str = DeliveryState::Unreadable.as_str();
 /// Recording order: the time of the change, then the sweep's sequence.
 fn recording_order() -> Document {
     doc! {"occurredAt": 1, "seq": 1}
@@ -58,32 +61,10 @@ fn event_key(id: Uuid) -> String {
     id.hyphenated().to_string()
 }
 
-fn record_from(doc: &Document) -> Result<OutboxRecord, StoreError> {
-    let event: OutboundEvent = doc
-        .get("event")
-        .cloned()
-        .ok_or_else(|| "no event".to_owned())
-        .and_then(from_plain_bson)
-        .map_err(|e| StoreError::Unavailable(format!("an outbox event is unreadable: {e}")))?;
-    let state = match doc.get_str("state") {
-        Ok(FAILED) => OutboxState::Failed,
-        _ => OutboxState::Pending,
-    };
-    let attempts = match doc.get("attempts") {
-        Some(Bson::Int32(n)) => u32::try_from(*n).unwrap_or(0),
-        Some(Bson::Int64(n)) => u32::try_from(*n).unwrap_or(u32::MAX),
-        _ => 0,
-    };
-    Ok(OutboxRecord {
-        next_attempt_at: doc
-            .get("nextAttemptAt")
-            .and_then(instant)
-            .unwrap_or(event.occurred_at),
-        event,
-        state,
-        attempts,
-        last_error: doc.get_str("lastError").ok().map(str::to_owned),
-    })
+/// The record a stored `outbox` document holds (`StoreError::Internal` when it does not
+/// decode, its event included).
+fn record_from(stored: Document) -> Result<OutboxRecord, StoreError> {
+    read::<OutboxRecordDocument, OutboxRecord>(stored, "outbox record")
 }
 
 impl MongoStore {
@@ -128,47 +109,31 @@ impl MongoStore {
         let mut records = Vec::with_capacity(entries.len());
         for (offset, entry) in entries.into_iter().enumerate() {
             let seq = first + offset as i64;
-            let Some(event_id) = entry
-                .as_document()
-                .and_then(|e| e.get_str("eventId").ok())
-                .map(str::to_owned)
-            else {
+            // An entry without even an event id cannot be pulled by it: left where it is.
+            let Ok(OutboxEntryId { event_id }) = bson::from_bson(entry.clone()) else {
                 continue;
             };
             ids.push(Bson::String(event_id.clone()));
-            records.push(match from_plain_bson::<OutboundEvent>(entry.clone()) {
-                Ok(event) => doc! {
-                    "_id": event_id,
-                    "seq": seq,
-                    "occurredAt": date(event.occurred_at),
-                    "destination": event.message.destination(),
-                    "orderingKey": event.message.ordering_key(),
-                    "event": entry,
-                    "state": PENDING,
-                    "attempts": 0_i32,
-                    "nextAttemptAt": date(event.occurred_at),
-                },
+            let record = match read_entry(entry.clone()) {
+                Ok(event) => OutboxRecordDocument::pending(event_id, seq, entry, &event),
                 // Kept for inspection instead of blocking the outbox forever.
                 Err(e) => {
                     tracing::error!(%event_id, error = %e, "an outbox event cannot be read; set aside as unreadable");
-                    doc! {
-                        "_id": event_id,
-                        "seq": seq,
-                        "destination": UNREADABLE,
-                        "orderingKey": "",
-                        "event": entry,
-                        "state": UNREADABLE,
-                        "attempts": 0_i32,
-                        "lastError": format!("unreadable event: {e}"),
-                    }
+                    OutboxRecordDocument::unreadable(
+                        event_id,
+                        seq,
+                        entry,
+                        format!("unreadable event: {e}"),
+                    )
                 }
-            });
+            };
+            records.push(encode(&record, "outbox record")?);
         }
         if !records.is_empty() {
             match self.outbox.insert_many(records).ordered(false).await {
                 Ok(_) => {}
                 Err(e) if only_duplicate_keys(&e) => {}
-                Err(e) => return Err(unavailable("record outbox events", &e)),
+                Err(e) => return Err(driver_error("record outbox events", &e)),
             }
         }
         source
@@ -201,25 +166,20 @@ impl MongoStore {
             .return_document(ReturnDocument::After)
             .await
             .map_err(failed("reserve outbox sequence"))?
-            .ok_or_else(|| StoreError::Unavailable("the outbox counter is missing".to_owned()))?;
-        let last = match counter.get("seq") {
-            Some(Bson::Int64(v)) => *v,
-            Some(Bson::Int32(v)) => i64::from(*v),
-            _ => {
-                return Err(StoreError::Unavailable(
-                    "the outbox counter is malformed".to_owned(),
-                ));
-            }
-        };
-        Ok(last - n + 1)
+            .ok_or_else(|| {
+                StoreError::internal("reserve outbox sequence", "the upsert returned no counter")
+            })?;
+        let counter: CounterDocument = bson::from_document(counter)
+            .map_err(|e| StoreError::internal("decode the outbox counter", e))?;
+        Ok(counter.seq - n + 1)
     }
 
     /// Marks an event that cannot be read back as unreadable (kept, logged, never claimed).
-    async fn set_aside(&self, doc: &Document, error: &StoreError) -> Result<(), StoreError> {
-        tracing::error!(event_id = ?doc.get("_id"), %error, "an outbox event cannot be read; set aside as unreadable");
+    async fn set_aside(&self, id: Bson, error: &StoreError) -> Result<(), StoreError> {
+        tracing::error!(event_id = %id, %error, "an outbox event cannot be read; set aside as unreadable");
         self.outbox
             .update_one(
-                doc! {"_id": doc.get("_id").cloned().unwrap_or(Bson::Null)},
+                doc! {"_id": id},
                 doc! {
                     "$set": {"state": UNREADABLE, "lastError": error.to_string()},
                     "$unset": {"leaseUntil": ""},
@@ -254,39 +214,41 @@ impl Outbox for MongoStore {
             .outbox
             .find(doc! {"state": PENDING})
             .sort(recording_order())
-            .projection(
-                doc! {"destination": 1, "orderingKey": 1, "nextAttemptAt": 1, "leaseUntil": 1},
-            )
+            .projection(claim_head_projection())
             .await
             .map_err(failed("find pending outbox events"))?;
         let mut blocked: HashSet<(String, String)> = HashSet::new();
         let mut candidates = Vec::new();
+        let mut unreadable = Vec::new();
         while let Some(doc) = pending
             .try_next()
             .await
             .map_err(failed("read pending outbox events"))?
         {
-            let key = (
-                doc.get_str("destination").unwrap_or_default().to_owned(),
-                doc.get_str("orderingKey").unwrap_or_default().to_owned(),
-            );
-            let due = doc
-                .get("nextAttemptAt")
-                .and_then(instant)
-                .is_none_or(|at| at <= now);
-            let free = doc
-                .get("leaseUntil")
-                .and_then(instant)
-                .is_none_or(|l| l <= now);
-            // Claimed now or not, this event is undelivered: later ones with its key wait.
-            if blocked.insert(key) && due && free {
-                if let Some(id) = doc.get("_id").cloned() {
-                    candidates.push(id);
+            let id = doc.get("_id").cloned();
+            let head: ClaimHead = match bson::from_document(doc) {
+                Ok(head) => head,
+                Err(e) => {
+                    // Set aside below (not while the cursor is open); it blocks nothing.
+                    if let Some(id) = id {
+                        unreadable.push((id, StoreError::internal("decode outbox record", e)));
+                    }
+                    continue;
                 }
+            };
+            let due = head.next_attempt_at.is_none_or(|at| at <= now);
+            let free = head.lease_until.is_none_or(|l| l <= now);
+            // Claimed now or not, this event is undelivered: later ones with its key wait.
+            if blocked.insert((head.destination, head.ordering_key)) && due && free {
+                candidates.push(head.id);
                 if candidates.len() >= limit {
                     break;
                 }
             }
+        }
+        drop(pending);
+        for (id, error) in unreadable {
+            self.set_aside(id, &error).await?;
         }
         let mut claimed = Vec::with_capacity(candidates.len());
         for id in candidates {
@@ -308,9 +270,10 @@ impl Outbox for MongoStore {
                 .map_err(failed("lease outbox event"))?;
             // `None`: another relay leased it meanwhile.
             let Some(doc) = leased else { continue };
-            match record_from(&doc) {
+            let id = doc.get("_id").cloned().unwrap_or(Bson::Null);
+            match record_from(doc) {
                 Ok(record) => claimed.push(record),
-                Err(error) => self.set_aside(&doc, &error).await?,
+                Err(error) => self.set_aside(id, &error).await?,
             }
         }
         Ok(claimed)
@@ -325,7 +288,7 @@ impl Outbox for MongoStore {
             .update_many(
                 doc! {"_id": {"$in": ids}},
                 doc! {
-                    "$set": {"state": DELIVERED, "deliveredAt": mongodb::bson::DateTime::now()},
+                    "$set": {"state": DELIVERED, "deliveredAt": bson::DateTime::now()},
                     "$unset": {"leaseUntil": ""},
                 },
             )
@@ -413,7 +376,7 @@ impl Outbox for MongoStore {
             doc! {"state": FAILED},
             recording_order(),
             page,
-            |doc| record_from(&doc),
+            record_from,
         )
         .await
     }

@@ -1,6 +1,6 @@
-//! `PromoterRepository` on MongoDB: the `promoters` collection (wire shape, dates under `date`
-//! as BSON dates, plus `version`). Promoter writes owe no outbox events, so an update replaces
-//! the whole document, conditional on the version.
+//! `PromoterRepository` on MongoDB: the `promoters` collection, one [`PromoterDocument`] per
+//! promoter (see `documents::promoter`). Promoter writes owe no outbox events, so an update
+//! replaces the whole document, conditional on the version.
 
 use std::collections::HashSet;
 
@@ -12,21 +12,27 @@ use campaign_ports::{PromoterRepository, StoreError};
 use futures::TryStreamExt as _;
 use mongodb::bson::{Document, doc};
 
-use crate::document::{from_document, id_bson, id_list, id_text, to_document};
+use crate::documents::promoter::PromoterDocument;
+use crate::documents::{encode, object_id, object_ids, read, read_id, stored_version};
 use crate::errors::failed;
-use crate::writes::{stored_version, version_bson};
+use crate::writes::version_in;
 use crate::{MongoStore, reads};
 
-const DATE_FIELDS: &[&str] = &["date"];
-
+/// The stored document of `promoter` at `version`.
 fn promoter_doc(promoter: &Promoter, version: u64) -> Result<Document, StoreError> {
-    let mut doc = to_document(promoter, DATE_FIELDS)?;
-    doc.insert("version", version_bson(version));
-    Ok(doc)
+    encode(
+        &PromoterDocument::from(promoter).at_version(version),
+        "promoter",
+    )
+}
+
+/// The promoter a stored document holds (`StoreError::Internal` when it does not decode).
+fn promoter_from(stored: Document) -> Result<Promoter, StoreError> {
+    read::<PromoterDocument, Promoter>(stored, "promoter")
 }
 
 fn by_id(id: &PromoterId) -> Document {
-    doc! {"_id": id_bson(id.as_str())}
+    doc! {"_id": object_id(id)}
 }
 
 #[async_trait]
@@ -48,7 +54,7 @@ impl PromoterRepository for MongoStore {
     ) -> Result<Promoter, StoreError> {
         let next = expected_version + 1;
         let mut filter = by_id(&promoter.id);
-        filter.insert("version", version_bson(expected_version));
+        filter.insert("version", stored_version(expected_version));
         let result = self
             .promoters
             .replace_one(filter, promoter_doc(promoter, next)?)
@@ -68,7 +74,7 @@ impl PromoterRepository for MongoStore {
             None => Err(StoreError::NotFound),
             Some(now) => Err(StoreError::VersionConflict {
                 expected: expected_version,
-                current: stored_version(&now),
+                current: version_in(&now),
             }),
         }
     }
@@ -91,7 +97,7 @@ impl PromoterRepository for MongoStore {
             .find_one(by_id(id))
             .await
             .map_err(failed("find promoter"))?
-            .map(from_document)
+            .map(promoter_from)
             .transpose()
     }
 
@@ -101,20 +107,20 @@ impl PromoterRepository for MongoStore {
         }
         let docs: Vec<Document> = self
             .promoters
-            .find(doc! {"_id": {"$in": id_list(ids.iter().map(PromoterId::as_str))}})
+            .find(doc! {"_id": {"$in": object_ids(ids)}})
             .projection(doc! {"_id": 1})
             .await
             .map_err(failed("find promoters"))?
             .try_collect()
             .await
             .map_err(failed("read promoter ids"))?;
-        let found: HashSet<String> = docs
+        let found: HashSet<PromoterId> = docs
             .iter()
-            .filter_map(|d| d.get("_id").and_then(id_text))
-            .collect();
+            .map(|d| read_id(d, "promoter", PromoterId::parse))
+            .collect::<Result<_, _>>()?;
         Ok(ids
             .iter()
-            .filter(|id| found.contains(id.as_str()))
+            .filter(|id| found.contains(id))
             .cloned()
             .collect())
     }
@@ -125,7 +131,7 @@ impl PromoterRepository for MongoStore {
             doc! {},
             doc! {"name": 1, "_id": 1},
             page,
-            from_document,
+            promoter_from,
         )
         .await
     }

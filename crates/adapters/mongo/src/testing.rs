@@ -16,8 +16,11 @@
 use std::process::Command;
 
 use campaign_domain::uuid::Uuid;
+use campaign_domain::values::CampaignId;
 use campaign_ports::testing::services::PrivateServer;
+use mongodb::bson::doc;
 
+use crate::documents::object_id;
 use crate::{MongoSettings, MongoStore};
 
 /// The test server's URI.
@@ -52,6 +55,21 @@ pub async fn fresh_store() -> MongoStore {
     MongoStore::connect(&settings)
         .await
         .unwrap_or_else(|e| panic!("cannot connect to the test MongoDB ({settings:?}): {e}"))
+}
+
+/// Makes the stored campaign `id` undecodable, as a hand edit or another version of the service
+/// could leave it: its `status` becomes `ARCHIVED`, which no version writes. Reads of it then
+/// fail with `StoreError::Internal` (500 `INTERNAL_ERROR` at the API), not `Unavailable`.
+pub async fn make_campaign_undecodable(store: &MongoStore, id: &CampaignId) {
+    let updated = store
+        .campaigns
+        .update_one(
+            doc! {"_id": object_id(id)},
+            doc! {"$set": {"status": "ARCHIVED"}},
+        )
+        .await
+        .expect("the test MongoDB answers");
+    assert_eq!(updated.matched_count, 1, "no stored campaign {id}");
 }
 
 /// A mongo-wire-server of a test's own (in memory), which the test stops and starts again on

@@ -4,23 +4,22 @@
 //! version it read in the filter: `$set` of every field of the new document, `$unset` of the
 //! fields it no longer has, and `$push` of the events onto `_outbox`. The whole document is
 //! never replaced, so events that the relay has not moved out of `_outbox` yet are kept.
+//! The documents themselves are the types of `documents`, encoded; `_outbox` entries are
+//! [`OutboxEntry`]s.
 
 use campaign_domain::messages::OutboundEvent;
 use campaign_ports::StoreError;
 use mongodb::bson::{Bson, Document, doc};
 
-use crate::document::plain_bson;
+use crate::documents::encode_value;
+use crate::documents::outbox::OutboxEntry;
 
 /// The field holding a document's undelivered outbox events.
 pub(crate) const OUTBOX_FIELD: &str = "_outbox";
 
-/// The stored form of a version.
-pub(crate) fn version_bson(version: u64) -> Bson {
-    Bson::Int64(i64::try_from(version).unwrap_or(i64::MAX))
-}
-
-/// The version stored in `doc` (0 when missing, which no record has).
-pub(crate) fn stored_version(doc: &Document) -> u64 {
+/// The version stored in `doc` (0 when missing, which no record has). Read from the raw
+/// document, so a version check works even on a document that no longer decodes.
+pub(crate) fn version_in(doc: &Document) -> u64 {
     match doc.get("version") {
         Some(Bson::Int64(v)) => u64::try_from(*v).unwrap_or(0),
         Some(Bson::Int32(v)) => u64::try_from(*v).unwrap_or(0),
@@ -31,7 +30,10 @@ pub(crate) fn stored_version(doc: &Document) -> u64 {
 
 /// `events` as `_outbox` entries.
 pub(crate) fn outbox_entries(events: &[OutboundEvent]) -> Result<Vec<Bson>, StoreError> {
-    events.iter().map(plain_bson).collect()
+    events
+        .iter()
+        .map(|event| encode_value(&OutboxEntry(event.clone()), "outbox entry"))
+        .collect()
 }
 
 /// A new document with its events.
@@ -115,8 +117,8 @@ mod tests {
 
     #[test]
     fn versions_read_back() {
-        assert_eq!(stored_version(&doc! {"version": version_bson(7)}), 7);
-        assert_eq!(stored_version(&doc! {"version": 7_i32}), 7);
-        assert_eq!(stored_version(&doc! {}), 0);
+        assert_eq!(version_in(&doc! {"version": 7_i64}), 7);
+        assert_eq!(version_in(&doc! {"version": 7_i32}), 7);
+        assert_eq!(version_in(&doc! {}), 0);
     }
 }

@@ -1,15 +1,18 @@
 //! The service configured as the binary is, with `CAMPAIGN_STORE=mongodb`: assembled from the
 //! same `Config` (`Components::from_config`), serving the API on the test MongoDB; and on a
 //! private server that stops in the middle of a test (503 `DEPENDENCY_UNAVAILABLE`, readiness
-//! 503) and comes back (the same process serves again, without a restart).
+//! 503) and comes back (the same process serves again, without a restart). A stored record that
+//! does not decode is not an outage: 500 `INTERNAL_ERROR`, and the service stays ready.
 
 use std::time::{Duration, Instant};
 
 use campaign_adapter_mongo::testing::{self, PrivateMongo};
+use campaign_adapter_mongo::{MongoSettings, MongoStore};
 use campaign_api::Components;
 use campaign_api::auth::{DevKeys, TokenClaims};
 use campaign_api::config::Config;
 use campaign_domain::uuid::Uuid;
+use campaign_domain::values::CampaignId;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -170,6 +173,42 @@ async fn the_service_on_mongodb_serves_the_api_and_keeps_records_across_restarts
     assert_eq!(status, StatusCode::OK, "{markets}");
     assert!(markets.to_string().contains("Austin"), "{markets}");
     again.shut_down().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_undecodable_stored_campaign_answers_500_internal_error_and_the_service_stays_ready() {
+    let uri = testing::uri();
+    let database = testing::unique_database();
+    let app = Served::start(&uri, &database)
+        .await
+        .expect("service starts");
+    let (status, created) = app
+        .post(
+            "/campaigns",
+            json!({"name": "Unreadable", "artist": {"id": "K8vZ917G7x0"}, "domain": {"site": site("unreadable")}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["data"]["id"].as_str().unwrap().to_owned();
+    // Another version of the service (or a hand edit) leaves a status this one cannot read.
+    let store = MongoStore::connect(&MongoSettings::new(uri.clone(), database.clone()))
+        .await
+        .expect("the test MongoDB answers");
+    testing::make_campaign_undecodable(&store, &CampaignId::parse(&id).unwrap()).await;
+
+    for path in [format!("/campaigns/{id}"), "/campaigns/list".to_owned()] {
+        let (status, body) = app.get(&path).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{path}: {body}");
+        assert_eq!(body["error"]["type"], "INTERNAL_ERROR", "{path}: {body}");
+        assert!(
+            !body.to_string().contains("ARCHIVED"),
+            "no decoder output reaches the client: {body}"
+        );
+    }
+    // The database answers: not an outage, the pod stays in the Service.
+    let (status, body) = app.get("/health/ready").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    app.shut_down().await;
 }
 
 #[tokio::test]
