@@ -1,37 +1,103 @@
-//! The one mapping from domain errors to HTTP (SPEC §4).
+//! The one error type of the HTTP layer and the one table from errors to HTTP (SPEC §4).
 //!
-//! Error policy: handlers and extractors return [`ApiError`], a `DomainError` on its way out.
-//! Its status comes from the single table in [`status_of`]; the body — the error envelope with
-//! the request's correlation id — is written by the error-envelope middleware, which is the only
-//! place that knows the correlation id of every response. Nothing a driver, adapter or panic
-//! says reaches a client: an `INTERNAL_ERROR` is logged in full and answered with a generic
-//! message.
-
-use std::fmt;
+//! Error policy: handlers and extractors return [`ApiError`]: a [`DomainError`] on its way out,
+//! or one of the failures only HTTP has (a body that is not JSON, an unknown route, a method the
+//! route lacks, a body too large or not JSON, a missing or bad token, an `Idempotency-Key`
+//! conflict). Its status and error type come from the single table in [`ApiError::classify`];
+//! the body — the error envelope with the request's correlation id — is written once, by the
+//! error-envelope middleware, which is the only place that knows the correlation id of every
+//! response. Nothing a driver, adapter or panic says reaches a client: an `INTERNAL_ERROR` is
+//! logged in full and answered with a generic message.
 
 use actix_web::http::StatusCode;
+use actix_web::http::header::{HeaderValue, RETRY_AFTER};
 use actix_web::{HttpResponse, ResponseError};
-use campaign_domain::DomainError;
+use campaign_domain::{DomainError, ValidationErrors};
 use campaign_http_types::ErrorType;
 
-/// A domain error leaving through HTTP.
-#[derive(Debug)]
-pub struct ApiError(pub DomainError);
+/// An error leaving through HTTP.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    /// A failure of the use case or the domain.
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// The request body is not parsable JSON.
+    #[error("the request body is not valid JSON: {0}")]
+    MalformedJson(String),
+    /// Missing, malformed, expired or wrongly signed token; the reason is safe to show.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// No route has this path.
+    #[error("no such resource")]
+    RouteNotFound,
+    /// The path exists, not with this method (the answer's `Allow` lists the methods).
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// The request body is larger than the service accepts.
+    #[error("the request body is larger than {limit_bytes} bytes")]
+    PayloadTooLarge {
+        /// The limit in bytes.
+        limit_bytes: usize,
+    },
+    /// The body is not `application/json`.
+    #[error("expected content type application/json")]
+    UnsupportedMediaType,
+    /// A request with this `Idempotency-Key` is still running (SPEC §4.1).
+    #[error("a request with this Idempotency-Key is still in progress; retry later")]
+    IdempotencyKeyInProgress,
+    /// The `Idempotency-Key` was used before with a different request (SPEC §4.1).
+    #[error("this Idempotency-Key was already used with a different request body")]
+    IdempotencyKeyReused,
+}
 
-impl From<DomainError> for ApiError {
-    fn from(error: DomainError) -> Self {
-        Self(error)
+impl ApiError {
+    /// A `VALIDATION_ERROR` on one field or parameter.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Domain(DomainError::Validation(ValidationErrors::single(
+            field, message,
+        )))
+    }
+
+    /// The single table of SPEC §4: the HTTP status and the error type of every error.
+    pub fn classify(&self) -> (StatusCode, ErrorType) {
+        use ErrorType as T;
+        use StatusCode as S;
+        match self {
+            Self::Domain(error) => classify_domain(error),
+            Self::MalformedJson(_) => (S::BAD_REQUEST, T::MalformedJson),
+            Self::Unauthenticated(_) => (S::UNAUTHORIZED, T::Unauthenticated),
+            Self::RouteNotFound => (S::NOT_FOUND, T::NotFound),
+            Self::MethodNotAllowed => (S::METHOD_NOT_ALLOWED, T::MethodNotAllowed),
+            Self::PayloadTooLarge { .. } => (S::PAYLOAD_TOO_LARGE, T::PayloadTooLarge),
+            Self::UnsupportedMediaType => (S::UNSUPPORTED_MEDIA_TYPE, T::UnsupportedMediaType),
+            Self::IdempotencyKeyInProgress => (S::CONFLICT, T::IdempotencyKeyInProgress),
+            Self::IdempotencyKeyReused => (S::UNPROCESSABLE_ENTITY, T::IdempotencyKeyReused),
+        }
+    }
+
+    /// The per-field details worth showing a client, if any.
+    pub fn details(&self) -> Option<&ValidationErrors> {
+        match self {
+            Self::Domain(error) => error.details(),
+            _ => None,
+        }
+    }
+
+    /// The message a client may read: the error's own, but for an internal error, whose cause
+    /// stays in the logs.
+    pub fn client_message(&self) -> String {
+        match self {
+            Self::Domain(DomainError::Internal(_)) => {
+                "an unexpected error occurred; quote the correlation id when reporting it"
+                    .to_owned()
+            }
+            other => other.to_string(),
+        }
     }
 }
 
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-/// The single table of SPEC §4: the HTTP status and the error type of every error.
-pub fn classify(error: &DomainError) -> (StatusCode, ErrorType) {
+/// The rows of the table for the domain's errors.
+fn classify_domain(error: &DomainError) -> (StatusCode, ErrorType) {
     use ErrorType as T;
     use StatusCode as S;
     match error {
@@ -46,8 +112,6 @@ pub fn classify(error: &DomainError) -> (StatusCode, ErrorType) {
         DomainError::InvalidPresaleWindowDateOrder => {
             (S::BAD_REQUEST, T::InvalidPresaleWindowDateOrder)
         }
-        DomainError::MalformedJson(_) => (S::BAD_REQUEST, T::MalformedJson),
-        DomainError::Unauthenticated(_) => (S::UNAUTHORIZED, T::Unauthenticated),
         DomainError::InvalidCampaignPassword => (S::UNAUTHORIZED, T::InvalidCampaignPassword),
         DomainError::Unauthorized { .. } => (S::FORBIDDEN, T::Unauthorized),
         DomainError::SupremeUserRequired => (S::FORBIDDEN, T::SupremeUserRequired),
@@ -55,13 +119,8 @@ pub fn classify(error: &DomainError) -> (StatusCode, ErrorType) {
         DomainError::MarketNotFound => (S::NOT_FOUND, T::MarketNotFound),
         DomainError::PromoterNotFound => (S::NOT_FOUND, T::PromoterNotFound),
         DomainError::NotFound(_) => (S::NOT_FOUND, T::NotFound),
-        DomainError::MethodNotAllowed => (S::METHOD_NOT_ALLOWED, T::MethodNotAllowed),
         DomainError::VersionConflict { .. } => (S::CONFLICT, T::VersionConflict),
-        DomainError::IdempotencyKeyInProgress => (S::CONFLICT, T::IdempotencyKeyInProgress),
-        DomainError::IdempotencyKeyReused => (S::UNPROCESSABLE_ENTITY, T::IdempotencyKeyReused),
         DomainError::TooManyRequests { .. } => (S::TOO_MANY_REQUESTS, T::TooManyRequests),
-        DomainError::PayloadTooLarge { .. } => (S::PAYLOAD_TOO_LARGE, T::PayloadTooLarge),
-        DomainError::UnsupportedMediaType => (S::UNSUPPORTED_MEDIA_TYPE, T::UnsupportedMediaType),
         DomainError::DependencyUnavailable { .. } => {
             (S::SERVICE_UNAVAILABLE, T::DependencyUnavailable)
         }
@@ -69,50 +128,32 @@ pub fn classify(error: &DomainError) -> (StatusCode, ErrorType) {
     }
 }
 
-/// The HTTP status of `error` (from [`classify`]).
-pub fn status_of(error: &DomainError) -> StatusCode {
-    classify(error).0
-}
-
-/// The error type of `error` (from [`classify`]).
-pub fn error_type_of(error: &DomainError) -> ErrorType {
-    classify(error).1
-}
-
-/// The error a response carries, left in its extensions for the error-envelope middleware.
-#[derive(Debug, Clone)]
-pub struct ResponseErrorCarrier(pub DomainError);
-
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        status_of(&self.0)
+        self.classify().0
     }
 
+    /// The status and headers only: the error-envelope middleware writes the body, once.
     fn error_response(&self) -> HttpResponse {
         let mut response = HttpResponse::new(self.status_code());
-        if let DomainError::TooManyRequests { retry_after_secs } = &self.0 {
-            response.headers_mut().insert(
-                actix_web::http::header::RETRY_AFTER,
-                actix_web::http::header::HeaderValue::from(*retry_after_secs),
-            );
+        if let Self::Domain(DomainError::TooManyRequests { retry_after_secs }) = self {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(*retry_after_secs));
         }
-        response
-            .extensions_mut()
-            .insert(ResponseErrorCarrier(self.0.clone()));
         response
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use campaign_domain::ValidationErrors;
     use campaign_domain::status::Status;
 
     use super::*;
 
     /// The domain names its errors too (for its own users); the wire type must be that name.
     #[test]
-    fn the_wire_type_is_the_domains_name_for_every_error() {
+    fn the_wire_type_is_the_domains_name_for_every_domain_error() {
         let all = [
             DomainError::Validation(ValidationErrors::new()),
             DomainError::invalid_campaign("x", ValidationErrors::new()),
@@ -128,8 +169,6 @@ mod tests {
             DomainError::invalid_market("x", ValidationErrors::new()),
             DomainError::MissingPresaleWindowDate,
             DomainError::InvalidPresaleWindowDateOrder,
-            DomainError::MalformedJson("x".into()),
-            DomainError::Unauthenticated("x".into()),
             DomainError::InvalidCampaignPassword,
             DomainError::Unauthorized {
                 action: "read".into(),
@@ -139,33 +178,74 @@ mod tests {
             DomainError::MarketNotFound,
             DomainError::PromoterNotFound,
             DomainError::NotFound("x".into()),
-            DomainError::MethodNotAllowed,
             DomainError::VersionConflict {
                 expected: 1,
                 current: 2,
             },
-            DomainError::IdempotencyKeyInProgress,
-            DomainError::IdempotencyKeyReused,
             DomainError::TooManyRequests {
                 retry_after_secs: 1,
             },
-            DomainError::PayloadTooLarge { limit_bytes: 1 },
-            DomainError::UnsupportedMediaType,
             DomainError::DependencyUnavailable {
                 dependency: "x".into(),
             },
             DomainError::Internal("x".into()),
         ];
-        for error in &all {
+        for error in all {
+            let name = error.error_type();
+            assert_eq!(ApiError::from(error).classify().1.as_str(), name);
+        }
+    }
+
+    #[test]
+    fn transport_errors_have_their_own_rows() {
+        for (error, status, kind) in [
+            (
+                ApiError::MalformedJson("x".into()),
+                400,
+                ErrorType::MalformedJson,
+            ),
+            (
+                ApiError::Unauthenticated("x".into()),
+                401,
+                ErrorType::Unauthenticated,
+            ),
+            (ApiError::RouteNotFound, 404, ErrorType::NotFound),
+            (ApiError::MethodNotAllowed, 405, ErrorType::MethodNotAllowed),
+            (
+                ApiError::PayloadTooLarge { limit_bytes: 1 },
+                413,
+                ErrorType::PayloadTooLarge,
+            ),
+            (
+                ApiError::UnsupportedMediaType,
+                415,
+                ErrorType::UnsupportedMediaType,
+            ),
+            (
+                ApiError::IdempotencyKeyInProgress,
+                409,
+                ErrorType::IdempotencyKeyInProgress,
+            ),
+            (
+                ApiError::IdempotencyKeyReused,
+                422,
+                ErrorType::IdempotencyKeyReused,
+            ),
+        ] {
             assert_eq!(
-                error_type_of(error).as_str(),
-                error.error_type(),
-                "{error:?}"
+                error.classify(),
+                (StatusCode::from_u16(status).unwrap(), kind)
             );
         }
+    }
+
+    #[test]
+    fn an_internal_error_tells_the_client_nothing_of_its_cause() {
+        let error = ApiError::from(DomainError::Internal("db password wrong".into()));
+        assert!(!error.client_message().contains("password"));
         assert_eq!(
-            classify(&DomainError::Internal("x".into())).0,
-            StatusCode::INTERNAL_SERVER_ERROR
+            ApiError::from(DomainError::CampaignNotFound).client_message(),
+            "campaign not found"
         );
     }
 }

@@ -126,7 +126,9 @@ impl fmt::Display for ValidationErrors {
     }
 }
 
-/// Every error the service can report, one variant per error type of SPEC §4.
+/// Every failure of the domain and the use cases, one variant per error type of SPEC §4 that
+/// they can cause. The failures only HTTP has (a body that is not JSON, an unknown route, a
+/// missing token, ...) belong to the HTTP layer.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DomainError {
     /// Body or query fails the schema or a field rule.
@@ -180,12 +182,6 @@ pub enum DomainError {
     /// Presale query end before start.
     #[error("presaleQueryEndDate must not be before presaleQueryStartDate")]
     InvalidPresaleWindowDateOrder,
-    /// The request body is not parsable JSON.
-    #[error("the request body is not valid JSON: {0}")]
-    MalformedJson(String),
-    /// Missing, malformed, expired or wrongly signed token.
-    #[error("{0}")]
-    Unauthenticated(String),
     /// Password-protected campaign read without the right password.
     #[error("the campaign password is missing or wrong")]
     InvalidCampaignPassword,
@@ -207,12 +203,9 @@ pub enum DomainError {
     /// No such promoter.
     #[error("promoter not found")]
     PromoterNotFound,
-    /// No such resource or route.
+    /// No such resource (an event, a contact).
     #[error("{0}")]
     NotFound(String),
-    /// The route exists but not with this method.
-    #[error("method not allowed")]
-    MethodNotAllowed,
     /// `If-Match` names a version that is no longer current.
     #[error("the resource changed: expected version {expected}, current version {current}")]
     VersionConflict {
@@ -221,27 +214,12 @@ pub enum DomainError {
         /// The version stored now.
         current: u64,
     },
-    /// A request with this `Idempotency-Key` is still running (SPEC §4.1).
-    #[error("a request with this Idempotency-Key is still in progress; retry later")]
-    IdempotencyKeyInProgress,
-    /// The `Idempotency-Key` was used before with a different request body (SPEC §4.1).
-    #[error("this Idempotency-Key was already used with a different request body")]
-    IdempotencyKeyReused,
     /// A rate limit of SPEC §4.1 was reached; the client may retry after `retry_after_secs`.
     #[error("too many requests: retry in {retry_after_secs} s")]
     TooManyRequests {
         /// Whole seconds until a retry may succeed (at least 1), for `Retry-After`.
         retry_after_secs: u64,
     },
-    /// Request body too large.
-    #[error("the request body is larger than {limit_bytes} bytes")]
-    PayloadTooLarge {
-        /// The limit in bytes.
-        limit_bytes: usize,
-    },
-    /// Wrong content type.
-    #[error("expected content type application/json")]
-    UnsupportedMediaType,
     /// A required backing service is down or not configured.
     #[error("{dependency} is unavailable")]
     DependencyUnavailable {
@@ -266,8 +244,6 @@ impl DomainError {
             Self::InvalidMarket { .. } => "INVALID_MARKET",
             Self::MissingPresaleWindowDate => "MISSING_PRESALE_WINDOW_DATE",
             Self::InvalidPresaleWindowDateOrder => "INVALID_PRESALE_WINDOW_DATE_ORDER",
-            Self::MalformedJson(_) => "MALFORMED_JSON",
-            Self::Unauthenticated(_) => "UNAUTHENTICATED",
             Self::InvalidCampaignPassword => "INVALID_CAMPAIGN_PASSWORD",
             Self::Unauthorized { .. } => "UNAUTHORIZED",
             Self::SupremeUserRequired => "SUPREME_USER_REQUIRED",
@@ -275,13 +251,8 @@ impl DomainError {
             Self::MarketNotFound => "MARKET_NOT_FOUND",
             Self::PromoterNotFound => "PROMOTER_NOT_FOUND",
             Self::NotFound(_) => "NOT_FOUND",
-            Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
             Self::VersionConflict { .. } => "VERSION_CONFLICT",
-            Self::IdempotencyKeyInProgress => "IDEMPOTENCY_KEY_IN_PROGRESS",
-            Self::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
             Self::TooManyRequests { .. } => "TOO_MANY_REQUESTS",
-            Self::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
-            Self::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
             Self::DependencyUnavailable { .. } => "DEPENDENCY_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL_ERROR",
         }
@@ -378,8 +349,6 @@ mod tests {
             DomainError::invalid_market("x", ValidationErrors::new()),
             DomainError::MissingPresaleWindowDate,
             DomainError::InvalidPresaleWindowDateOrder,
-            DomainError::MalformedJson("x".into()),
-            DomainError::Unauthenticated("x".into()),
             DomainError::InvalidCampaignPassword,
             DomainError::Unauthorized {
                 action: "read".into(),
@@ -389,18 +358,13 @@ mod tests {
             DomainError::MarketNotFound,
             DomainError::PromoterNotFound,
             DomainError::NotFound("x".into()),
-            DomainError::MethodNotAllowed,
             DomainError::VersionConflict {
                 expected: 1,
                 current: 2,
             },
-            DomainError::IdempotencyKeyInProgress,
-            DomainError::IdempotencyKeyReused,
             DomainError::TooManyRequests {
                 retry_after_secs: 1,
             },
-            DomainError::PayloadTooLarge { limit_bytes: 1 },
-            DomainError::UnsupportedMediaType,
             DomainError::DependencyUnavailable {
                 dependency: "x".into(),
             },

@@ -58,21 +58,21 @@ pub(crate) fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError>
     actor(verifier.verify(token))
 }
 
-fn verifier_of(req: &HttpRequest) -> Result<&web::Data<TokenVerifier>, DomainError> {
+fn verifier_of(req: &HttpRequest) -> Result<&web::Data<TokenVerifier>, ApiError> {
     req.app_data::<web::Data<TokenVerifier>>().ok_or_else(|| {
-        DomainError::Internal("no TokenVerifier is registered as app data".to_owned())
+        DomainError::Internal("no TokenVerifier is registered as app data".to_owned()).into()
     })
 }
 
 fn actor(
-    claims: Result<campaign_domain::permission::Claims, DomainError>,
+    claims: Result<campaign_domain::permission::Claims, ApiError>,
 ) -> Result<Authenticated, ApiError> {
     Ok(Authenticated(Actor::from_claims(&claims?)))
 }
 
 /// The token of an `Authorization: Bearer <token>` header.
-fn bearer_token(headers: &HeaderMap) -> Result<&str, DomainError> {
-    let unauthenticated = |reason: &str| DomainError::Unauthenticated(reason.to_owned());
+fn bearer_token(headers: &HeaderMap) -> Result<&str, ApiError> {
+    let unauthenticated = |reason: &str| ApiError::Unauthenticated(reason.to_owned());
     let value = headers
         .get(AUTHORIZATION)
         .ok_or_else(|| unauthenticated("the Authorization header is missing"))?
@@ -117,17 +117,15 @@ mod tests {
         TestRequest::default().app_data(web::Data::new(TRUSTED.verifier(None, None)))
     }
 
-    async fn extract(request: TestRequest) -> Result<Authenticated, DomainError> {
+    async fn extract(request: TestRequest) -> Result<Authenticated, ApiError> {
         let (req, mut payload) = request.to_http_parts();
-        Authenticated::from_request(&req, &mut payload)
-            .await
-            .map_err(|e| e.0)
+        Authenticated::from_request(&req, &mut payload).await
     }
 
     #[track_caller]
-    fn assert_unauthenticated(result: Result<Authenticated, DomainError>, expected: &str) {
+    fn assert_unauthenticated(result: Result<Authenticated, ApiError>, expected: &str) {
         match result {
-            Err(DomainError::Unauthenticated(reason)) => assert_eq!(reason, expected),
+            Err(ApiError::Unauthenticated(reason)) => assert_eq!(reason, expected),
             other => panic!("expected UNAUTHENTICATED ({expected}), got {other:?}"),
         }
     }
@@ -189,7 +187,7 @@ mod tests {
             TestRequest::default().insert_header((AUTHORIZATION, format!("Bearer {}", token())));
         assert!(matches!(
             extract(request).await,
-            Err(DomainError::Internal(_))
+            Err(ApiError::Domain(DomainError::Internal(_)))
         ));
     }
 

@@ -41,7 +41,7 @@ pub const LEEWAY_SECS: u64 = 30;
 
 /// Why keys or a signer could not be set up, or a token could not be signed. These are
 /// start-up and tooling errors; a bad token presented by a client is a
-/// `DomainError::Unauthenticated` instead.
+/// `ApiError::Unauthenticated` instead.
 #[derive(Debug, thiserror::Error)]
 pub enum AuthSetupError {
     /// A key file could not be read.

@@ -39,7 +39,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
-use campaign_domain::DomainError;
 use campaign_domain::permission::Claims;
 use futures::FutureExt as _;
 use futures::future::{BoxFuture, Shared};
@@ -50,6 +49,7 @@ use moka::sync::Cache;
 
 use super::key_set::{KeySetOptions, KeySetSource, Reloaded};
 use super::{AuthSetupError, LEEWAY_SECS, RSA_MODULUS_BYTES};
+use crate::error::ApiError;
 
 /// Verifies bearer tokens. Cheap to clone (the keys and rules are shared), `Send + Sync`.
 #[derive(Clone)]
@@ -219,9 +219,9 @@ pub struct KeySourceError {
 /// (a token whose `kid` no set holds yet: [`TokenVerifier::begin`]).
 pub enum Verification {
     /// The answer, without waiting: the common case.
-    Done(Result<Claims, DomainError>),
+    Done(Result<Claims, ApiError>),
     /// The answer once the key sets have been read again.
-    Pending(BoxFuture<'static, Result<Claims, DomainError>>),
+    Pending(BoxFuture<'static, Result<Claims, ApiError>>),
 }
 
 impl fmt::Debug for Verification {
@@ -235,7 +235,7 @@ impl fmt::Debug for Verification {
 
 /// What checking a token with the keys at hand gave.
 enum Attempt {
-    Done(Result<Claims, DomainError>),
+    Done(Result<Claims, ApiError>),
     /// The token names a `kid` no key set holds.
     UnknownKid,
 }
@@ -408,8 +408,8 @@ impl TokenVerifier {
     /// [`TokenVerifier::begin`] through the `Authenticated` extractor instead.
     ///
     /// # Errors
-    /// [`DomainError::Unauthenticated`] with a short client-safe reason for any failure.
-    pub fn verify(&self, token: &str) -> Result<Claims, DomainError> {
+    /// [`ApiError::Unauthenticated`] with a short client-safe reason for any failure.
+    pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
         match self.begin(token) {
             Verification::Done(result) => result,
             // The reload goes on without this caller.
@@ -446,7 +446,7 @@ impl TokenVerifier {
     ///
     /// # Errors
     /// As [`TokenVerifier::verify`].
-    pub async fn verify_fresh(&self, token: &str) -> Result<Claims, DomainError> {
+    pub async fn verify_fresh(&self, token: &str) -> Result<Claims, ApiError> {
         match self.begin(token) {
             Verification::Done(result) => result,
             Verification::Pending(answer) => answer.await,
@@ -494,7 +494,7 @@ impl TokenVerifier {
     }
 
     /// The answer once the sets have been read again (or could not be).
-    fn after_reload(&self, token: &str) -> Result<Claims, DomainError> {
+    fn after_reload(&self, token: &str) -> Result<Claims, ApiError> {
         let now = jsonwebtoken::get_current_timestamp();
         match self.attempt(token, now) {
             Attempt::Done(result) => result,
@@ -503,7 +503,7 @@ impl TokenVerifier {
     }
 
     /// A token whose `kid` no set holds: the PEM key's to judge, if there is one.
-    fn fallback(&self, token: &str, now: u64) -> Result<Claims, DomainError> {
+    fn fallback(&self, token: &str, now: u64) -> Result<Claims, ApiError> {
         // The PEM key never changes, so any generation will do.
         let generation = self.inner.generation.load(Ordering::SeqCst);
         self.with_pem_key(
@@ -520,7 +520,7 @@ impl TokenVerifier {
         now: u64,
         generation: u64,
         without: &str,
-    ) -> Result<Claims, DomainError> {
+    ) -> Result<Claims, ApiError> {
         match &self.inner.key {
             Some(key) => self.decode(token, key, now, generation),
             None => Err(refused(without.to_owned())),
@@ -539,7 +539,7 @@ impl TokenVerifier {
         key: &DecodingKey,
         now: u64,
         generation: u64,
-    ) -> Result<Claims, DomainError> {
+    ) -> Result<Claims, ApiError> {
         let data = jsonwebtoken::decode::<ClaimsWithExp>(token, key, &self.inner.validation)
             .map_err(|error| refused(reason(error.kind())))?;
         let Some(expires) = data.claims.exp.as_u64() else {
@@ -667,8 +667,8 @@ async fn reload(inner: &Inner, cause: &'static str) {
     }
 }
 
-fn refused(reason: String) -> DomainError {
-    DomainError::Unauthenticated(reason)
+fn refused(reason: String) -> ApiError {
+    ApiError::Unauthenticated(reason)
 }
 
 impl fmt::Debug for TokenVerifier {
@@ -807,7 +807,7 @@ mod tests {
     #[track_caller]
     fn assert_refused(verifier: &TokenVerifier, token: &str, expected_reason: &str) {
         match verifier.verify(token) {
-            Err(DomainError::Unauthenticated(reason)) => {
+            Err(ApiError::Unauthenticated(reason)) => {
                 assert_eq!(reason, expected_reason);
                 assert!(token.is_empty() || !reason.contains(token));
             }
@@ -1045,7 +1045,7 @@ mod tests {
         ] {
             assert!(matches!(
                 plain().verify(&token),
-                Err(DomainError::Unauthenticated(_))
+                Err(ApiError::Unauthenticated(_))
             ));
         }
     }

@@ -4,14 +4,13 @@
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
-use campaign_domain::DomainError;
 use campaign_domain::chrono::{SecondsFormat, Utc};
 use campaign_domain::serde_json;
 use campaign_http_types::{Envelope, ErrorBody, ErrorEnvelope, FieldError, Meta};
 use serde::Serialize;
 use std::borrow::Cow;
 
-use crate::error::error_type_of;
+use crate::error::ApiError;
 
 use super::correlation::Correlation;
 
@@ -73,17 +72,11 @@ impl Reply {
 }
 
 /// The error envelope's JSON for `error`. An internal error's own message stays in the logs.
-pub(crate) fn error_json(error: &DomainError, correlation: &str) -> String {
-    let message = match error {
-        DomainError::Internal(_) => {
-            "an unexpected error occurred; quote the correlation id when reporting it".to_owned()
-        }
-        other => other.to_string(),
-    };
+pub(crate) fn error_json(error: &ApiError, correlation: &str) -> String {
     let body = ErrorEnvelope {
         error: ErrorBody {
-            kind: error_type_of(error),
-            message: Cow::Owned(message),
+            kind: error.classify().1,
+            message: Cow::Owned(error.client_message()),
             correlation: Cow::Borrowed(correlation),
             details: error.details().map(|d| {
                 d.fields()

@@ -19,15 +19,15 @@ pub(crate) fn json_config() -> web::JsonConfig {
         .content_type_required(true)
         .error_handler(|err, _req| {
             let error = match &err {
-                JsonPayloadError::ContentType => DomainError::UnsupportedMediaType,
+                JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
                 JsonPayloadError::Overflow { .. }
-                | JsonPayloadError::OverflowKnownLength { .. } => DomainError::PayloadTooLarge {
+                | JsonPayloadError::OverflowKnownLength { .. } => ApiError::PayloadTooLarge {
                     limit_bytes: BODY_LIMIT,
                 },
-                JsonPayloadError::Deserialize(e) => DomainError::MalformedJson(e.to_string()),
-                other => DomainError::MalformedJson(other.to_string()),
+                JsonPayloadError::Deserialize(e) => ApiError::MalformedJson(e.to_string()),
+                other => ApiError::MalformedJson(other.to_string()),
             };
-            ApiError(error).into()
+            error.into()
         })
 }
 
@@ -43,7 +43,7 @@ pub(crate) fn query_config() -> web::QueryConfig {
             QueryPayloadError::Deserialize(e) => e.to_string(),
             other => other.to_string(),
         };
-        ApiError(DomainError::Validation(ValidationErrors::single(
+        ApiError::from(DomainError::Validation(ValidationErrors::single(
             "query", message,
         )))
         .into()
@@ -53,7 +53,7 @@ pub(crate) fn query_config() -> web::QueryConfig {
 /// Path settings: a path that does not fit is a `VALIDATION_ERROR`.
 pub(crate) fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|err, _req| {
-        ApiError(DomainError::Validation(ValidationErrors::single(
+        ApiError::from(DomainError::Validation(ValidationErrors::single(
             "path",
             err.to_string(),
         )))
@@ -68,7 +68,7 @@ pub(crate) fn parse<T>(
     parse: impl FnOnce(&str) -> Result<T, InvalidValue>,
 ) -> Result<T, ApiError> {
     parse(raw).map_err(|e| {
-        ApiError(DomainError::Validation(ValidationErrors::single(
+        ApiError::from(DomainError::Validation(ValidationErrors::single(
             field,
             e.message(),
         )))
@@ -102,7 +102,7 @@ pub(crate) fn if_match(req: &HttpRequest) -> Result<Option<u64>, ApiError> {
         return Ok(None);
     };
     let bad = || {
-        ApiError(DomainError::Validation(ValidationErrors::single(
+        ApiError::from(DomainError::Validation(ValidationErrors::single(
             "If-Match",
             "must be an ETag such as \"3\"",
         )))
@@ -124,10 +124,9 @@ pub(crate) fn flag(field: &str, raw: Option<&str>) -> Result<bool, ApiError> {
     match raw.map(str::trim) {
         None | Some("false" | "0" | "") => Ok(false),
         Some("true" | "1") => Ok(true),
-        Some(_) => Err(ApiError(DomainError::Validation(ValidationErrors::single(
-            field,
-            "must be true or false",
-        )))),
+        Some(_) => Err(ApiError::from(DomainError::Validation(
+            ValidationErrors::single(field, "must be true or false"),
+        ))),
     }
 }
 

@@ -77,7 +77,7 @@ pub(crate) async fn idempotency(
     }
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         let error = DomainError::Internal("no AppState is registered as app data".to_owned());
-        return Ok(req.error_response(ApiError(error)));
+        return Ok(req.error_response(ApiError::from(error)));
     };
 
     let (http_req, mut payload) = req.into_parts();
@@ -89,9 +89,9 @@ pub(crate) async fn idempotency(
         Ok(Ok(body)) => body,
         Ok(Err(error)) => return Ok(ServiceResponse::from_err(error, http_req)),
         Err(_) => {
-            let error = ApiError(DomainError::PayloadTooLarge {
+            let error = ApiError::PayloadTooLarge {
                 limit_bytes: BODY_LIMIT,
-            });
+            };
             return Ok(ServiceResponse::from_err(error, http_req));
         }
     };
@@ -105,19 +105,18 @@ pub(crate) async fn idempotency(
     let claim = IdempotencyClaim(Uuid::new_v4().to_string());
     let store = state.ports.idempotency.clone();
     let now = state.ports.clock.now();
-    let refuse =
-        |error: DomainError, http_req| Ok(ServiceResponse::from_err(ApiError(error), http_req));
+    let refuse = |error: ApiError, http_req| Ok(ServiceResponse::from_err(error, http_req));
     match store.begin(&record, &fingerprint, &claim, now, LEASE).await {
         Ok(Begin::Started) => {}
-        Ok(Begin::InProgress) => return refuse(DomainError::IdempotencyKeyInProgress, http_req),
-        Ok(Begin::Mismatch) => return refuse(DomainError::IdempotencyKeyReused, http_req),
+        Ok(Begin::InProgress) => return refuse(ApiError::IdempotencyKeyInProgress, http_req),
+        Ok(Begin::Mismatch) => return refuse(ApiError::IdempotencyKeyReused, http_req),
         Ok(Begin::Replay(stored)) => return Ok(ServiceResponse::new(http_req, replay(&stored))),
         Err(error) => {
             tracing::warn!(%error, "the idempotency records are unavailable");
             let error = DomainError::DependencyUnavailable {
                 dependency: "store".to_owned(),
             };
-            return refuse(error, http_req);
+            return refuse(error.into(), http_req);
         }
     }
 
@@ -206,7 +205,7 @@ async fn pass(
 /// The key of the header, sent once, 1-255 characters 0x21-0x7E.
 fn key_of(headers: &HeaderMap) -> Result<String, ApiError> {
     let bad = |message: &str| {
-        ApiError(DomainError::Validation(ValidationErrors::single(
+        ApiError::from(DomainError::Validation(ValidationErrors::single(
             "Idempotency-Key",
             message,
         )))
@@ -374,7 +373,7 @@ mod tests {
             Vec::new(),
         ] {
             let error = key_of(&headers(&[&bad])).unwrap_err();
-            assert_eq!(error.0.error_type(), "VALIDATION_ERROR", "{bad:?}");
+            assert_eq!(error.classify().1.as_str(), "VALIDATION_ERROR", "{bad:?}");
         }
         assert!(key_of(&headers(&[b"a", b"b"])).is_err(), "sent twice");
     }

@@ -17,12 +17,12 @@
 
 use std::time::Instant;
 
+use actix_web::HttpMessage;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode, Version};
 use actix_web::middleware::Next;
-use actix_web::{HttpMessage, HttpResponse};
 use campaign_domain::DomainError;
 use tracing::Instrument as _;
 
@@ -229,64 +229,60 @@ fn secure_headers(headers: &mut header::HeaderMap, authenticated: bool) {
     }
 }
 
-/// The domain error an error answer stands for: the handler's own, or one made from the status
-/// of an answer the framework produced.
-fn error_of(res: &ServiceResponse<BoxBody>) -> DomainError {
+/// The error an error answer stands for: the handler's own, or one made from the status of an
+/// answer the framework produced.
+fn error_of(res: &ServiceResponse<BoxBody>) -> ApiError {
     if let Some(api) = res
         .response()
         .error()
         .and_then(|e| e.as_error::<ApiError>())
     {
-        return api.0.clone();
+        return api.clone();
     }
     match res.status() {
-        StatusCode::NOT_FOUND => DomainError::NotFound("no such resource".to_owned()),
-        StatusCode::METHOD_NOT_ALLOWED => DomainError::MethodNotAllowed,
-        StatusCode::PAYLOAD_TOO_LARGE => DomainError::PayloadTooLarge {
+        StatusCode::NOT_FOUND => ApiError::RouteNotFound,
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge {
             limit_bytes: super::extract::BODY_LIMIT,
         },
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => DomainError::UnsupportedMediaType,
-        StatusCode::UNAUTHORIZED => {
-            DomainError::Unauthenticated("authentication required".to_owned())
-        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
+        StatusCode::UNAUTHORIZED => ApiError::Unauthenticated("authentication required".to_owned()),
         StatusCode::SERVICE_UNAVAILABLE => DomainError::DependencyUnavailable {
             dependency: "service".to_owned(),
-        },
+        }
+        .into(),
         s if s.is_client_error() => {
-            DomainError::Validation(campaign_domain::ValidationErrors::single(
-                "request",
-                s.canonical_reason().unwrap_or("bad request"),
-            ))
+            ApiError::invalid("request", s.canonical_reason().unwrap_or("bad request"))
         }
         _ => DomainError::Internal(res.response().error().map_or_else(
             || "error answer without a cause".to_owned(),
             ToString::to_string,
-        )),
+        ))
+        .into(),
     }
 }
 
-/// `res` with the error envelope of SPEC §4 as its body (headers kept, content type JSON).
+/// `res` with the error envelope of SPEC §4 as its body: the one rendering of every error. The
+/// status and headers the handler, extractor or framework set are kept; the body and its
+/// content type are replaced.
 pub(crate) fn with_error_envelope(
     res: ServiceResponse<BoxBody>,
     correlation: &Correlation,
     span: &tracing::Span,
 ) -> ServiceResponse<BoxBody> {
     let error = error_of(&res);
-    if let DomainError::Internal(cause) = &error {
+    if let ApiError::Domain(DomainError::Internal(cause)) = &error {
         span.in_scope(|| tracing::error!(%cause, "internal error"));
     }
-    let status = crate::error::status_of(&error);
-    let (http_req, old) = res.into_parts();
-    let mut new = HttpResponse::build(status);
-    for (name, value) in old.headers() {
-        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
-            new.append_header((name.clone(), value.clone()));
-        }
-    }
-    let new = new
-        .content_type(mime_json())
-        .body(error_json(&error, &correlation.0));
-    ServiceResponse::new(http_req, new)
+    let status = error.classify().0;
+    let body = error_json(&error, &correlation.0);
+    let mut res = res.map_body(|_, _| BoxBody::new(body));
+    let response = res.response_mut();
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.remove(header::CONTENT_LENGTH);
+    headers.insert(header::CONTENT_TYPE, mime_json());
+    res
 }
 
 fn mime_json() -> HeaderValue {

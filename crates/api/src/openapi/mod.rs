@@ -44,6 +44,11 @@ struct IdempotencyKeyHeader;
 
 impl Modify for IdempotencyKeyHeader {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let shared = openapi
+            .components
+            .as_ref()
+            .map(|c| c.responses.clone())
+            .unwrap_or_default();
         for item in openapi.paths.paths.values_mut() {
             let Some(operation) = item.post.as_mut() else {
                 continue;
@@ -52,22 +57,34 @@ impl Modify for IdempotencyKeyHeader {
                 .parameters
                 .get_or_insert_with(Vec::new)
                 .push(RefOr::T(idempotency_key_parameter()));
-            for (status, error_type) in [
-                ("409", "IDEMPOTENCY_KEY_IN_PROGRESS"),
-                ("422", "IDEMPOTENCY_KEY_REUSED"),
+            for (status, component) in [
+                ("409", "IdempotencyKeyInProgress"),
+                ("422", "IdempotencyKeyReused"),
             ] {
-                match operation.responses.responses.get_mut(status) {
-                    Some(RefOr::T(response)) => {
-                        response.description = format!("{}, {error_type}", response.description);
-                    }
-                    Some(RefOr::Ref(_)) => {}
-                    None => {
-                        operation
-                            .responses
-                            .responses
-                            .insert(status.to_owned(), error_response(error_type));
-                    }
-                }
+                let responses = &mut operation.responses.responses;
+                let own = match responses.get(status) {
+                    None => None,
+                    Some(RefOr::T(response)) => Some(response.description.clone()),
+                    Some(RefOr::Ref(r)) => r
+                        .ref_location
+                        .rsplit('/')
+                        .next()
+                        .and_then(|name| shared.get(name))
+                        .and_then(|response| match response {
+                            RefOr::T(response) => Some(response.description.clone()),
+                            RefOr::Ref(_) => None,
+                        }),
+                };
+                let key = shared.get(component).and_then(|response| match response {
+                    RefOr::T(response) => Some(response.description.clone()),
+                    RefOr::Ref(_) => None,
+                });
+                let answer = match (own, key) {
+                    // The operation's own answer at this status, or the key's: one of two.
+                    (Some(own), Some(key)) => error_response(&format!("{own}; or {key}")),
+                    _ => RefOr::Ref(Ref::new(format!("#/components/responses/{component}"))),
+                };
+                responses.insert(status.to_owned(), answer);
             }
             operation
                 .responses
@@ -251,10 +268,15 @@ fn identifier(text: &str) -> String {
         responses::Unauthorized,
         responses::CampaignNotFound,
         responses::PromoterNotFound,
+        responses::MarketNotFound,
+        responses::InvalidMarket,
+        responses::TooManyRequests,
         responses::VersionConflict,
         responses::PayloadTooLarge,
         responses::UnsupportedMediaType,
         responses::DependencyUnavailable,
+        responses::IdempotencyKeyInProgress,
+        responses::IdempotencyKeyReused,
     )),
     modifiers(&BearerAuth, &IdempotencyKeyHeader, &UniqueOperationIds),
     tags(
@@ -399,8 +421,8 @@ mod tests {
         )
         .unwrap();
         let wire = serde_json::to_value(&promoter).unwrap();
-        assert_documented(&doc, "PromoterDoc", &wire);
-        assert_documented(&doc, "PrivacyUrlDoc", &wire["privacyUrls"][0]);
+        assert_documented(&doc, "Promoter", &wire);
+        assert_documented(&doc, "PrivacyUrl", &wire["privacyUrls"][0]);
         assert_documented(&doc, "RecordDatesDoc", &wire["date"]);
     }
 
@@ -490,6 +512,16 @@ mod tests {
     }
 
     #[test]
+    /// The description of a response, following a `$ref` to `#/components/responses/*`.
+    fn description<'a>(doc: &'a Value, response: &'a Value) -> &'a str {
+        let response = match response["$ref"].as_str() {
+            Some(r) => &doc["components"]["responses"][r.rsplit('/').next().unwrap()],
+            None => response,
+        };
+        response["description"].as_str().unwrap_or_default()
+    }
+
+    #[test]
     fn every_post_documents_the_idempotency_key() {
         let doc: Value = serde_json::from_str(document()).unwrap();
         let mut posts = 0;
@@ -507,26 +539,23 @@ mod tests {
             );
             for status in ["409", "422"] {
                 assert!(
-                    post["responses"][status]["description"]
-                        .as_str()
-                        .unwrap()
-                        .contains("IDEMPOTENCY_KEY_"),
+                    description(&doc, &post["responses"][status]).contains("IDEMPOTENCY_KEY_"),
                     "POST {path} {status}"
                 );
             }
             assert!(
-                post["responses"]["400"]["description"]
-                    .as_str()
-                    .unwrap()
-                    .contains("VALIDATION_ERROR"),
+                description(&doc, &post["responses"]["400"]).contains("VALIDATION_ERROR"),
                 "POST {path}: a malformed Idempotency-Key is a 400"
             );
         }
         assert!(posts > 10, "{posts} POST operations");
-        let update = &doc["paths"]["/campaigns/{id}"]["post"]["responses"]["409"]["description"];
-        assert!(
-            update.as_str().unwrap().contains("VERSION_CONFLICT"),
-            "{update}"
-        );
+        for path in ["/campaigns/{id}", "/promoters/{id}"] {
+            let conflict = description(&doc, &doc["paths"][path]["post"]["responses"]["409"]);
+            assert!(
+                conflict.contains("VERSION_CONFLICT")
+                    && conflict.contains("IDEMPOTENCY_KEY_IN_PROGRESS"),
+                "{path}: {conflict}"
+            );
+        }
     }
 }

@@ -47,6 +47,27 @@ pub(crate) struct CampaignNotFound(ErrorEnvelope<'static>);
 #[response(description = "PROMOTER_NOT_FOUND")]
 pub(crate) struct PromoterNotFound(ErrorEnvelope<'static>);
 
+/// 404 on a market: `CAMPAIGN_NOT_FOUND` or `MARKET_NOT_FOUND`.
+#[derive(ToResponse)]
+#[response(description = "CAMPAIGN_NOT_FOUND or MARKET_NOT_FOUND")]
+pub(crate) struct MarketNotFound(ErrorEnvelope<'static>);
+
+/// 400 for a market body: `VALIDATION_ERROR`, `MARKET_NAME_EXISTS`, `DUPLICATE_EVENT_ID`,
+/// `INVALID_MARKET` or `MALFORMED_JSON`.
+#[derive(ToResponse)]
+#[response(
+    description = "VALIDATION_ERROR (every failing field in `details`), MARKET_NAME_EXISTS, DUPLICATE_EVENT_ID, INVALID_MARKET (the presale time lies outside the campaign's presale window) or MALFORMED_JSON"
+)]
+pub(crate) struct InvalidMarket(ErrorEnvelope<'static>);
+
+/// 429 `TOO_MANY_REQUESTS`, with `Retry-After`.
+#[derive(ToResponse)]
+#[response(
+    description = "TOO_MANY_REQUESTS: the caller's limit is reached; retry after `Retry-After` seconds",
+    headers(("Retry-After" = u64, description = "Seconds to wait before retrying"))
+)]
+pub(crate) struct TooManyRequests(ErrorEnvelope<'static>);
+
 /// 409 `VERSION_CONFLICT`.
 #[derive(ToResponse)]
 #[response(description = "VERSION_CONFLICT: `If-Match` names a version that is no longer current")]
@@ -66,3 +87,17 @@ pub(crate) struct UnsupportedMediaType(ErrorEnvelope<'static>);
 #[derive(ToResponse)]
 #[response(description = "DEPENDENCY_UNAVAILABLE: a service this operation needs is unavailable")]
 pub(crate) struct DependencyUnavailable(ErrorEnvelope<'static>);
+
+/// 409 `IDEMPOTENCY_KEY_IN_PROGRESS` (any POST with an `Idempotency-Key`).
+#[derive(ToResponse)]
+#[response(
+    description = "IDEMPOTENCY_KEY_IN_PROGRESS: a request with this Idempotency-Key is still running; retry later"
+)]
+pub(crate) struct IdempotencyKeyInProgress(ErrorEnvelope<'static>);
+
+/// 422 `IDEMPOTENCY_KEY_REUSED` (any POST with an `Idempotency-Key`).
+#[derive(ToResponse)]
+#[response(
+    description = "IDEMPOTENCY_KEY_REUSED: this Idempotency-Key was used with another request"
+)]
+pub(crate) struct IdempotencyKeyReused(ErrorEnvelope<'static>);

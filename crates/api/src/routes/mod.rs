@@ -14,7 +14,6 @@ pub(crate) mod system;
 
 use actix_web::{HttpResponse, web};
 use campaign_app::RequestContext;
-use campaign_domain::DomainError;
 
 use crate::auth::Authenticated;
 use crate::error::ApiError;
@@ -39,9 +38,7 @@ pub(crate) fn context(auth: Authenticated, correlation: &Correlation) -> Request
 
 /// The answer for an unknown path.
 pub(crate) async fn not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError(DomainError::NotFound(
-        "no such resource".to_owned(),
-    )))
+    Err(ApiError::RouteNotFound)
 }
 
 /// A resource at `path` that answers 405 for methods it has no route for.

@@ -50,14 +50,14 @@ pub(crate) async fn ready(
 ) -> Result<HttpResponse, ApiError> {
     if state.draining.load(std::sync::atomic::Ordering::Relaxed) {
         // Stopping: in-flight requests still finish, new work belongs on other replicas.
-        return Err(ApiError(DomainError::DependencyUnavailable {
+        return Err(ApiError::from(DomainError::DependencyUnavailable {
             dependency: "service (shutting down)".to_owned(),
         }));
     }
     let (store, cache) = tokio::join!(state.ports.campaigns.ping(), state.ports.cache.ping());
     if let Err(error) = store {
         tracing::warn!(%error, "readiness: store down, not ready");
-        return Err(ApiError(DomainError::DependencyUnavailable {
+        return Err(ApiError::from(DomainError::DependencyUnavailable {
             dependency: "store".to_owned(),
         }));
     }

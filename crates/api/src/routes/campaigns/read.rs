@@ -30,10 +30,9 @@ pub(crate) struct DomainQuery {
 fn domain(raw: Option<&str>) -> Result<DomainName, ApiError> {
     match raw.filter(|d| !d.is_empty()) {
         Some(d) => extract::parse("domain", d, DomainName::parse),
-        None => Err(ApiError(DomainError::Validation(ValidationErrors::single(
-            "domain",
-            "is required",
-        )))),
+        None => Err(ApiError::from(DomainError::Validation(
+            ValidationErrors::single("domain", "is required"),
+        ))),
     }
 }
 
