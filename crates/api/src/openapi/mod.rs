@@ -511,7 +511,6 @@ mod tests {
         assert!(get["responses"]["404"].is_object());
     }
 
-    #[test]
     /// The description of a response, following a `$ref` to `#/components/responses/*`.
     fn description<'a>(doc: &'a Value, response: &'a Value) -> &'a str {
         let response = match response["$ref"].as_str() {
