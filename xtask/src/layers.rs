@@ -10,7 +10,9 @@
 //! - every `campaign-adapter-*` depends only on `campaign-domain` and `campaign-ports` among the
 //!   workspace crates;
 //! - `campaign-http-types` (the HTTP contract, shared with clients: ADR 0020) depends on
-//!   `campaign-domain` only, and on no I/O or server crate.
+//!   `campaign-domain` only, and on no I/O or server crate;
+//! - `campaign-client` depends on `campaign-domain` and `campaign-http-types` only, and on no
+//!   server or store crate (its own HTTP client and runtime are allowed).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -65,6 +67,13 @@ fn adapter_technology(name: &str) -> bool {
     io(name) && !name.starts_with("tokio")
 }
 
+fn server_or_store(name: &str) -> bool {
+    io(name)
+        && !["tokio", "reqwest", "hyper"]
+            .iter()
+            .any(|p| name.starts_with(p))
+}
+
 const RULES: &[Rule] = &[
     Rule {
         package: "campaign-domain",
@@ -85,6 +94,11 @@ const RULES: &[Rule] = &[
         package: "campaign-http-types",
         may_use: &["campaign-domain"],
         forbidden: io,
+    },
+    Rule {
+        package: "campaign-client",
+        may_use: &["campaign-domain", "campaign-http-types"],
+        forbidden: server_or_store,
     },
 ];
 
@@ -261,6 +275,8 @@ mod tests {
                 "campaign-adapter-mongo must depend only on domain and ports, not campaign-app",
                 "campaign-http-types must not depend on campaign-app",
                 "campaign-http-types must stay pure but depends on actix-web",
+                "campaign-client must not depend on campaign-api",
+                "campaign-client must stay pure but depends on mongodb",
             ]
         );
     }

@@ -22,7 +22,6 @@ pub struct Envelope<'a, T> {
     /// The result.
     pub data: T,
     /// About the answer.
-    #[serde(borrow)]
     pub meta: Meta<'a>,
 }
 
@@ -44,7 +43,11 @@ mod tests {
             json,
             r#"{"data":[1,2],"meta":{"correlation":"c-1","timestamp":"2030-01-01T00:00:00.000Z"}}"#
         );
-        let back: Envelope<'_, Vec<u8>> = serde_json::from_str(&json).unwrap();
+        // A client reads answers into owned values: no borrow of the buffer they came in.
+        fn owned<T: serde::de::DeserializeOwned>(json: &str) -> T {
+            serde_json::from_str(json).unwrap()
+        }
+        let back: Envelope<'static, Vec<u8>> = owned(&json);
         assert_eq!(back.data, [1, 2]);
         assert_eq!(back.meta.correlation, "c-1");
     }

@@ -146,7 +146,6 @@ pub struct ErrorBody<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ErrorEnvelope<'a> {
     /// The error.
-    #[serde(borrow)]
     pub error: ErrorBody<'a>,
 }
 

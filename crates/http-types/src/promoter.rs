@@ -63,7 +63,6 @@ pub struct RecordDates {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PromoterPage<'a> {
     /// The promoters of this page.
-    #[serde(borrow)]
     pub promoters: Vec<Promoter<'a>>,
     /// Where this page is.
     pub pagination: Pagination,

@@ -10,6 +10,7 @@
 
 mod auth;
 mod campaigns_content;
+mod client;
 mod campaigns_create;
 mod campaigns_read;
 mod campaigns_update;

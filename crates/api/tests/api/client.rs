@@ -1,0 +1,148 @@
+//! The Rust client (`campaign-client`) against the real service: what it sends is what the
+//! service accepts, what the service answers it reads, and its errors, tags and idempotent
+//! retries behave as the contract says.
+
+use std::borrow::Cow;
+
+use campaign_client::{Client, ClientError, Idempotent, RetryPolicy};
+use campaign_domain::paging::PageRequest;
+use campaign_domain::values::{HttpUrl, Locale};
+use campaign_http_types::ErrorType;
+use campaign_http_types::promoter::{NewPromoter, PrivacyUrl, PromoterPatch};
+
+use crate::helpers::TestApp;
+
+fn client(app: &TestApp, token: String) -> Client {
+    Client::new(&app.url(""))
+        .unwrap()
+        .with_token(token)
+        .with_retry(RetryPolicy::none())
+}
+
+fn new_promoter(name: &str) -> NewPromoter<'static> {
+    NewPromoter {
+        name: Cow::Owned(name.to_owned()),
+        privacy_urls: vec![PrivacyUrl {
+            locale: Cow::Owned(Locale::parse("en-US").unwrap()),
+            url: Cow::Owned(HttpUrl::parse("https://promo.example.test/privacy").unwrap()),
+            is_default: true,
+        }],
+    }
+}
+
+#[tokio::test]
+async fn a_promoter_goes_through_its_life_with_the_client() {
+    let app = TestApp::spawn().await;
+    let client = client(&app, app.supreme_token());
+    let promoters = client.promoters();
+
+    let created = promoters
+        .create(&new_promoter("Live Nation"), None)
+        .await
+        .unwrap();
+    assert_eq!(created.value.name, "Live Nation");
+    assert_eq!(created.etag.version(), Some(created.value.version));
+
+    let read = promoters.get(&created.value.id).await.unwrap();
+    assert_eq!(read, created);
+
+    let rename = PromoterPatch {
+        name: Some("LN".into()),
+        ..PromoterPatch::default()
+    };
+    let renamed = promoters
+        .update(&created.value.id, &rename, Some(&created.etag))
+        .await
+        .unwrap();
+    assert_eq!(renamed.value.name, "LN");
+    assert_eq!(renamed.value.privacy_urls, created.value.privacy_urls);
+    assert_ne!(renamed.etag, created.etag);
+
+    // A change based on the first read is refused, not applied over the rename.
+    let stale = promoters
+        .update(&created.value.id, &rename, Some(&created.etag))
+        .await
+        .unwrap_err();
+    assert_eq!(stale.error_type(), Some(ErrorType::VersionConflict));
+
+    let page = promoters.list(PageRequest::default()).await.unwrap();
+    assert_eq!(page.pagination.total, 1);
+    assert_eq!(page.promoters[0].name, "LN");
+
+    promoters.delete(&created.value.id).await.unwrap();
+    let gone = promoters.get(&created.value.id).await.unwrap_err();
+    assert_eq!(gone.error_type(), Some(ErrorType::PromoterNotFound));
+    app.shut_down().await;
+}
+
+#[tokio::test]
+async fn a_retried_create_with_the_same_key_makes_one_promoter() {
+    let app = TestApp::spawn().await;
+    let client = client(&app, app.supreme_token());
+    let key = Idempotent::key("create-live-nation-1");
+    let first = client
+        .promoters()
+        .create(&new_promoter("Live Nation"), Some(key.clone()))
+        .await
+        .unwrap();
+    let again = client
+        .promoters()
+        .create(&new_promoter("Live Nation"), Some(key.clone()))
+        .await
+        .unwrap();
+    assert_eq!(again.value.id, first.value.id, "the first answer, replayed");
+    let reused = client
+        .promoters()
+        .create(&new_promoter("Another"), Some(key))
+        .await
+        .unwrap_err();
+    assert_eq!(reused.error_type(), Some(ErrorType::IdempotencyKeyReused));
+    let page = client
+        .promoters()
+        .list(PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(page.pagination.total, 1);
+    app.shut_down().await;
+}
+
+#[tokio::test]
+async fn the_service_refusals_arrive_typed_with_their_details() {
+    let app = TestApp::spawn().await;
+    let user = client(&app, app.user_token("user-1", &[]));
+    let refused = user
+        .promoters()
+        .list(PageRequest::default())
+        .await
+        .unwrap_err();
+    assert_eq!(refused.error_type(), Some(ErrorType::SupremeUserRequired));
+
+    let admin = client(&app, app.supreme_token());
+    let blank = admin
+        .promoters()
+        .create(&new_promoter("   "), None)
+        .await
+        .unwrap_err();
+    match blank {
+        ClientError::Api { status, error, .. } => {
+            assert_eq!(status, 400);
+            assert_eq!(error.kind, ErrorType::ValidationError);
+            assert_eq!(error.details.unwrap()[0].field, "name");
+        }
+        other => panic!("{other:?}"),
+    }
+    let anonymous = Client::new(&app.url(""))
+        .unwrap()
+        .with_retry(RetryPolicy::none());
+    let id = campaign_domain::values::PromoterId::parse("65a1b2c3d4e5f60718293a4b").unwrap();
+    assert_eq!(
+        anonymous
+            .promoters()
+            .get(&id)
+            .await
+            .unwrap_err()
+            .error_type(),
+        Some(ErrorType::Unauthenticated)
+    );
+    app.shut_down().await;
+}
