@@ -6,6 +6,7 @@
 //! CAMPAIGN_URL=http://127.0.0.1:8080 CAMPAIGN_TOKEN=<token> \
 //!     cargo run -p campaign-client --example promoters
 //! ```
+#![allow(clippy::print_stdout, reason = "an example prints what it does")]
 
 use campaign_client::{Client, ClientError};
 use campaign_domain::values::{HttpUrl, Locale};

@@ -1,5 +1,10 @@
 //! The client against a stubbed service answering with the service's real shapes: retries keep
 //! their `Idempotency-Key`, errors arrive typed, tags travel in `ETag` and `If-Match`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test code fails loudly; clippy exempts only #[test] bodies"
+)]
 
 use std::time::Duration;
 

@@ -16,10 +16,17 @@
 //! domain built without copying it, and a client reads values the domain has checked. The crate
 //! knows nothing of the server (no actix-web) nor of any store (ADR 0020).
 
+pub mod contact;
 pub mod envelope;
 pub mod error;
+pub mod event;
+pub mod health;
+pub mod market;
+pub mod nullable;
+pub mod outbox;
 pub mod paging;
 pub mod promoter;
+pub mod search;
 pub mod values;
 
 pub use envelope::{Envelope, Meta};

@@ -173,6 +173,8 @@ impl PartialSchema for GeoPoint {
             ObjectBuilder::new()
                 .schema_type(Type::String)
                 .enum_values(Some(["Point"])),
+            "A GeoJSON point: `{\"type\": \"Point\", \"coordinates\": [longitude, latitude]}`, \
+             longitude in -180..180, latitude in -90..90 degrees.",
         )
         .required("type")
         .into()
@@ -196,6 +198,9 @@ impl PartialSchema for GeoPointInput {
             ObjectBuilder::new()
                 .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
                 .enum_values(Some([Value::from("Point"), Value::Null])),
+            "A GeoJSON point: `{\"type\": \"Point\", \"coordinates\": [longitude, latitude]}`, \
+             longitude in -180..180, latitude in -90..90 degrees; `type` may be left out (or \
+             `null`): it is read as `Point`.",
         )
         .into()
     }
@@ -207,8 +212,8 @@ impl ToSchema for GeoPointInput {
     }
 }
 
-/// The GeoJSON point object with its `type` schema; `coordinates` required.
-fn geo_point(kind: ObjectBuilder) -> ObjectBuilder {
+/// The GeoJSON point object with its `type` schema and description; `coordinates` required.
+fn geo_point(kind: ObjectBuilder, description: &str) -> ObjectBuilder {
     let degrees = |max: f64, what: &str| {
         ObjectBuilder::new()
             .schema_type(Type::Number)
@@ -231,10 +236,7 @@ fn geo_point(kind: ObjectBuilder) -> ObjectBuilder {
         .property("type", kind)
         .property("coordinates", coordinates)
         .required("coordinates")
-        .description(Some(
-            "A GeoJSON point: `{\"type\": \"Point\", \"coordinates\": [longitude, latitude]}`, \
-             longitude in -180..180, latitude in -90..90 degrees.",
-        ))
+        .description(Some(description))
         .examples([json!({"type": "Point", "coordinates": [-73.98, 40.75]})])
 }
 
@@ -412,7 +414,7 @@ mod tests {
     fn the_listed_time_zones_are_the_ones_the_domain_reads() {
         use campaign_domain::values::TimeZone as DomainTimeZone;
 
-        let schema = campaign_domain::serde_json::to_value(TimeZone::schema()).unwrap();
+        let schema = serde_json::to_value(TimeZone::schema()).unwrap();
         let names: Vec<&str> = schema["enum"]
             .as_array()
             .unwrap()
@@ -438,27 +440,24 @@ mod tests {
         assert!(Longitude::new(LONGITUDE_MAX + 1e-9).is_err());
         assert!(Latitude::new(LATITUDE_MAX).is_ok() && Latitude::new(-LATITUDE_MAX).is_ok());
         assert!(Latitude::new(-LATITUDE_MAX - 1e-9).is_err());
-        let schema = campaign_domain::serde_json::to_value(GeoPoint::schema()).unwrap();
+        let schema = serde_json::to_value(GeoPoint::schema()).unwrap();
         let coordinates = &schema["properties"]["coordinates"];
         assert_eq!(coordinates["prefixItems"][0]["maximum"], LONGITUDE_MAX);
         assert_eq!(coordinates["prefixItems"][1]["minimum"], -LATITUDE_MAX);
         assert_eq!(coordinates["items"], false);
         assert_eq!(schema["required"], json!(["coordinates", "type"]));
         let example = &schema["examples"][0];
-        let point: DomainPoint = campaign_domain::serde_json::from_value(example.clone()).unwrap();
-        assert_eq!(
-            campaign_domain::serde_json::to_value(point).unwrap(),
-            *example
-        );
+        let point: DomainPoint = serde_json::from_value(example.clone()).unwrap();
+        assert_eq!(serde_json::to_value(point).unwrap(), *example);
         assert!(DomainPoint::try_from_geojson("Polygon", &[0.0, 0.0]).is_err());
-        let input = campaign_domain::serde_json::to_value(GeoPointInput::schema()).unwrap();
+        let input = serde_json::to_value(GeoPointInput::schema()).unwrap();
         assert_eq!(input["required"], json!(["coordinates"]));
         assert_eq!(input["properties"]["type"]["enum"], json!(["Point", null]));
     }
 
     #[test]
     fn event_statuses_are_the_domains() {
-        let schema = campaign_domain::serde_json::to_value(EventStatus::schema()).unwrap();
+        let schema = serde_json::to_value(EventStatus::schema()).unwrap();
         let listed: Vec<String> = schema["enum"]
             .as_array()
             .unwrap()
@@ -468,7 +467,7 @@ mod tests {
         let domain: Vec<String> = campaign_domain::event::EventStatus::ALL
             .iter()
             .map(|s| {
-                campaign_domain::serde_json::to_value(s)
+                serde_json::to_value(s)
                     .unwrap()
                     .as_str()
                     .unwrap()

@@ -43,7 +43,7 @@ impl FromRequest for Authenticated {
         match started {
             Ok(Verification::Done(result)) => Either::Left(ready(actor(result))),
             Ok(Verification::Pending(answer)) => Either::Right(answer.map(actor).boxed()),
-            Err(error) => Either::Left(ready(Err(error.into()))),
+            Err(error) => Either::Left(ready(Err(error))),
         }
     }
 }

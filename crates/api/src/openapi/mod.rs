@@ -407,12 +407,12 @@ mod tests {
         market.notification.notified = Some(Utc::now());
         let wire = serde_json::to_value(&market).unwrap();
         let doc: Value = serde_json::from_str(document()).unwrap();
-        assert_documented(&doc, "MarketDoc", &wire);
-        assert_documented(&doc, "MarketEventDoc", &wire["event"]);
-        assert_documented(&doc, "VenueRefDoc", &wire["event"]["venue"]);
-        assert_documented(&doc, "NotificationDoc", &wire["notification"]);
-        assert_documented(&doc, "RecordDatesDoc", &wire["date"]);
-        assert_documented(&doc, "PointDoc", &wire["point"]);
+        assert_documented(&doc, "Market", &wire);
+        assert_documented(&doc, "MarketEvent", &wire["event"]);
+        assert_documented(&doc, "Venue", &wire["event"]["venue"]);
+        assert_documented(&doc, "Notification", &wire["notification"]);
+        assert_documented(&doc, "RecordDates", &wire["date"]);
+        assert_documented(&doc, "GeoPoint", &wire["point"]);
 
         let promoter = Promoter::parse_new(
             &json!({"name": "P", "privacyUrls": [{"locale": "en", "url": "https://p.test", "is_default": true}]}),
@@ -423,7 +423,7 @@ mod tests {
         let wire = serde_json::to_value(&promoter).unwrap();
         assert_documented(&doc, "Promoter", &wire);
         assert_documented(&doc, "PrivacyUrl", &wire["privacyUrls"][0]);
-        assert_documented(&doc, "RecordDatesDoc", &wire["date"]);
+        assert_documented(&doc, "RecordDates", &wire["date"]);
     }
 
     #[test]

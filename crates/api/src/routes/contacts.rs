@@ -3,15 +3,16 @@
 
 use actix_web::{HttpResponse, web};
 use campaign_app::contacts::ContactSearch;
-use campaign_domain::contact::Contact;
-use campaign_domain::paging::Pagination;
-use serde::{Deserialize, Serialize};
+use campaign_http_types::Envelope;
+use campaign_http_types::contact::{Contact, ContactPage};
+use serde::Deserialize;
 
 use super::{context, resource};
 use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::http::correlation::Correlation;
 use crate::http::envelope::Reply;
+use crate::openapi::responses::{InvalidParameters, SupremeUserRequired, Unauthenticated};
 use crate::state::AppState;
 
 pub(super) fn configure(config: &mut web::ServiceConfig) {
@@ -27,15 +28,30 @@ pub(crate) struct SearchQuery {
     page_size: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-struct Contacts {
-    contacts: Vec<Contact>,
-    pagination: Pagination,
-}
-
 /// `GET /contacts?q=&page=&pageSize=` (supreme): contacts whose name, e-mail or a keyword
 /// contains `q`. 200; 400; 401; 403.
-#[utoipa::path(get, path = "/contacts", tag = "contacts", security(("bearer" = [])), params(("q" = Option<String>, Query, description = "Case-insensitive literal text (at most 200 characters) to find in name, e-mail or keywords; absent lists every contact"), ("page" = Option<u32>, Query), ("pageSize" = Option<u32>, Query, description = "1-100, default 10")), responses((status = 200, description = "One page of contacts by name", body = crate::openapi::schemas::ContactListEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "SUPREME_USER_REQUIRED", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    get,
+    path = "/contacts",
+    tag = "contacts",
+    security(("bearer" = [])),
+    params(
+        (
+            "q" = Option<String>,
+            Query,
+            max_length = 200,
+            description = "Case-insensitive literal text (at most 200 characters once trimmed) to find in name, e-mail or keywords; absent or blank lists every contact",
+        ),
+        ("page" = Option<u32>, Query, maximum = 1_000_000, description = "Zero-based page number (default 0)"),
+        ("pageSize" = Option<u32>, Query, minimum = 1, maximum = 100, description = "Items per page (default 10)"),
+    ),
+    responses(
+        (status = 200, description = "One page of contacts by name", body = Envelope<ContactPage>),
+        (status = 400, response = InvalidParameters),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = SupremeUserRequired),
+    )
+)]
 pub(crate) async fn search(
     auth: Authenticated,
     correlation: Correlation,
@@ -54,9 +70,9 @@ pub(crate) async fn search(
         .await?;
     Ok(Reply::ok().json(
         &correlation,
-        Contacts {
-            contacts: page.items,
-            pagination: page.pagination,
+        ContactPage {
+            contacts: page.items.iter().map(Contact::from).collect(),
+            pagination: page.pagination.into(),
         },
     ))
 }

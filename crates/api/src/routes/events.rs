@@ -3,8 +3,10 @@
 
 use actix_web::{HttpResponse, web};
 use campaign_domain::serde_json::Value;
-use campaign_domain::values::EventId;
-use serde::{Deserialize, Serialize};
+use campaign_http_types::Envelope;
+use campaign_http_types::event::{Event, EventIds, EventStatusReport};
+use campaign_http_types::values::{EventId, EventStatus};
+use serde::Deserialize;
 
 use super::{context, resource};
 use crate::auth::Authenticated;
@@ -12,6 +14,10 @@ use crate::error::ApiError;
 use crate::http::correlation::Correlation;
 use crate::http::envelope::Reply;
 use crate::http::extract;
+use crate::openapi::responses::{
+    InvalidBody, InvalidParameters, PayloadTooLarge, SupremeUserRequired, Unauthenticated,
+    UnsupportedMediaType,
+};
 use crate::state::AppState;
 
 pub(super) fn configure(config: &mut web::ServiceConfig) {
@@ -27,15 +33,29 @@ pub(crate) struct StatusQuery {
     until: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct EventIds {
-    event_ids: Vec<EventId>,
-}
-
 /// `GET /events?status=&until=` (supreme): ids of the events markets reference that have the
 /// status and a date ≤ `until`. 200; 400; 401; 403.
-#[utoipa::path(get, path = "/events", tag = "events", security(("bearer" = [])), params(("status" = String, Query, description = "onsale, offsale, cancelled, postponed or rescheduled"), ("until" = Option<String>, Query, description = "RFC 3339; events dated at or before it (default: now)")), responses((status = 200, description = "Sorted event ids", body = crate::openapi::schemas::EventIdsEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "SUPREME_USER_REQUIRED", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    get,
+    path = "/events",
+    tag = "events",
+    security(("bearer" = [])),
+    params(
+        ("status" = EventStatus, Query, description = "The status (read in any ASCII case)"),
+        (
+            "until" = Option<String>,
+            Query,
+            format = DateTime,
+            description = "RFC 3339; events dated at or before it (default: now)",
+        ),
+    ),
+    responses(
+        (status = 200, description = "Sorted event ids", body = Envelope<EventIds>),
+        (status = 400, response = InvalidParameters),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = SupremeUserRequired),
+    )
+)]
 pub(crate) async fn list(
     auth: Authenticated,
     correlation: Correlation,
@@ -50,12 +70,27 @@ pub(crate) async fn list(
             query.until.as_deref(),
         )
         .await?;
-    Ok(Reply::ok().json(&correlation, EventIds { event_ids }))
+    Ok(Reply::ok().json(&correlation, EventIds::from(&event_ids[..])))
 }
 
 /// `POST /events/{eventId}` (supreme) with `{status}`: records the event's status; returns
 /// `{id, status, date?}`. 200; 400; 401; 403; 413; 415.
-#[utoipa::path(post, path = "/events/{eventId}", tag = "events", security(("bearer" = [])), params(("eventId" = String, Path, description = "Ticketing event id")), request_body = crate::openapi::schemas::EventStatusRequestDoc, responses((status = 200, description = "The event", body = crate::openapi::schemas::EventEnvelope), (status = 400, description = "VALIDATION_ERROR, MALFORMED_JSON", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "SUPREME_USER_REQUIRED", body = crate::openapi::schemas::ErrorEnvelope), (status = 413, description = "PAYLOAD_TOO_LARGE", body = crate::openapi::schemas::ErrorEnvelope), (status = 415, description = "UNSUPPORTED_MEDIA_TYPE", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    post,
+    path = "/events/{eventId}",
+    tag = "events",
+    security(("bearer" = [])),
+    params(("eventId" = EventId, Path, description = "Ticketing event id")),
+    request_body = EventStatusReport,
+    responses(
+        (status = 200, description = "The event", body = Envelope<Event>),
+        (status = 400, response = InvalidBody),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = SupremeUserRequired),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+    )
+)]
 pub(crate) async fn set_status(
     auth: Authenticated,
     correlation: Correlation,
@@ -68,5 +103,5 @@ pub(crate) async fn set_status(
         .events
         .set_status(&context(auth, &correlation), &id, &body)
         .await?;
-    Ok(Reply::ok().json(&correlation, event))
+    Ok(Reply::ok().json(&correlation, Event::from(&event)))
 }

@@ -4,11 +4,16 @@
 //! `/campaigns/{id}/markets/{marketId}` so it is never read as a market id.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use campaign_app::markets::{CloneOutcome, SkippedMarket};
-use campaign_domain::market::{Market, feature_collection};
+use campaign_app::markets::SkippedMarket as Skipped;
 use campaign_domain::serde_json::Value;
-use campaign_domain::values::MarketId;
-use serde::{Deserialize, Serialize};
+use campaign_http_types::market::{
+    CloneMarkets, ClonedMarkets, Market, MarketFeatureCollection, MarketIds, MarketList,
+    MarketPatch, Markets, NewMarket, ReminderSchedule, SkippedMarket,
+};
+use campaign_http_types::values::ObjectId;
+use campaign_http_types::{Envelope, ErrorEnvelope};
+use serde::Deserialize;
+use std::borrow::Cow;
 
 use super::{context, resource};
 use crate::auth::Authenticated;
@@ -16,6 +21,11 @@ use crate::error::ApiError;
 use crate::http::correlation::Correlation;
 use crate::http::envelope::Reply;
 use crate::http::extract;
+use crate::openapi::responses::{
+    CampaignNotFound, DependencyUnavailable, InvalidBody, InvalidMarket, InvalidParameters,
+    MarketNotFound, PayloadTooLarge, SupremeUserRequired, Unauthenticated, Unauthorized,
+    UnsupportedMediaType, VersionConflict,
+};
 use crate::state::AppState;
 
 pub(super) fn configure(config: &mut web::ServiceConfig) {
@@ -38,12 +48,6 @@ pub(super) fn configure(config: &mut web::ServiceConfig) {
         .service(resource("/markets/notified").route(web::post().to(notified)));
 }
 
-/// `data` of the market lists.
-#[derive(Debug, Serialize)]
-struct Markets {
-    markets: Vec<Market>,
-}
-
 /// `?useGeoJson=`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -53,7 +57,31 @@ pub(crate) struct ListQuery {
 
 /// `GET /campaigns/{id}/markets?useGeoJson=`: the campaign's markets by name, or a GeoJSON
 /// FeatureCollection of them. 200; 400; 401; 403 `UNAUTHORIZED`; 404 `CAMPAIGN_NOT_FOUND`.
-#[utoipa::path(get, path = "/campaigns/{id}/markets", tag = "markets", security(("bearer" = [])), params(("id" = String, Path, description = "Campaign id, 24 hexadecimal characters"), ("useGeoJson" = Option<bool>, Query, description = "Answer a GeoJSON FeatureCollection: each market a Feature with its point as geometry (null without one) and its other fields as properties")), responses((status = 200, description = "`{markets: [...]}` by name, or a GeoJSON FeatureCollection", body = crate::openapi::schemas::MarketListEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "UNAUTHORIZED", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    get,
+    path = "/campaigns/{id}/markets",
+    tag = "markets",
+    security(("bearer" = [])),
+    params(
+        ("id" = ObjectId, Path, description = "Campaign id"),
+        (
+            "useGeoJson" = Option<bool>,
+            Query,
+            description = "Answer a GeoJSON FeatureCollection: each market a Feature with its point as geometry (null without one) and its other fields as properties (default false)",
+        ),
+    ),
+    responses(
+        (
+            status = 200,
+            description = "`{markets: [...]}` by name, or a GeoJSON FeatureCollection",
+            body = Envelope<MarketList>,
+        ),
+        (status = 400, response = InvalidParameters),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Unauthorized),
+        (status = 404, response = CampaignNotFound),
+    )
+)]
 pub(crate) async fn list(
     auth: Authenticated,
     correlation: Correlation,
@@ -67,17 +95,40 @@ pub(crate) async fn list(
         .markets
         .list(&context(auth, &correlation), &id)
         .await?;
-    Ok(if geo {
-        Reply::ok().json(&correlation, feature_collection(&markets))
+    let list = if geo {
+        MarketList::GeoJson(MarketFeatureCollection::from(&markets[..]))
     } else {
-        Reply::ok().json(&correlation, Markets { markets })
-    })
+        MarketList::Markets(Markets::from(&markets[..]))
+    };
+    Ok(Reply::ok().json(&correlation, list))
 }
 
 /// `POST /campaigns/{id}/markets`: 201 with `Location` and `ETag`; 400 `VALIDATION_ERROR`,
 /// `MARKET_NAME_EXISTS`, `DUPLICATE_EVENT_ID`, `INVALID_MARKET`, `MALFORMED_JSON`; 401; 403; 404;
 /// 413; 415; 503 `DEPENDENCY_UNAVAILABLE`.
-#[utoipa::path(post, path = "/campaigns/{id}/markets", tag = "markets", security(("bearer" = [])), params(("id" = String, Path, description = "Campaign id")), request_body = crate::openapi::schemas::MarketDoc, responses((status = 201, description = "Created; `Location` and `ETag` headers", body = crate::openapi::schemas::MarketEnvelope), (status = 400, description = "VALIDATION_ERROR, MARKET_NAME_EXISTS, DUPLICATE_EVENT_ID, INVALID_MARKET, MALFORMED_JSON", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "UNAUTHORIZED (needs write on the campaign)", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope), (status = 413, description = "PAYLOAD_TOO_LARGE", body = crate::openapi::schemas::ErrorEnvelope), (status = 415, description = "UNSUPPORTED_MEDIA_TYPE", body = crate::openapi::schemas::ErrorEnvelope), (status = 503, description = "DEPENDENCY_UNAVAILABLE (the Discovery API failed)", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    post,
+    path = "/campaigns/{id}/markets",
+    tag = "markets",
+    security(("bearer" = [])),
+    params(("id" = ObjectId, Path, description = "Campaign id")),
+    request_body = NewMarket,
+    responses(
+        (
+            status = 201,
+            description = "Created",
+            body = Envelope<Market>,
+            headers(("Location" = String), ("ETag" = String)),
+        ),
+        (status = 400, response = InvalidMarket),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Unauthorized),
+        (status = 404, response = CampaignNotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 503, response = DependencyUnavailable),
+    )
+)]
 pub(crate) async fn create(
     auth: Authenticated,
     correlation: Correlation,
@@ -93,51 +144,43 @@ pub(crate) async fn create(
     Ok(
         Reply::created(format!("/campaigns/{}/markets/{}", id, market.id))
             .etag(market.version)
-            .json(&correlation, &market),
+            .json(&correlation, Market::from(&market)),
     )
 }
 
-/// A source market that was not copied.
-#[derive(Debug, Serialize)]
-struct Skipped {
-    /// The source market.
-    id: MarketId,
-    name: String,
-    /// The error type that kept it out (`MARKET_NAME_EXISTS`, `INVALID_MARKET`,
-    /// `DUPLICATE_EVENT_ID`).
-    reason: &'static str,
-    message: String,
-}
-
-impl From<SkippedMarket> for Skipped {
-    fn from(s: SkippedMarket) -> Self {
-        Self {
-            id: s.id,
-            name: s.name,
-            reason: s.reason.error_type(),
-            message: s.reason.to_string(),
-        }
-    }
-}
-
-#[derive(Debug, Serialize)]
-struct Cloned {
-    cloned: Vec<Market>,
-    skipped: Vec<Skipped>,
-}
-
-impl From<CloneOutcome> for Cloned {
-    fn from(o: CloneOutcome) -> Self {
-        Self {
-            cloned: o.cloned,
-            skipped: o.skipped.into_iter().map(Skipped::from).collect(),
-        }
+/// A skipped source market as answered: the error type and message of its reason.
+fn skipped(s: &Skipped) -> SkippedMarket<'_> {
+    SkippedMarket {
+        id: Cow::Borrowed(&s.id),
+        name: Cow::Borrowed(&s.name),
+        reason: ApiError::from(s.reason.clone()).classify().1,
+        message: Cow::Owned(s.reason.to_string()),
     }
 }
 
 /// `POST /campaigns/{id}/markets/clones` with `{fromCampaignId}`: copies that campaign's markets
 /// here. 200 `{cloned, skipped}`; 400; 401; 403 (needs `write` here and `read` there); 404.
-#[utoipa::path(post, path = "/campaigns/{id}/markets/clones", tag = "markets", security(("bearer" = [])), params(("id" = String, Path, description = "Target campaign id")), request_body = crate::openapi::schemas::CloneRequestDoc, responses((status = 200, description = "The markets created here, and the source markets skipped with the reason (a name the target already has, a presale time outside the target's window); event ids the target already uses are dropped from the copies", body = crate::openapi::schemas::CloneEnvelope), (status = 400, description = "VALIDATION_ERROR, MALFORMED_JSON", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "UNAUTHORIZED", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND (target or source)", body = crate::openapi::schemas::ErrorEnvelope), (status = 413, description = "PAYLOAD_TOO_LARGE", body = crate::openapi::schemas::ErrorEnvelope), (status = 415, description = "UNSUPPORTED_MEDIA_TYPE", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    post,
+    path = "/campaigns/{id}/markets/clones",
+    tag = "markets",
+    security(("bearer" = [])),
+    params(("id" = ObjectId, Path, description = "Target campaign id")),
+    request_body = CloneMarkets,
+    responses(
+        (
+            status = 200,
+            description = "The markets created here, and the source markets skipped with the reason (a name the target already has, a presale time outside the target's window); event ids the target already uses are dropped from the copies",
+            body = Envelope<ClonedMarkets>,
+        ),
+        (status = 400, response = InvalidBody),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Unauthorized),
+        (status = 404, response = CampaignNotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+    )
+)]
 pub(crate) async fn clone(
     auth: Authenticated,
     correlation: Correlation,
@@ -150,12 +193,34 @@ pub(crate) async fn clone(
         .markets
         .clone_from(&context(auth, &correlation), &id, &body)
         .await?;
-    Ok(Reply::ok().json(&correlation, Cloned::from(outcome)))
+    Ok(Reply::ok().json(
+        &correlation,
+        ClonedMarkets {
+            cloned: outcome.cloned.iter().map(Market::from).collect(),
+            skipped: outcome.skipped.iter().map(skipped).collect(),
+        },
+    ))
 }
 
 /// `GET /campaigns/{id}/markets/{marketId}`: the market, with `ETag`. 200; 400; 401; 403; 404
 /// `CAMPAIGN_NOT_FOUND`, `MARKET_NOT_FOUND`.
-#[utoipa::path(get, path = "/campaigns/{id}/markets/{marketId}", tag = "markets", security(("bearer" = [])), params(("id" = String, Path, description = "Campaign id"), ("marketId" = String, Path, description = "Market id")), responses((status = 200, description = "The market; `ETag` header", body = crate::openapi::schemas::MarketEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "UNAUTHORIZED", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND, MARKET_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    get,
+    path = "/campaigns/{id}/markets/{marketId}",
+    tag = "markets",
+    security(("bearer" = [])),
+    params(
+        ("id" = ObjectId, Path, description = "Campaign id"),
+        ("marketId" = ObjectId, Path, description = "Market id"),
+    ),
+    responses(
+        (status = 200, description = "The market", body = Envelope<Market>, headers(("ETag" = String))),
+        (status = 400, response = InvalidParameters),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Unauthorized),
+        (status = 404, response = MarketNotFound),
+    )
+)]
 pub(crate) async fn get(
     auth: Authenticated,
     correlation: Correlation,
@@ -168,12 +233,39 @@ pub(crate) async fn get(
         .markets
         .get(&context(auth, &correlation), &id, &market_id)
         .await?;
-    Ok(Reply::ok().etag(market.version).json(&correlation, &market))
+    Ok(Reply::ok()
+        .etag(market.version)
+        .json(&correlation, Market::from(&market)))
 }
 
 /// `POST /campaigns/{id}/markets/{marketId}`: merge update, `If-Match`. 200 with `ETag`; 400;
 /// 401; 403; 404; 409 `VERSION_CONFLICT`; 413; 415; 503.
-#[utoipa::path(post, path = "/campaigns/{id}/markets/{marketId}", tag = "markets", security(("bearer" = [])), params(("id" = String, Path, description = "Campaign id"), ("marketId" = String, Path, description = "Market id"), ("If-Match" = Option<String>, Header, description = "ETag of the version the change is based on")), request_body(content = crate::openapi::schemas::MarketDoc, description = "JSON merge patch"), responses((status = 200, description = "The updated market; `ETag` header", body = crate::openapi::schemas::MarketEnvelope), (status = 400, description = "VALIDATION_ERROR, MARKET_NAME_EXISTS, DUPLICATE_EVENT_ID, INVALID_MARKET, MALFORMED_JSON", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "UNAUTHORIZED", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND, MARKET_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope), (status = 409, description = "VERSION_CONFLICT", body = crate::openapi::schemas::ErrorEnvelope), (status = 413, description = "PAYLOAD_TOO_LARGE", body = crate::openapi::schemas::ErrorEnvelope), (status = 415, description = "UNSUPPORTED_MEDIA_TYPE", body = crate::openapi::schemas::ErrorEnvelope), (status = 503, description = "DEPENDENCY_UNAVAILABLE", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    post,
+    path = "/campaigns/{id}/markets/{marketId}",
+    tag = "markets",
+    security(("bearer" = [])),
+    params(
+        ("id" = ObjectId, Path, description = "Campaign id"),
+        ("marketId" = ObjectId, Path, description = "Market id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version the change is based on"),
+    ),
+    request_body(
+        content = MarketPatch,
+        description = "JSON merge patch (objects merge, arrays are replaced as a whole, `null` removes)",
+    ),
+    responses(
+        (status = 200, description = "The updated market", body = Envelope<Market>, headers(("ETag" = String))),
+        (status = 400, response = InvalidMarket),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Unauthorized),
+        (status = 404, response = MarketNotFound),
+        (status = 409, response = VersionConflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 503, response = DependencyUnavailable),
+    )
+)]
 pub(crate) async fn update(
     auth: Authenticated,
     correlation: Correlation,
@@ -195,12 +287,32 @@ pub(crate) async fn update(
             if_match,
         )
         .await?;
-    Ok(Reply::ok().etag(market.version).json(&correlation, &market))
+    Ok(Reply::ok()
+        .etag(market.version)
+        .json(&correlation, Market::from(&market)))
 }
 
 /// `DELETE /campaigns/{id}/markets/{marketId}`: 204 without a body; honours `If-Match`. 400; 401;
 /// 403; 404; 409.
-#[utoipa::path(delete, path = "/campaigns/{id}/markets/{marketId}", tag = "markets", security(("bearer" = [])), params(("id" = String, Path, description = "Campaign id"), ("marketId" = String, Path, description = "Market id"), ("If-Match" = Option<String>, Header, description = "Delete only at this version")), responses((status = 204, description = "Deleted"), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "UNAUTHORIZED", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND, MARKET_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope), (status = 409, description = "VERSION_CONFLICT", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    delete,
+    path = "/campaigns/{id}/markets/{marketId}",
+    tag = "markets",
+    security(("bearer" = [])),
+    params(
+        ("id" = ObjectId, Path, description = "Campaign id"),
+        ("marketId" = ObjectId, Path, description = "Market id"),
+        ("If-Match" = Option<String>, Header, description = "Delete only at this version"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, response = InvalidParameters),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Unauthorized),
+        (status = 404, response = MarketNotFound),
+        (status = 409, response = VersionConflict),
+    )
+)]
 pub(crate) async fn delete(
     auth: Authenticated,
     correlation: Correlation,
@@ -220,20 +332,52 @@ pub(crate) async fn delete(
 
 /// `GET /markets/upcoming` (supreme): markets whose presale starts between now+2h and now+27h,
 /// in campaigns with `options.automatedReminders`. 200; 401; 403.
-#[utoipa::path(get, path = "/markets/upcoming", tag = "reminders", security(("bearer" = [])), responses((status = 200, description = "`{markets}` by presale time", body = crate::openapi::schemas::MarketsEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "SUPREME_USER_REQUIRED", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    get,
+    path = "/markets/upcoming",
+    tag = "reminders",
+    security(("bearer" = [])),
+    responses(
+        (
+            status = 200,
+            description = "`{markets}` whose presale starts 2 to 27 hours from now, in campaigns with `options.automatedReminders`, by presale time",
+            body = Envelope<Markets>,
+        ),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = SupremeUserRequired),
+    )
+)]
 pub(crate) async fn upcoming(
     auth: Authenticated,
     correlation: Correlation,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let markets = state.markets.upcoming(&context(auth, &correlation)).await?;
-    Ok(Reply::ok().json(&correlation, Markets { markets }))
+    Ok(Reply::ok().json(&correlation, Markets::from(&markets[..])))
 }
 
 /// `POST /markets/notifyDate` (supreme) with `{marketIds, notificationDate}`: schedules the
 /// reminders, all or nothing. 200 `{markets}`; 400 `VALIDATION_ERROR` naming `marketIds[i]`;
 /// 401; 403; 413; 415.
-#[utoipa::path(post, path = "/markets/notifyDate", tag = "reminders", security(("bearer" = [])), request_body = crate::openapi::schemas::NotifyDateRequestDoc, responses((status = 200, description = "`{markets}` as changed", body = crate::openapi::schemas::MarketsEnvelope), (status = 400, description = "VALIDATION_ERROR (details name `marketIds[i]` for an unknown market, a market without a presale time, or a date not between now and its presale time), MALFORMED_JSON", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "SUPREME_USER_REQUIRED", body = crate::openapi::schemas::ErrorEnvelope), (status = 413, description = "PAYLOAD_TOO_LARGE", body = crate::openapi::schemas::ErrorEnvelope), (status = 415, description = "UNSUPPORTED_MEDIA_TYPE", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    post,
+    path = "/markets/notifyDate",
+    tag = "reminders",
+    security(("bearer" = [])),
+    request_body = ReminderSchedule,
+    responses(
+        (status = 200, description = "`{markets}` as changed", body = Envelope<Markets>),
+        (
+            status = 400,
+            description = "VALIDATION_ERROR (details name `marketIds[i]` for an unknown market, a market without a presale time, or a date not between now and its presale time), MALFORMED_JSON",
+            body = ErrorEnvelope,
+        ),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = SupremeUserRequired),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+    )
+)]
 pub(crate) async fn notify_date(
     auth: Authenticated,
     correlation: Correlation,
@@ -244,12 +388,26 @@ pub(crate) async fn notify_date(
         .markets
         .schedule_reminders(&context(auth, &correlation), &body)
         .await?;
-    Ok(Reply::ok().json(&correlation, Markets { markets }))
+    Ok(Reply::ok().json(&correlation, Markets::from(&markets[..])))
 }
 
 /// `GET /markets/notifiable` (supreme): markets whose reminder is due and not yet sent. 200;
 /// 401; 403.
-#[utoipa::path(get, path = "/markets/notifiable", tag = "reminders", security(("bearer" = [])), responses((status = 200, description = "`{markets}` with `notification.date` ≤ now and no `notification.notified`, by date", body = crate::openapi::schemas::MarketsEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "SUPREME_USER_REQUIRED", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    get,
+    path = "/markets/notifiable",
+    tag = "reminders",
+    security(("bearer" = [])),
+    responses(
+        (
+            status = 200,
+            description = "`{markets}` with `notification.date` ≤ now and no `notification.notified`, by date",
+            body = Envelope<Markets>,
+        ),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = SupremeUserRequired),
+    )
+)]
 pub(crate) async fn notifiable(
     auth: Authenticated,
     correlation: Correlation,
@@ -259,12 +417,30 @@ pub(crate) async fn notifiable(
         .markets
         .notifiable(&context(auth, &correlation))
         .await?;
-    Ok(Reply::ok().json(&correlation, Markets { markets }))
+    Ok(Reply::ok().json(&correlation, Markets::from(&markets[..])))
 }
 
 /// `POST /markets/notified` (supreme) with `{marketIds}`: marks them notified now, all or
 /// nothing. 200 `{markets}`; 400; 401; 403; 413; 415.
-#[utoipa::path(post, path = "/markets/notified", tag = "reminders", security(("bearer" = [])), request_body = crate::openapi::schemas::MarketIdsRequestDoc, responses((status = 200, description = "`{markets}` as changed", body = crate::openapi::schemas::MarketsEnvelope), (status = 400, description = "VALIDATION_ERROR (details name `marketIds[i]` for an unknown market), MALFORMED_JSON", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "SUPREME_USER_REQUIRED", body = crate::openapi::schemas::ErrorEnvelope), (status = 413, description = "PAYLOAD_TOO_LARGE", body = crate::openapi::schemas::ErrorEnvelope), (status = 415, description = "UNSUPPORTED_MEDIA_TYPE", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    post,
+    path = "/markets/notified",
+    tag = "reminders",
+    security(("bearer" = [])),
+    request_body = MarketIds,
+    responses(
+        (status = 200, description = "`{markets}` as changed", body = Envelope<Markets>),
+        (
+            status = 400,
+            description = "VALIDATION_ERROR (details name `marketIds[i]` for an unknown market), MALFORMED_JSON",
+            body = ErrorEnvelope,
+        ),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = SupremeUserRequired),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+    )
+)]
 pub(crate) async fn notified(
     auth: Authenticated,
     correlation: Correlation,
@@ -275,5 +451,5 @@ pub(crate) async fn notified(
         .markets
         .mark_notified(&context(auth, &correlation), &body)
         .await?;
-    Ok(Reply::ok().json(&correlation, Markets { markets }))
+    Ok(Reply::ok().json(&correlation, Markets::from(&markets[..])))
 }

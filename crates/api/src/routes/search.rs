@@ -3,15 +3,18 @@
 
 use actix_web::{HttpResponse, web};
 use campaign_app::search::SearchParams;
-use campaign_domain::paging::Pagination;
-use campaign_domain::search::{ArtistSummary, VenueSummary};
-use serde::{Deserialize, Serialize};
+use campaign_http_types::Envelope;
+use campaign_http_types::search::{ArtistPage, ArtistSummary, VenuePage, VenueSummary};
+use serde::Deserialize;
 
 use super::{context, resource};
 use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::http::correlation::Correlation;
 use crate::http::envelope::Reply;
+use crate::openapi::responses::{
+    DependencyUnavailable, InvalidParameters, TooManyRequests, Unauthenticated,
+};
 use crate::state::AppState;
 
 pub(super) fn configure(config: &mut web::ServiceConfig) {
@@ -39,20 +42,32 @@ impl SearchQuery {
     }
 }
 
-#[derive(Debug, Serialize)]
-struct Artists {
-    artists: Vec<ArtistSummary>,
-    pagination: Pagination,
-}
-
-#[derive(Debug, Serialize)]
-struct Venues {
-    venues: Vec<VenueSummary>,
-    pagination: Pagination,
-}
-
-/// `GET /artists?q=&page=&pageSize=`: artists from the Discovery API. 200; 400; 401;  429; 503.
-#[utoipa::path(get, path = "/artists", tag = "search", security(("bearer" = [])), params(("q" = String, Query, description = "1-100 characters"), ("page" = Option<u32>, Query), ("pageSize" = Option<u32>, Query, description = "1-100, default 10")), responses((status = 200, description = "One page of artists", body = crate::openapi::schemas::ArtistListEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 429, description = "TOO_MANY_REQUESTS: the caller's search limit is reached; retry after `Retry-After` seconds", body = crate::openapi::schemas::ErrorEnvelope), (status = 503, description = "DEPENDENCY_UNAVAILABLE (Discovery API not configured or failing)", body = crate::openapi::schemas::ErrorEnvelope)))]
+/// `GET /artists?q=&page=&pageSize=`: artists from the Discovery API. 200; 400; 401; 429; 503.
+#[utoipa::path(
+    get,
+    path = "/artists",
+    tag = "search",
+    security(("bearer" = [])),
+    params(
+        (
+            "q" = String,
+            Query,
+            min_length = 1,
+            max_length = 100,
+            pattern = "[^\\s:]",
+            description = "What to search for: 1-100 characters once lower-cased, `:` read as a space and runs of white space collapsed",
+        ),
+        ("page" = Option<u32>, Query, maximum = 1_000_000, description = "Zero-based page number (default 0)"),
+        ("pageSize" = Option<u32>, Query, minimum = 1, maximum = 100, description = "Items per page (default 10)"),
+    ),
+    responses(
+        (status = 200, description = "One page of artists", body = Envelope<ArtistPage>),
+        (status = 400, response = InvalidParameters),
+        (status = 401, response = Unauthenticated),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = DependencyUnavailable),
+    )
+)]
 pub(crate) async fn artists(
     auth: Authenticated,
     correlation: Correlation,
@@ -68,15 +83,39 @@ pub(crate) async fn artists(
         .await?;
     Ok(Reply::ok().json(
         &correlation,
-        Artists {
-            artists: page.items,
-            pagination: page.pagination,
+        ArtistPage {
+            artists: page.items.iter().map(ArtistSummary::from).collect(),
+            pagination: page.pagination.into(),
         },
     ))
 }
 
-/// `GET /venues?q=&page=&pageSize=`: venues from the Discovery API. 200; 400; 401;  429; 503.
-#[utoipa::path(get, path = "/venues", tag = "search", security(("bearer" = [])), params(("q" = String, Query, description = "1-100 characters"), ("page" = Option<u32>, Query), ("pageSize" = Option<u32>, Query, description = "1-100, default 10")), responses((status = 200, description = "One page of venues", body = crate::openapi::schemas::VenueListEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 429, description = "TOO_MANY_REQUESTS: the caller's search limit is reached; retry after `Retry-After` seconds", body = crate::openapi::schemas::ErrorEnvelope), (status = 503, description = "DEPENDENCY_UNAVAILABLE (Discovery API not configured or failing)", body = crate::openapi::schemas::ErrorEnvelope)))]
+/// `GET /venues?q=&page=&pageSize=`: venues from the Discovery API. 200; 400; 401; 429; 503.
+#[utoipa::path(
+    get,
+    path = "/venues",
+    tag = "search",
+    security(("bearer" = [])),
+    params(
+        (
+            "q" = String,
+            Query,
+            min_length = 1,
+            max_length = 100,
+            pattern = "[^\\s:]",
+            description = "What to search for: 1-100 characters once lower-cased, `:` read as a space and runs of white space collapsed",
+        ),
+        ("page" = Option<u32>, Query, maximum = 1_000_000, description = "Zero-based page number (default 0)"),
+        ("pageSize" = Option<u32>, Query, minimum = 1, maximum = 100, description = "Items per page (default 10)"),
+    ),
+    responses(
+        (status = 200, description = "One page of venues", body = Envelope<VenuePage>),
+        (status = 400, response = InvalidParameters),
+        (status = 401, response = Unauthenticated),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = DependencyUnavailable),
+    )
+)]
 pub(crate) async fn venues(
     auth: Authenticated,
     correlation: Correlation,
@@ -92,9 +131,9 @@ pub(crate) async fn venues(
         .await?;
     Ok(Reply::ok().json(
         &correlation,
-        Venues {
-            venues: page.items,
-            pagination: page.pagination,
+        VenuePage {
+            venues: page.items.iter().map(VenueSummary::from).collect(),
+            pagination: page.pagination.into(),
         },
     ))
 }

@@ -6,12 +6,14 @@
 use actix_web::http::header::ContentType;
 use actix_web::{HttpResponse, web};
 use campaign_domain::DomainError;
-use serde::Serialize;
+use campaign_http_types::Envelope;
+use campaign_http_types::health::{Liveness, LivenessStatus, Readiness, ReadinessStatus};
 
 use super::resource;
 use crate::error::ApiError;
 use crate::http::correlation::Correlation;
 use crate::http::envelope::Reply;
+use crate::openapi::responses::DependencyUnavailable;
 use crate::state::AppState;
 use crate::telemetry::metrics;
 
@@ -24,15 +26,20 @@ pub(super) fn configure(config: &mut web::ServiceConfig) {
         .configure(crate::openapi::docs::configure);
 }
 
-#[derive(Debug, Serialize)]
-struct Health {
-    status: &'static str,
-}
-
 /// 200 `{"status": "ok"}`.
-#[utoipa::path(get, path = "/heartbeat", tag = "system", responses((status = 200, description = "Alive", body = crate::openapi::schemas::HealthEnvelope)))]
+#[utoipa::path(
+    get,
+    path = "/heartbeat",
+    tag = "system",
+    responses((status = 200, description = "Alive", body = Envelope<Liveness>))
+)]
 pub(crate) async fn heartbeat(correlation: Correlation) -> HttpResponse {
-    Reply::ok().json(&correlation, Health { status: "ok" })
+    Reply::ok().json(
+        &correlation,
+        Liveness {
+            status: LivenessStatus::Ok,
+        },
+    )
 }
 
 /// 200 `{"status": "ready"}` when the store and the cache answer; 200 `{"status": "degraded"}`
@@ -43,7 +50,19 @@ pub(crate) async fn heartbeat(correlation: Correlation) -> HttpResponse {
 /// (cache errors are logged, never returned), and every pod shares the same Redis, so failing
 /// readiness on a Redis blip would take the whole fleet out of rotation for nothing. The
 /// cache's state is logged and reported in the body.
-#[utoipa::path(get, path = "/health/ready", tag = "system", responses((status = 200, description = "The store answers: `ready`, or `degraded` when the cache does not", body = crate::openapi::schemas::HealthEnvelope), (status = 503, description = "DEPENDENCY_UNAVAILABLE: the store does not answer", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    get,
+    path = "/health/ready",
+    tag = "system",
+    responses(
+        (
+            status = 200,
+            description = "The store answers: `ready`, or `degraded` when the cache does not",
+            body = Envelope<Readiness>,
+        ),
+        (status = 503, response = DependencyUnavailable),
+    )
+)]
 pub(crate) async fn ready(
     state: web::Data<AppState>,
     correlation: Correlation,
@@ -62,17 +81,22 @@ pub(crate) async fn ready(
         }));
     }
     let status = match cache {
-        Ok(()) => "ready",
+        Ok(()) => ReadinessStatus::Ready,
         Err(error) => {
             tracing::warn!(%error, "readiness: cache down, still ready (reads go to the store)");
-            "degraded"
+            ReadinessStatus::Degraded
         }
     };
-    Ok(Reply::ok().json(&correlation, Health { status }))
+    Ok(Reply::ok().json(&correlation, Readiness { status }))
 }
 
 /// The Prometheus exposition.
-#[utoipa::path(get, path = "/metrics", tag = "system", responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "system",
+    responses((status = 200, description = "Prometheus text format", content_type = "text/plain"))
+)]
 pub(crate) async fn prometheus() -> HttpResponse {
     HttpResponse::Ok()
         .insert_header(ContentType(
