@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use campaign_domain::values::CampaignId;
 use campaign_http_types::{Envelope, ErrorEnvelope};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, ETAG, IF_MATCH, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
@@ -11,6 +12,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ClientError;
 use crate::etag::ETag;
+use crate::markets::CampaignMarkets;
 use crate::promoters::Promoters;
 use crate::retry::{Idempotent, RetryPolicy};
 
@@ -148,6 +150,11 @@ impl Client {
     pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
         self.http = http;
         self
+    }
+
+    /// The markets of `campaign`.
+    pub fn markets<'c>(&'c self, campaign: &'c CampaignId) -> CampaignMarkets<'c> {
+        CampaignMarkets::new(self, campaign)
     }
 
     /// Promoters (supreme tokens only).

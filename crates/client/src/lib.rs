@@ -26,11 +26,13 @@
 mod client;
 mod error;
 mod etag;
+mod markets;
 mod promoters;
 mod retry;
 
 pub use client::Client;
 pub use error::ClientError;
 pub use etag::{ETag, Tagged};
+pub use markets::CampaignMarkets;
 pub use promoters::Promoters;
 pub use retry::{Idempotent, RetryPolicy};

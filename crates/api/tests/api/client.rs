@@ -6,11 +6,12 @@ use std::borrow::Cow;
 
 use campaign_client::{Client, ClientError, Idempotent, RetryPolicy};
 use campaign_domain::paging::PageRequest;
-use campaign_domain::values::{HttpUrl, Locale};
+use campaign_domain::values::{CampaignId, HttpUrl, Locale};
 use campaign_http_types::ErrorType;
+use campaign_http_types::market::{MarketPatch, NewMarket};
 use campaign_http_types::promoter::{NewPromoter, PrivacyUrl, PromoterPatch};
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, market_doc, presale_campaign};
 
 fn client(app: &TestApp, token: String) -> Client {
     Client::new(&app.url(""))
@@ -144,5 +145,51 @@ async fn the_service_refusals_arrive_typed_with_their_details() {
             .error_type(),
         Some(ErrorType::Unauthenticated)
     );
+    app.shut_down().await;
+}
+
+#[tokio::test]
+async fn markets_are_created_changed_copied_and_deleted_with_the_client() {
+    let app = TestApp::spawn().await;
+    let client = client(&app, app.supreme_token());
+    let source = app.create_campaign(&presale_campaign("Spring Tour")).await;
+    let source = CampaignId::parse(source["id"].as_str().unwrap()).unwrap();
+    let target = app.create_campaign(&presale_campaign("Autumn Tour")).await;
+    let target = CampaignId::parse(target["id"].as_str().unwrap()).unwrap();
+    let markets = client.markets(&source);
+
+    let body: NewMarket<'_> = serde_json::from_value(market_doc("NYC", &["E1", "E2"])).unwrap();
+    let created = markets.create(&body, None).await.unwrap();
+    assert_eq!(created.value.name, "NYC");
+    assert_eq!(created.value.campaign_id.as_ref(), &source);
+
+    let patch: MarketPatch<'_> =
+        serde_json::from_value(serde_json::json!({"city": "Brooklyn", "population": null}))
+            .unwrap();
+    let changed = markets
+        .update(&created.value.id, &patch, Some(&created.etag))
+        .await
+        .unwrap();
+    assert_eq!(changed.value.city, "Brooklyn");
+    assert_eq!(changed.value.population, None, "null removes the field");
+    let stale = markets
+        .update(&created.value.id, &patch, Some(&created.etag))
+        .await
+        .unwrap_err();
+    assert_eq!(stale.error_type(), Some(ErrorType::VersionConflict));
+
+    let copied = client
+        .markets(&target)
+        .clone_from(&source, None)
+        .await
+        .unwrap();
+    assert_eq!(copied.cloned.len(), 1);
+    assert!(copied.skipped.is_empty());
+    assert_eq!(client.markets(&target).list().await.unwrap().len(), 1);
+
+    markets.delete(&created.value.id).await.unwrap();
+    assert!(markets.list().await.unwrap().is_empty());
+    let gone = markets.get(&created.value.id).await.unwrap_err();
+    assert_eq!(gone.error_type(), Some(ErrorType::MarketNotFound));
     app.shut_down().await;
 }
