@@ -93,8 +93,46 @@ fn fuzz(root: &Path, schemathesis: &Path, port: u16, args: &FuzzArgs) -> anyhow:
     if let Some(seed) = &seed {
         argv.extend(["--seed", seed]);
     }
-    cmd::run(root, schemathesis, &argv)
+    let hooks = root.join("target/fuzz/hooks");
+    std::fs::create_dir_all(&hooks)?;
+    std::fs::write(hooks.join(format!("{HOOKS_MODULE}.py")), HOOKS)?;
+    cmd::run_with_env(
+        root,
+        schemathesis,
+        &argv,
+        &[
+            ("SCHEMATHESIS_HOOKS".to_owned(), HOOKS_MODULE.to_owned()),
+            ("PYTHONPATH".to_owned(), hooks.display().to_string()),
+        ],
+    )
 }
+
+/// The module name of [`HOOKS`].
+const HOOKS_MODULE: &str = "campaign_fuzz_hooks";
+
+/// schemathesis hooks: a real client sends a fresh `Idempotency-Key` for each new request, but
+/// schemathesis draws the header like any other value, so two different generated bodies often
+/// share one key and the service rightly answers 422 `IDEMPOTENCY_KEY_REUSED` (which schemathesis
+/// counts as a valid request refused). A key that is valid by the document is replaced by a
+/// fresh one just before the call; an invalid one is kept, so the service's refusal of
+/// malformed keys is still checked. Replay of a key is tested by the API suite
+/// (`crates/api/tests/api/idempotency.rs`).
+const HOOKS: &str = r#"import re
+import uuid
+
+import schemathesis
+
+VALID_KEY = re.compile(r"[\x21-\x7E]{1,255}")
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    headers = case.headers or {}
+    key = headers.get("Idempotency-Key")
+    if isinstance(key, str) and VALID_KEY.fullmatch(key):
+        headers["Idempotency-Key"] = str(uuid.uuid4())
+        case.headers = headers
+"#;
 
 /// schemathesis in its own venv, installed from PyPI when missing.
 fn install(root: &Path) -> anyhow::Result<PathBuf> {

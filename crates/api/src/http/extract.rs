@@ -116,8 +116,16 @@ pub(crate) fn if_match(req: &HttpRequest) -> Result<Option<u64>, ApiError> {
         .strip_prefix('"')
         .and_then(|s| s.strip_suffix('"'))
         .unwrap_or(unquoted);
+    // Digits only (no sign), at most 19 of them: what the document's pattern says.
+    if unquoted.is_empty() || unquoted.len() > 19 || !unquoted.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
     unquoted.parse::<u64>().map(Some).map_err(|_| bad())
 }
+
+/// What `If-Match` accepts, as the OpenAPI document states it: `*`, or a version, quoted or
+/// not, weak or not (`"3"`, `3`, `W/"3"`).
+pub(crate) const IF_MATCH_PATTERN: &str = "^(\\*|(W/)?(\"[0-9]{1,19}\"|[0-9]{1,19}))$";
 
 /// A boolean query flag: absent or empty is `false`; `true`/`false` (and `1`/`0`) otherwise.
 pub(crate) fn flag(field: &str, raw: Option<&str>) -> Result<bool, ApiError> {
@@ -151,6 +159,25 @@ mod tests {
         assert_eq!(with("*").unwrap(), None);
         assert!(with("\"abc\"").is_err());
         assert!(with("-1").is_err());
+        // The document's pattern and this reader agree.
+        let pattern = regex::Regex::new(IF_MATCH_PATTERN).unwrap();
+        for (raw, valid) in [
+            ("\"3\"", true),
+            ("3", true),
+            ("W/\"12\"", true),
+            ("*", true),
+            ("+3", false),
+            ("\"3", false),
+            ("null", false),
+            ("", false),
+            ("12345678901234567890", false),
+            ("1234567890123456789", true),
+        ] {
+            assert_eq!(pattern.is_match(raw), valid, "pattern on {raw:?}");
+            if !raw.is_empty() {
+                assert_eq!(with(raw).is_ok(), valid, "reader on {raw:?}");
+            }
+        }
         assert_eq!(
             if_match(&TestRequest::default().to_http_request()).unwrap(),
             None

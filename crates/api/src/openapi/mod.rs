@@ -108,6 +108,36 @@ fn error_response(description: &str) -> RefOr<utoipa::openapi::Response> {
     )
 }
 
+/// States exactly what `If-Match` accepts on every operation that reads it (the routes name the
+/// header; its schema is written once, here, from the reader's own pattern).
+struct IfMatchHeader;
+
+impl Modify for IfMatchHeader {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [item.post.as_mut(), item.delete.as_mut()]
+                .into_iter()
+                .flatten()
+            {
+                for parameter in operation.parameters.iter_mut().flatten() {
+                    if let RefOr::T(parameter) = parameter
+                        && parameter.name == "If-Match"
+                        && parameter.parameter_in == ParameterIn::Header
+                    {
+                        parameter.required = Required::False;
+                        parameter.schema = Some(
+                            ObjectBuilder::new()
+                                .schema_type(Type::String)
+                                .pattern(Some(crate::http::extract::IF_MATCH_PATTERN))
+                                .into(),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn idempotency_key_parameter() -> Parameter {
     ParameterBuilder::new()
         .name("Idempotency-Key")
@@ -278,7 +308,12 @@ fn identifier(text: &str) -> String {
         responses::IdempotencyKeyInProgress,
         responses::IdempotencyKeyReused,
     )),
-    modifiers(&BearerAuth, &IdempotencyKeyHeader, &UniqueOperationIds),
+    modifiers(
+        &BearerAuth,
+        &IdempotencyKeyHeader,
+        &IfMatchHeader,
+        &UniqueOperationIds
+    ),
     tags(
         (name = "system", description = "Liveness, readiness, metrics, this document and its reference page"),
         (name = "campaigns", description = "Campaigns, their status, content and contacts"),
