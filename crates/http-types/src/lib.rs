@@ -16,7 +16,12 @@
 //! domain built without copying it, and a client reads values the domain has checked. The crate
 //! knows nothing of the server (no actix-web) nor of any store (ADR 0020).
 
+pub mod campaign;
+pub mod campaign_input;
+pub mod campaign_query;
+pub mod campaign_view;
 pub mod contact;
+pub mod content;
 pub mod envelope;
 pub mod error;
 pub mod event;
@@ -27,6 +32,7 @@ pub mod outbox;
 pub mod paging;
 pub mod promoter;
 pub mod search;
+pub mod status;
 pub mod values;
 
 pub use envelope::{Envelope, Meta};

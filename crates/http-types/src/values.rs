@@ -8,8 +8,11 @@
 use std::borrow::Cow;
 
 use campaign_domain::serde_json::{Value, json};
-use utoipa::openapi::RefOr;
-use utoipa::openapi::schema::{ArrayBuilder, ArrayItems, ObjectBuilder, Schema, SchemaType, Type};
+use utoipa::openapi::schema::{
+    AllOfBuilder, AnyOfBuilder, ArrayBuilder, ArrayItems, ObjectBuilder, OneOfBuilder, Schema,
+    SchemaType, Type,
+};
+use utoipa::openapi::{Ref, RefOr};
 use utoipa::{PartialSchema, ToSchema};
 
 /// `PromoterId`, `CampaignId`, `MarketId`, `ContactId`: 24 hexadecimal characters.
@@ -52,6 +55,38 @@ pub const UUID: &str = concat!(
     "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
     "|\\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\})$"
 );
+/// `DomainName`: dot-separated labels (at least two) of 1-63 letters, digits and inner hyphens,
+/// any case, trailing dots allowed (the service lower-cases the name and drops them).
+pub const DOMAIN_NAME: &str = concat!(
+    "^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+",
+    "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.*$"
+);
+/// `DomainName`: at most 253 characters once trailing dots are dropped.
+pub const DOMAIN_NAME_LENGTH: &str = "^.{1,253}\\.*$";
+/// `DomainName`: the last label is not all digits (the name is not an IP address).
+pub const DOMAIN_NAME_NOT_IP: &str = "[A-Za-z-][A-Za-z0-9-]*\\.*$";
+/// A number of a functional CSS colour as `CssColor` reads it: a decimal number with an optional
+/// sign and exponent, then any `deg` and `%` units.
+macro_rules! css_number {
+    () => {
+        "[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?([dD][eE][gG])*%*"
+    };
+}
+/// `CssColor`: `#` and 3, 4, 6 or 8 hexadecimal digits, or `rgb()`, `rgba()`, `hsl()`, `hsla()`
+/// (any case) of 3 or 4 numbers separated by commas, slashes or white space; white space around
+/// the colour is dropped.
+pub const CSS_COLOR: &str = concat!(
+    "^\\s*(#([0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})",
+    "|([rR][gG][bB]|[hH][sS][lL])[aA]?\\([\\s,/]*",
+    css_number!(),
+    "([\\s,/]+",
+    css_number!(),
+    "){2,3}",
+    "[\\s,/]*\\))\\s*$"
+);
+/// A key of a free-form object (`landing`, `confirmation`, a preference's `initial_value`): not
+/// empty, not starting with `$`, without `.`.
+pub const FREE_FORM_KEY: &str = "^[^$.][^.]*$";
 
 /// Declares a named string schema: its description (also the type's doc), pattern, bounds in
 /// characters and an example.
@@ -131,6 +166,22 @@ string_schema!(
     "ana.smith@example.com"
 );
 string_schema!(
+    ArtistId,
+    "Id of an artist on the ticketing platform: 1-64 letters, digits, `.`, `_` or `-`; case-sensitive.",
+    TOKEN,
+    1,
+    64,
+    "K8vZ917Gku7"
+);
+string_schema!(
+    FaqId,
+    "Id of a FAQ entry: a UUID, hyphenated (any case), 32 hexadecimal digits, in braces or as `urn:uuid:`; answers use the lower-case hyphenated form.",
+    UUID,
+    32,
+    45,
+    "0b5e2f8e-4c1a-4f5e-9a43-2d7c8b1e6f00"
+);
+string_schema!(
     Uuid,
     "A UUID: hyphenated (any case), 32 hexadecimal digits, in braces or as `urn:uuid:`.",
     UUID,
@@ -138,6 +189,204 @@ string_schema!(
     45,
     "0b5e2f8e-4c1a-4f5e-9a43-2d7c8b1e6f00"
 );
+
+/// `DomainName`: a host name such as `fans.example.com`.
+#[derive(Debug, Clone, Copy)]
+pub struct DomainName;
+
+impl PartialSchema for DomainName {
+    fn schema() -> RefOr<Schema> {
+        let pattern = |pattern: &str| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(pattern))
+        };
+        AllOfBuilder::new()
+            .schema_type(Type::String)
+            .item(pattern(DOMAIN_NAME).min_length(Some(3)))
+            .item(pattern(DOMAIN_NAME_LENGTH))
+            .item(pattern(DOMAIN_NAME_NOT_IP))
+            .description(Some(
+                "A host name: at least two dot-separated labels of 1-63 letters, digits and \
+                 inner hyphens, at most 253 characters, the last label not all digits (no IP \
+                 address). Read in any case, trailing dots dropped; answers are lower-case.",
+            ))
+            .examples(["fans.example.com"])
+            .into()
+    }
+}
+
+impl ToSchema for DomainName {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("DomainName")
+    }
+}
+
+/// `CssColor`: a CSS colour of the campaign's branding.
+#[derive(Debug, Clone, Copy)]
+pub struct CssColor;
+
+impl PartialSchema for CssColor {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(CSS_COLOR))
+            .description(Some(
+                "A CSS colour: `#rgb`, `#rgba`, `#rrggbb`, `#rrggbbaa`, or `rgb()`, `rgba()`, \
+                 `hsl()`, `hsla()` of 3 or 4 numbers (with `%` or `deg` units) separated by \
+                 commas, slashes or spaces. Hexadecimal colours are answered lower-case.",
+            ))
+            .examples(["#1a2b3c", "rgb(0 128 255 / 50%)"])
+            .into()
+    }
+}
+
+impl ToSchema for CssColor {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("CssColor")
+    }
+}
+
+/// A free-form JSON object the service stores as it is (`landing`, `confirmation`): keys not
+/// empty, not starting with `$` and without `.`, at every level; at most 32 levels deep.
+#[derive(Debug, Clone, Copy)]
+pub struct FreeFormObject;
+
+/// Any JSON value inside a [`FreeFormObject`] (and a preference's `initial_value`): objects
+/// follow the same key rules.
+#[derive(Debug, Clone, Copy)]
+pub struct FreeFormValue;
+
+/// Most levels of objects and arrays a free-form value may nest.
+pub const FREE_FORM_DEPTH_MAX: usize = campaign_domain::limits::FREE_FORM_DEPTH_MAX;
+
+impl PartialSchema for FreeFormObject {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property_names(Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .pattern(Some(FREE_FORM_KEY)),
+            ))
+            .additional_properties(Some(Ref::from_schema_name(FreeFormValue::name())))
+            .description(Some(
+                "Free-form JSON, stored as it is: object keys are not empty, do not start with \
+                 `$` and hold no `.`, at every level; objects and arrays nest at most 32 levels.",
+            ))
+            .examples([json!({"headline": "Presale registration", "hero": {"cta": "Sign up"}})])
+            .into()
+    }
+}
+
+impl ToSchema for FreeFormObject {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("FreeFormObject")
+    }
+
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((FreeFormValue::name().into(), FreeFormValue::schema()));
+    }
+}
+
+impl PartialSchema for FreeFormValue {
+    fn schema() -> RefOr<Schema> {
+        AnyOfBuilder::new()
+            .item(Ref::from_schema_name(FreeFormObject::name()))
+            .item(ArrayBuilder::new().items(Ref::from_schema_name(FreeFormValue::name())))
+            .item(ObjectBuilder::new().schema_type(SchemaType::from_iter([
+                Type::String,
+                Type::Number,
+                Type::Boolean,
+                Type::Null,
+            ])))
+            .description(Some(
+                "Any JSON value; objects inside it follow the key rules of `FreeFormObject`.",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for FreeFormValue {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("FreeFormValue")
+    }
+
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((FreeFormObject::name().into(), FreeFormObject::schema()));
+    }
+}
+
+/// A JSON object keyed by `K` (its schema, inlined as `propertyNames`) whose values are
+/// `value`: the schema of a map such as a campaign's content by locale.
+pub fn map_of<K: PartialSchema>(value: impl Into<RefOr<Schema>>, description: &str) -> Schema {
+    let keys = match K::schema() {
+        RefOr::T(schema) => Some(schema),
+        RefOr::Ref(_) => None,
+    };
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property_names(keys)
+        .additional_properties(Some(value.into()))
+        .description(Some(description))
+        .into()
+}
+
+/// Declares `$name`, the named schema of a JSON object keyed by `$key` (a value schema, given as
+/// `propertyNames`) whose values are `$value` (a named schema, referenced and collected with
+/// what it references), or `$value` or `null` with `nullable`.
+macro_rules! map_schema {
+    ($(#[$doc:meta])* $name:ident: $key:ty => $value:ty, $description:literal) => {
+        $crate::values::map_schema!(@ $(#[$doc])* $name, $key, $value, $description, |r| r);
+    };
+    ($(#[$doc:meta])* $name:ident: $key:ty => nullable $value:ty, $description:literal) => {
+        $crate::values::map_schema!(
+            @ $(#[$doc])* $name, $key, $value, $description, $crate::values::nullable
+        );
+    };
+    (@ $(#[$doc:meta])* $name:ident, $key:ty, $value:ty, $description:literal, $wrap:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $name;
+
+        impl ::utoipa::PartialSchema for $name {
+            fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
+                let value = ::utoipa::openapi::Ref::from_schema_name(
+                    <$value as ::utoipa::ToSchema>::name(),
+                );
+                $crate::values::map_of::<$key>(($wrap)(value), $description).into()
+            }
+        }
+
+        impl ::utoipa::ToSchema for $name {
+            fn name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(stringify!($name))
+            }
+
+            fn schemas(
+                schemas: &mut Vec<(
+                    String,
+                    ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema>,
+                )>,
+            ) {
+                schemas.push((
+                    <$value as ::utoipa::ToSchema>::name().into(),
+                    <$value as ::utoipa::PartialSchema>::schema(),
+                ));
+                <$value as ::utoipa::ToSchema>::schemas(schemas);
+            }
+        }
+    };
+}
+pub(crate) use map_schema;
+
+/// `value` or `null`.
+pub fn nullable(value: impl Into<RefOr<Schema>>) -> Schema {
+    OneOfBuilder::new()
+        .item(value)
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .into()
+}
 
 /// `TimeZone`: a name of the IANA time zone database, spelt exactly (`America/New_York`, `UTC`).
 #[derive(Debug, Clone, Copy)]
@@ -453,6 +702,166 @@ mod tests {
         let input = serde_json::to_value(GeoPointInput::schema()).unwrap();
         assert_eq!(input["required"], json!(["coordinates"]));
         assert_eq!(input["properties"]["type"]["enum"], json!(["Point", null]));
+    }
+
+    #[test]
+    fn the_campaign_patterns_are_the_constructors_rules() {
+        use campaign_domain::values::{
+            ArtistId as DomainArtistId, CssColor as DomainCssColor, DomainName as DomainDomainName,
+            FaqId as DomainFaqId,
+        };
+
+        let tokens = [
+            ("K8vZ917Gku7", true),
+            ("a.b_c-D", true),
+            ("", false),
+            ("a b", false),
+            ("a/b", false),
+        ];
+        agree(TOKEN, &tokens, |r| DomainArtistId::parse(r).is_ok());
+        agree(
+            UUID,
+            &[
+                ("6F9619FF-8B86-D011-B42D-00CF4FC964FF", true),
+                ("{6f9619ff-8b86-d011-b42d-00cf4fc964ff}", true),
+                ("not-a-uuid", false),
+            ],
+            |r| DomainFaqId::parse(r).is_ok(),
+        );
+
+        let label = "a".repeat(63);
+        let long_label = "a".repeat(64);
+        let longest = format!("{}.{}.{}.{}", label, label, label, "b".repeat(61));
+        let too_long = format!("{}.{}.{}.{}", label, label, label, "b".repeat(62));
+        assert_eq!(longest.len(), 253);
+        let longest_dotted = format!("{longest}..");
+        let with_long_label = format!("{long_label}.com");
+        let numeric_tld_dotted = "a.123.";
+        let domain = |raw: &str| {
+            [DOMAIN_NAME, DOMAIN_NAME_LENGTH, DOMAIN_NAME_NOT_IP]
+                .iter()
+                .all(|p| Regex::new(p).unwrap().is_match(raw))
+        };
+        for (raw, valid) in [
+            ("Fans.Example.COM", true),
+            ("a-b.verifiedfan.com", true),
+            ("x.io.", true),
+            ("a.b", true),
+            ("a.1b", true),
+            ("a.b-1", true),
+            ("1.2.3.com", true),
+            ("xn--bcher-kva.example", true),
+            (longest.as_str(), true),
+            (longest_dotted.as_str(), true),
+            (too_long.as_str(), false),
+            (with_long_label.as_str(), false),
+            ("", false),
+            (".", false),
+            ("localhost", false),
+            ("-a.com", false),
+            ("a-.com", false),
+            ("a..com", false),
+            (".a.com", false),
+            ("a b.com", false),
+            ("https://a.com", false),
+            ("a.com/path", false),
+            ("a.com:80", false),
+            ("1.2.3.4", false),
+            (numeric_tld_dotted, false),
+            ("ex_ample.com", false),
+            ("é.com", false),
+        ] {
+            assert_eq!(domain(raw), valid, "patterns on {raw:?}");
+            assert_eq!(
+                DomainDomainName::parse(raw).is_ok(),
+                valid,
+                "constructor on {raw:?}"
+            );
+        }
+
+        agree(
+            CSS_COLOR,
+            &[
+                ("#fff", true),
+                ("#FFFA", true),
+                ("#1a2b3c", true),
+                ("#1a2b3c80", true),
+                (" #abc ", true),
+                ("rgb(0, 128, 255)", true),
+                ("RGBA(0,0,0,0.5)", true),
+                ("hsl(120deg 50% 50%)", true),
+                ("hsla(120DEG, 50%, 50%, .5)", true),
+                ("rgb(0 0 0 / 50%)", true),
+                ("rgb(,1,,2 3,)", true),
+                ("rgb(1. +2 -3e2)", true),
+                ("rgb(1e+2 2E-1 3)", true),
+                ("rgb(1degdeg 2%% 3deg%)", true),
+                ("hsl(1 2 3 4)", true),
+                ("", false),
+                ("#", false),
+                ("#12", false),
+                ("#12345", false),
+                ("#1234567", false),
+                ("#ggg", false),
+                ("red", false),
+                ("rgb()", false),
+                ("rgb(1,2)", false),
+                ("rgb(1,2,3,4,5)", false),
+                ("rgb(a,b,c)", false),
+                ("rgb(1,2,3", false),
+                ("rgb (1,2,3)", false),
+                ("rgb(1%deg 2 3)", false),
+                ("rgb(1-2 3 4)", false),
+                ("rgb(. 2 3)", false),
+                ("rgb(1e 2 3)", false),
+                ("rgb(inf 2 3)", false),
+                ("rgb(NaN 2 3)", false),
+                ("cmyk(1,2,3,4)", false),
+                ("rgb((1,2,3)", false),
+            ],
+            |r| DomainCssColor::parse(r).is_ok(),
+        );
+
+        let key = Regex::new(FREE_FORM_KEY).unwrap();
+        for (raw, valid) in [
+            ("title", true),
+            ("a$", true),
+            ("", false),
+            ("$where", false),
+            ("a.b", false),
+        ] {
+            assert_eq!(key.is_match(raw), valid, "{raw:?}");
+            let mut e = campaign_domain::ValidationErrors::new();
+            campaign_domain::limits::check_free_form(&json!({ raw: 1 }), "landing", &mut e);
+            assert_eq!(e.is_empty(), valid, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn maps_name_their_keys_and_free_form_values_recurse() {
+        let map = serde_json::to_value(map_of::<super::Locale>(
+            Ref::from_schema_name("FreeFormObject"),
+            "by locale",
+        ))
+        .unwrap();
+        assert_eq!(map["propertyNames"]["pattern"], LOCALE);
+        assert_eq!(
+            map["additionalProperties"]["$ref"],
+            "#/components/schemas/FreeFormObject"
+        );
+        let object = serde_json::to_value(FreeFormObject::schema()).unwrap();
+        assert_eq!(object["propertyNames"]["pattern"], FREE_FORM_KEY);
+        let mut schemas = Vec::new();
+        FreeFormObject::schemas(&mut schemas);
+        assert_eq!(schemas[0].0, "FreeFormValue");
+        let value = serde_json::to_value(FreeFormValue::schema()).unwrap();
+        assert_eq!(
+            value["anyOf"][1]["items"]["$ref"],
+            "#/components/schemas/FreeFormValue"
+        );
+        assert_eq!(FREE_FORM_DEPTH_MAX, 32);
+        let nullable = serde_json::to_value(nullable(Ref::from_schema_name("X"))).unwrap();
+        assert_eq!(nullable["oneOf"][1]["type"], "null");
     }
 
     #[test]

@@ -101,3 +101,34 @@ pub(crate) struct IdempotencyKeyInProgress(ErrorEnvelope<'static>);
     description = "IDEMPOTENCY_KEY_REUSED: this Idempotency-Key was used with another request"
 )]
 pub(crate) struct IdempotencyKeyReused(ErrorEnvelope<'static>);
+
+/// 400 for a campaign body: `VALIDATION_ERROR`, `INVALID_CAMPAIGN`, `INVALID_STATUS_TRANSITION`,
+/// `DOMAIN_NAME_CONFLICT` or `MALFORMED_JSON`.
+#[derive(ToResponse)]
+#[response(
+    description = "VALIDATION_ERROR (every failing field in `details`; outside DRAFT also every field the whole campaign needs), INVALID_CAMPAIGN (close not after open, presale window end not after its start), INVALID_STATUS_TRANSITION, DOMAIN_NAME_CONFLICT (another campaign holds the site or preview domain) or MALFORMED_JSON"
+)]
+pub(crate) struct InvalidCampaign(ErrorEnvelope<'static>);
+
+/// 401 on a read by domain: `UNAUTHENTICATED` or `INVALID_CAMPAIGN_PASSWORD`.
+#[derive(ToResponse)]
+#[response(
+    description = "UNAUTHENTICATED (no valid bearer token) or INVALID_CAMPAIGN_PASSWORD (the campaign is password-protected, the caller may not read it otherwise, and `password` is missing or wrong)"
+)]
+pub(crate) struct InvalidCampaignPassword(ErrorEnvelope<'static>);
+
+/// 429 `TOO_MANY_REQUESTS` on a read by domain: too many wrong passwords, with `Retry-After`.
+#[derive(ToResponse)]
+#[response(
+    description = "TOO_MANY_REQUESTS: too many wrong passwords for this campaign from this caller; every attempt with a password is refused until `Retry-After` seconds have passed",
+    headers(("Retry-After" = u64, description = "Seconds to wait before retrying"))
+)]
+pub(crate) struct TooManyPasswordAttempts(ErrorEnvelope<'static>);
+
+/// 400 on a presale range query: `VALIDATION_ERROR`, `MISSING_PRESALE_WINDOW_DATE` or
+/// `INVALID_PRESALE_WINDOW_DATE_ORDER`.
+#[derive(ToResponse)]
+#[response(
+    description = "VALIDATION_ERROR (a date is not RFC 3339), MISSING_PRESALE_WINDOW_DATE (only one of the two dates is given) or INVALID_PRESALE_WINDOW_DATE_ORDER (the end lies before the start)"
+)]
+pub(crate) struct InvalidPresaleRange(ErrorEnvelope<'static>);

@@ -1,8 +1,14 @@
 //! A campaign's FAQs, terms and contacts.
 
+use std::borrow::Cow;
+
 use actix_web::{HttpRequest, HttpResponse, web};
 use campaign_domain::serde_json::Value;
-use serde::{Deserialize, Serialize};
+use campaign_http_types::Envelope;
+use campaign_http_types::campaign::{self, FaqsById};
+use campaign_http_types::content::{CampaignContacts, FaqLayout, NewContacts, NewTerms, Terms};
+use campaign_http_types::values::{Locale, ObjectId};
+use serde::Deserialize;
 
 use super::{context, locale};
 use crate::auth::Authenticated;
@@ -10,6 +16,10 @@ use crate::error::ApiError;
 use crate::http::correlation::Correlation;
 use crate::http::envelope::Reply;
 use crate::http::extract;
+use crate::openapi::responses::{
+    CampaignNotFound, InvalidBody, InvalidParameters, PayloadTooLarge, Unauthenticated,
+    Unauthorized, UnsupportedMediaType, VersionConflict,
+};
 use crate::state::AppState;
 
 /// `?locale=`.
@@ -19,7 +29,27 @@ pub(crate) struct LocaleParam {
 }
 
 /// `GET /campaigns/{id}/faqs?locale=`: the FAQ layout for the locale. 200; 400; 401; 403; 404.
-#[utoipa::path(get, path = "/campaigns/{id}/faqs", tag = "campaigns", security(("bearer" = [])), params(("id" = String, Path), ("locale" = Option<String>, Query, description = "One of the campaign's locales; default locale when absent")), responses((status = 200, description = "The FAQ layout", body = crate::openapi::schemas::FaqLayoutEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "UNAUTHORIZED", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    get,
+    path = "/campaigns/{id}/faqs",
+    tag = "campaigns",
+    security(("bearer" = [])),
+    params(
+        ("id" = ObjectId, Path, description = "Campaign id"),
+        (
+            "locale" = Option<Locale>,
+            Query,
+            description = "Entries in this locale, else in the default locale (the default locale when absent)",
+        ),
+    ),
+    responses(
+        (status = 200, description = "The FAQ layout of the campaign's pages", body = Envelope<FaqLayout>),
+        (status = 400, response = InvalidParameters),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Unauthorized),
+        (status = 404, response = CampaignNotFound),
+    )
+)]
 pub(crate) async fn faqs(
     auth: Authenticated,
     correlation: Correlation,
@@ -33,12 +63,45 @@ pub(crate) async fn faqs(
         .campaigns
         .faqs(&context(auth, &correlation), &id, locale.as_ref())
         .await?;
-    Ok(Reply::ok().json(&correlation, layout))
+    Ok(Reply::ok().json(&correlation, FaqLayout::from(&layout)))
 }
 
 /// `POST /campaigns/{id}/faqs?locale=`: replace the locale's FAQ map; returns it. 200; 400;
 /// 401; 403; 404; 409; 413; 415.
-#[utoipa::path(post, path = "/campaigns/{id}/faqs", tag = "campaigns", security(("bearer" = [])), params(("id" = String, Path), ("locale" = Option<String>, Query), ("If-Match" = Option<String>, Header, description = "ETag of the campaign version the change is based on")), request_body(content = std::collections::BTreeMap<String, crate::openapi::schemas::FaqDoc>, description = "FAQ entries keyed by UUID"), responses((status = 200, description = "The locale's FAQ map", body = crate::openapi::schemas::FaqMapEnvelope), (status = 400, description = "VALIDATION_ERROR, MALFORMED_JSON", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "UNAUTHORIZED", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope), (status = 409, description = "VERSION_CONFLICT", body = crate::openapi::schemas::ErrorEnvelope), (status = 413, description = "PAYLOAD_TOO_LARGE", body = crate::openapi::schemas::ErrorEnvelope), (status = 415, description = "UNSUPPORTED_MEDIA_TYPE", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    post,
+    path = "/campaigns/{id}/faqs",
+    tag = "campaigns",
+    security(("bearer" = [])),
+    params(
+        ("id" = ObjectId, Path, description = "Campaign id"),
+        (
+            "locale" = Option<Locale>,
+            Query,
+            description = "One of the campaign's locales (the default locale when absent)",
+        ),
+        ("If-Match" = Option<String>, Header, description = "ETag of the campaign version the change is based on"),
+    ),
+    request_body(
+        content = FaqsById,
+        description = "The locale's FAQ entries keyed by id, replacing all of them",
+    ),
+    responses(
+        (
+            status = 200,
+            description = "The locale's FAQ entries",
+            body = Envelope<FaqsById>,
+            headers(("ETag" = String, description = "The campaign's new version")),
+        ),
+        (status = 400, response = InvalidBody),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Unauthorized),
+        (status = 404, response = CampaignNotFound),
+        (status = 409, response = VersionConflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+    )
+)]
 pub(crate) async fn set_faqs(
     auth: Authenticated,
     correlation: Correlation,
@@ -63,16 +126,31 @@ pub(crate) async fn set_faqs(
         .await?;
     Ok(Reply::ok()
         .etag(faqs.version)
-        .json(&correlation, faqs.value))
-}
-
-#[derive(Debug, Serialize)]
-struct Terms {
-    terms: Option<String>,
+        .json(&correlation, campaign::faqs(&faqs.value)))
 }
 
 /// `GET /campaigns/{id}/terms?locale=`: `{terms}`. 200; 400; 401; 403; 404.
-#[utoipa::path(get, path = "/campaigns/{id}/terms", tag = "campaigns", security(("bearer" = [])), params(("id" = String, Path), ("locale" = Option<String>, Query)), responses((status = 200, description = "The locale's terms", body = crate::openapi::schemas::TermsEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "UNAUTHORIZED", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    get,
+    path = "/campaigns/{id}/terms",
+    tag = "campaigns",
+    security(("bearer" = [])),
+    params(
+        ("id" = ObjectId, Path, description = "Campaign id"),
+        (
+            "locale" = Option<Locale>,
+            Query,
+            description = "One of the campaign's locales (the default locale when absent)",
+        ),
+    ),
+    responses(
+        (status = 200, description = "The locale's terms", body = Envelope<Terms>),
+        (status = 400, response = InvalidParameters),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Unauthorized),
+        (status = 404, response = CampaignNotFound),
+    )
+)]
 pub(crate) async fn terms(
     auth: Authenticated,
     correlation: Correlation,
@@ -86,11 +164,46 @@ pub(crate) async fn terms(
         .campaigns
         .terms(&context(auth, &correlation), &id, locale.as_ref())
         .await?;
-    Ok(Reply::ok().json(&correlation, Terms { terms }))
+    Ok(Reply::ok().json(
+        &correlation,
+        Terms {
+            terms: terms.as_deref().map(Cow::Borrowed),
+        },
+    ))
 }
 
 /// `POST /campaigns/{id}/terms?locale=` with `{"terms": "..."}`: replace; returns `{terms}`.
-#[utoipa::path(post, path = "/campaigns/{id}/terms", tag = "campaigns", security(("bearer" = [])), params(("id" = String, Path), ("locale" = Option<String>, Query), ("If-Match" = Option<String>, Header, description = "ETag of the campaign version the change is based on")), request_body = crate::openapi::schemas::TermsDoc, responses((status = 200, description = "The locale's terms", body = crate::openapi::schemas::TermsEnvelope), (status = 400, description = "VALIDATION_ERROR, MALFORMED_JSON", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "UNAUTHORIZED", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope), (status = 409, description = "VERSION_CONFLICT", body = crate::openapi::schemas::ErrorEnvelope), (status = 413, description = "PAYLOAD_TOO_LARGE", body = crate::openapi::schemas::ErrorEnvelope), (status = 415, description = "UNSUPPORTED_MEDIA_TYPE", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    post,
+    path = "/campaigns/{id}/terms",
+    tag = "campaigns",
+    security(("bearer" = [])),
+    params(
+        ("id" = ObjectId, Path, description = "Campaign id"),
+        (
+            "locale" = Option<Locale>,
+            Query,
+            description = "One of the campaign's locales (the default locale when absent)",
+        ),
+        ("If-Match" = Option<String>, Header, description = "ETag of the campaign version the change is based on"),
+    ),
+    request_body = NewTerms,
+    responses(
+        (
+            status = 200,
+            description = "The locale's terms",
+            body = Envelope<Terms>,
+            headers(("ETag" = String, description = "The campaign's new version")),
+        ),
+        (status = 400, response = InvalidBody),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Unauthorized),
+        (status = 404, response = CampaignNotFound),
+        (status = 409, response = VersionConflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+    )
+)]
 pub(crate) async fn set_terms(
     auth: Authenticated,
     correlation: Correlation,
@@ -116,13 +229,26 @@ pub(crate) async fn set_terms(
     Ok(Reply::ok().etag(terms.version).json(
         &correlation,
         Terms {
-            terms: Some(terms.value),
+            terms: Some(Cow::Borrowed(&terms.value)),
         },
     ))
 }
 
 /// `GET /campaigns/{id}/contacts`: the campaign's contacts. 200; 400; 401; 403; 404.
-#[utoipa::path(get, path = "/campaigns/{id}/contacts", tag = "campaigns", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, description = "The campaign's contacts", body = crate::openapi::schemas::ContactsEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "UNAUTHORIZED", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    get,
+    path = "/campaigns/{id}/contacts",
+    tag = "campaigns",
+    security(("bearer" = [])),
+    params(("id" = ObjectId, Path, description = "Campaign id")),
+    responses(
+        (status = 200, description = "The campaign's contacts, in its order", body = Envelope<CampaignContacts>),
+        (status = 400, response = InvalidParameters),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Unauthorized),
+        (status = 404, response = CampaignNotFound),
+    )
+)]
 pub(crate) async fn contacts(
     auth: Authenticated,
     correlation: Correlation,
@@ -134,12 +260,37 @@ pub(crate) async fn contacts(
         .campaigns
         .contacts(&context(auth, &correlation), &id)
         .await?;
-    Ok(Reply::ok().json(&correlation, contacts))
+    Ok(Reply::ok().json(&correlation, CampaignContacts::from(&contacts[..])))
 }
 
 /// `POST /campaigns/{id}/contacts` with `[{id?, name, email, role, keywords}]`: upsert and link;
 /// returns the resolved list. 200; 400; 401; 403; 404; 409; 413; 415.
-#[utoipa::path(post, path = "/campaigns/{id}/contacts", tag = "campaigns", security(("bearer" = [])), params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the campaign version the change is based on")), request_body = Vec<crate::openapi::schemas::ContactDoc>, responses((status = 200, description = "The resolved contacts", body = crate::openapi::schemas::ContactsEnvelope), (status = 400, description = "VALIDATION_ERROR, MALFORMED_JSON", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "UNAUTHORIZED (needs write; a contact sent with an id must be one this campaign links, unless supreme)", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope), (status = 409, description = "VERSION_CONFLICT", body = crate::openapi::schemas::ErrorEnvelope), (status = 413, description = "PAYLOAD_TOO_LARGE", body = crate::openapi::schemas::ErrorEnvelope), (status = 415, description = "UNSUPPORTED_MEDIA_TYPE", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    post,
+    path = "/campaigns/{id}/contacts",
+    tag = "campaigns",
+    security(("bearer" = [])),
+    params(
+        ("id" = ObjectId, Path, description = "Campaign id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the campaign version the change is based on"),
+    ),
+    request_body = NewContacts,
+    responses(
+        (
+            status = 200,
+            description = "The campaign's contacts, resolved, in the body's order",
+            body = Envelope<CampaignContacts>,
+            headers(("ETag" = String, description = "The campaign's new version")),
+        ),
+        (status = 400, response = InvalidBody),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Unauthorized),
+        (status = 404, response = CampaignNotFound),
+        (status = 409, response = VersionConflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+    )
+)]
 pub(crate) async fn set_contacts(
     auth: Authenticated,
     correlation: Correlation,
@@ -156,5 +307,5 @@ pub(crate) async fn set_contacts(
         .await?;
     Ok(Reply::ok()
         .etag(contacts.version)
-        .json(&correlation, contacts.value))
+        .json(&correlation, CampaignContacts::from(&contacts.value[..])))
 }

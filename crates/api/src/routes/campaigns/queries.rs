@@ -3,16 +3,19 @@
 //! only the campaigns the caller may read. `/campaigns/events` answers one page at a time.
 
 use actix_web::{HttpResponse, web};
-use campaign_domain::Campaign;
-use campaign_domain::paging::Pagination;
-use campaign_domain::values::{CampaignId, CategoryId, EventId};
-use serde::{Deserialize, Serialize};
+use campaign_http_types::Envelope;
+use campaign_http_types::campaign::CampaignPage;
+use campaign_http_types::campaign_query::{CampaignIds, CategoryIds};
+use campaign_http_types::event::EventIds;
+use campaign_http_types::values::EventId;
+use serde::Deserialize;
 
 use super::context;
 use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::http::correlation::Correlation;
 use crate::http::envelope::Reply;
+use crate::openapi::responses::{InvalidParameters, InvalidPresaleRange, Unauthenticated};
 use crate::state::AppState;
 
 /// `?eventId=&page=&pageSize=`.
@@ -24,15 +27,28 @@ pub(crate) struct EventQuery {
     page_size: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-struct Campaigns {
-    campaigns: Vec<Campaign>,
-    pagination: Pagination,
-}
-
 /// `GET /campaigns/events?eventId=&page=&pageSize=`: one page of the campaigns covering the
 /// event (SPEC §7.6), by id, with the total. 200; 400; 401.
-#[utoipa::path(get, path = "/campaigns/events", tag = "campaign queries", security(("bearer" = [])), params(("eventId" = String, Query, description = "Ticketing event id"), ("page" = Option<u32>, Query, description = "Zero-based, default 0"), ("pageSize" = Option<u32>, Query, description = "1-100, default 100")), responses((status = 200, description = "One page, by id, of the campaigns (neither DRAFT nor PREVIEW, with a presale window start) whose markets list the event or whose own eventIds contain it, among those the caller may read; pagination.total counts them all", body = crate::openapi::schemas::CampaignListEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    get,
+    path = "/campaigns/events",
+    tag = "campaign queries",
+    security(("bearer" = [])),
+    params(
+        ("eventId" = EventId, Query, description = "Ticketing event id"),
+        ("page" = Option<u32>, Query, maximum = 1_000_000, description = "Zero-based page number (default 0)"),
+        ("pageSize" = Option<u32>, Query, minimum = 1, maximum = 100, description = "Items per page (default 100)"),
+    ),
+    responses(
+        (
+            status = 200,
+            description = "One page, by id, of the campaigns (neither DRAFT nor PREVIEW, with a presale window start) whose markets list the event or whose own eventIds contain it, among those the caller may read; pagination.total counts them all",
+            body = Envelope<CampaignPage>,
+        ),
+        (status = 400, response = InvalidParameters),
+        (status = 401, response = Unauthenticated),
+    )
+)]
 pub(crate) async fn by_event(
     auth: Authenticated,
     correlation: Correlation,
@@ -50,10 +66,7 @@ pub(crate) async fn by_event(
         .await?;
     Ok(Reply::ok().json(
         &correlation,
-        Campaigns {
-            campaigns: page.items,
-            pagination: page.pagination,
-        },
+        CampaignPage::new(&page.items, page.pagination.into()),
     ))
 }
 
@@ -64,15 +77,25 @@ pub(crate) struct CategoryQuery {
     category_ids: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CampaignIds {
-    campaign_ids: Vec<CampaignId>,
-}
-
 /// `GET /campaigns/ids?categoryIds=a,b`: ids of campaigns with one of those category ids.
 /// 200; 400; 401.
-#[utoipa::path(get, path = "/campaigns/ids", tag = "campaign queries", security(("bearer" = [])), params(("categoryIds" = String, Query, description = "Comma-separated category ids (1-100)")), responses((status = 200, description = "Sorted ids of the campaigns the caller may read", body = crate::openapi::schemas::CampaignIdsEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    get,
+    path = "/campaigns/ids",
+    tag = "campaign queries",
+    security(("bearer" = [])),
+    params((
+        "categoryIds" = String,
+        Query,
+        pattern = "^(\\s*,)*\\s*[A-Za-z0-9._-]{1,64}\\s*(,\\s*([A-Za-z0-9._-]{1,64}\\s*)?)*$",
+        description = "1-100 distinct category ids separated by commas (white space around each and empty entries are ignored)",
+    )),
+    responses(
+        (status = 200, description = "Sorted ids of the campaigns the caller may read", body = Envelope<CampaignIds>),
+        (status = 400, response = InvalidParameters),
+        (status = 401, response = Unauthenticated),
+    )
+)]
 pub(crate) async fn ids_by_category(
     auth: Authenticated,
     correlation: Correlation,
@@ -83,7 +106,7 @@ pub(crate) async fn ids_by_category(
         .queries
         .ids_by_category(&context(auth, &correlation), query.category_ids.as_deref())
         .await?;
-    Ok(Reply::ok().json(&correlation, CampaignIds { campaign_ids }))
+    Ok(Reply::ok().json(&correlation, CampaignIds::from(&campaign_ids[..])))
 }
 
 /// `?presaleQueryStartDate=&presaleQueryEndDate=`.
@@ -94,16 +117,38 @@ pub(crate) struct PresaleQuery {
     presale_query_end_date: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CategoryIds {
-    category_ids: Vec<CategoryId>,
-}
-
 /// `GET /campaigns/categoryIds`: category ids of campaigns whose presale window overlaps the
 /// range. 200; 400 `VALIDATION_ERROR`, `MISSING_PRESALE_WINDOW_DATE`,
 /// `INVALID_PRESALE_WINDOW_DATE_ORDER`; 401.
-#[utoipa::path(get, path = "/campaigns/categoryIds", tag = "campaign queries", security(("bearer" = [])), params(("presaleQueryStartDate" = Option<String>, Query, description = "RFC 3339; give both or neither (neither = now)"), ("presaleQueryEndDate" = Option<String>, Query, description = "RFC 3339, not before the start")), responses((status = 200, description = "Sorted, de-duplicated category ids of the campaigns the caller may read", body = crate::openapi::schemas::CategoryIdsEnvelope), (status = 400, description = "VALIDATION_ERROR, MISSING_PRESALE_WINDOW_DATE, INVALID_PRESALE_WINDOW_DATE_ORDER", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    get,
+    path = "/campaigns/categoryIds",
+    tag = "campaign queries",
+    security(("bearer" = [])),
+    params(
+        (
+            "presaleQueryStartDate" = Option<String>,
+            Query,
+            format = DateTime,
+            description = "Start of the range (RFC 3339); give both dates or neither (neither is now)",
+        ),
+        (
+            "presaleQueryEndDate" = Option<String>,
+            Query,
+            format = DateTime,
+            description = "End of the range (RFC 3339), not before the start",
+        ),
+    ),
+    responses(
+        (
+            status = 200,
+            description = "Sorted, de-duplicated category ids of the campaigns the caller may read",
+            body = Envelope<CategoryIds>,
+        ),
+        (status = 400, response = InvalidPresaleRange),
+        (status = 401, response = Unauthenticated),
+    )
+)]
 pub(crate) async fn category_ids(
     auth: Authenticated,
     correlation: Correlation,
@@ -118,18 +163,40 @@ pub(crate) async fn category_ids(
             query.presale_query_end_date.as_deref(),
         )
         .await?;
-    Ok(Reply::ok().json(&correlation, CategoryIds { category_ids }))
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct EventIds {
-    event_ids: Vec<EventId>,
+    Ok(Reply::ok().json(&correlation, CategoryIds::from(&category_ids[..])))
 }
 
 /// `GET /campaigns/eventIds`: event ids of the markets of campaigns whose presale window
 /// overlaps the range. 200; 400 as for `/campaigns/categoryIds`; 401.
-#[utoipa::path(get, path = "/campaigns/eventIds", tag = "campaign queries", security(("bearer" = [])), params(("presaleQueryStartDate" = Option<String>, Query, description = "RFC 3339; give both or neither (neither = now)"), ("presaleQueryEndDate" = Option<String>, Query, description = "RFC 3339, not before the start")), responses((status = 200, description = "Sorted, de-duplicated event ids of the markets of the campaigns the caller may read", body = crate::openapi::schemas::EventIdsEnvelope), (status = 400, description = "VALIDATION_ERROR, MISSING_PRESALE_WINDOW_DATE, INVALID_PRESALE_WINDOW_DATE_ORDER", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    get,
+    path = "/campaigns/eventIds",
+    tag = "campaign queries",
+    security(("bearer" = [])),
+    params(
+        (
+            "presaleQueryStartDate" = Option<String>,
+            Query,
+            format = DateTime,
+            description = "Start of the range (RFC 3339); give both dates or neither (neither is now)",
+        ),
+        (
+            "presaleQueryEndDate" = Option<String>,
+            Query,
+            format = DateTime,
+            description = "End of the range (RFC 3339), not before the start",
+        ),
+    ),
+    responses(
+        (
+            status = 200,
+            description = "Sorted, de-duplicated event ids of the markets of the campaigns the caller may read",
+            body = Envelope<EventIds>,
+        ),
+        (status = 400, response = InvalidPresaleRange),
+        (status = 401, response = Unauthenticated),
+    )
+)]
 pub(crate) async fn event_ids(
     auth: Authenticated,
     correlation: Correlation,
@@ -144,5 +211,5 @@ pub(crate) async fn event_ids(
             query.presale_query_end_date.as_deref(),
         )
         .await?;
-    Ok(Reply::ok().json(&correlation, EventIds { event_ids }))
+    Ok(Reply::ok().json(&correlation, EventIds::from(&event_ids[..])))
 }

@@ -1,13 +1,18 @@
 //! Campaign reads: by domain (public view), status by domain, list, by id, status by id.
 
+use std::borrow::Cow;
+
 use actix_web::{HttpResponse, web};
 use campaign_app::campaigns::{DomainRead, ListCampaigns};
 use campaign_domain::campaign::Password;
-use campaign_domain::paging::Pagination;
-use campaign_domain::status::{Status, StatusChange};
-use campaign_domain::values::{CampaignId, DomainName};
-use campaign_domain::{Campaign, DomainError, ValidationErrors};
-use serde::{Deserialize, Serialize};
+use campaign_domain::values::DomainName;
+use campaign_domain::{DomainError, ValidationErrors};
+use campaign_http_types::Envelope;
+use campaign_http_types::campaign::{Campaign, CampaignPage};
+use campaign_http_types::campaign_view::PublicCampaign;
+use campaign_http_types::status::{CampaignIdStatus, CampaignStatusHistory, CampaignType, history};
+use campaign_http_types::values::{self, ArtistId, Locale, ObjectId};
+use serde::Deserialize;
 
 use super::{context, selection};
 use crate::auth::Authenticated;
@@ -15,6 +20,10 @@ use crate::error::ApiError;
 use crate::http::correlation::Correlation;
 use crate::http::envelope::Reply;
 use crate::http::extract;
+use crate::openapi::responses::{
+    CampaignNotFound, InvalidCampaignPassword, InvalidParameters, TooManyPasswordAttempts,
+    Unauthenticated, Unauthorized,
+};
 use crate::state::AppState;
 
 /// Query of `GET /campaigns` and `GET /campaigns/status` (its `Debug` hides the password).
@@ -40,7 +49,41 @@ fn domain(raw: Option<&str>) -> Result<DomainName, ApiError> {
 /// a domain serves. 200; 400 `VALIDATION_ERROR`; 401 `UNAUTHENTICATED`,
 /// `INVALID_CAMPAIGN_PASSWORD`; 404 `CAMPAIGN_NOT_FOUND`; 429 `TOO_MANY_REQUESTS` (wrong
 /// passwords past the limit, with `Retry-After`).
-#[utoipa::path(get, path = "/campaigns", tag = "campaigns", security(("bearer" = [])), params(("domain" = String, Query, description = "Site or preview host name"), ("locale" = Option<String>, Query, description = "xx or xx-XX"), ("showAllLocales" = Option<bool>, Query), ("password" = Option<String>, Query, description = "For password-protected campaigns")), responses((status = 200, description = "The public view of the campaign", body = crate::openapi::schemas::CampaignEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED, INVALID_CAMPAIGN_PASSWORD", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope), (status = 429, description = "TOO_MANY_REQUESTS: too many wrong passwords for this campaign; retry after `Retry-After` seconds", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    get,
+    path = "/campaigns",
+    tag = "campaigns",
+    security(("bearer" = [])),
+    params(
+        (
+            "domain" = values::DomainName,
+            Query,
+            description = "The site domain of an OPEN or CLOSED campaign, the preview domain of a PREVIEW one, or any domain of a campaign the caller may read",
+        ),
+        (
+            "locale" = Option<Locale>,
+            Query,
+            description = "The content locale: that locale, else one of its language, else the default locale",
+        ),
+        (
+            "showAllLocales" = Option<bool>,
+            Query,
+            description = "Answer the content of every locale (default false)",
+        ),
+        (
+            "password" = Option<String>,
+            Query,
+            description = "The campaign's access password, when it has one and the caller may not read it otherwise",
+        ),
+    ),
+    responses(
+        (status = 200, description = "The public view of the campaign", body = Envelope<PublicCampaign>),
+        (status = 400, response = InvalidParameters),
+        (status = 401, response = InvalidCampaignPassword),
+        (status = 404, response = CampaignNotFound),
+        (status = 429, response = TooManyPasswordAttempts),
+    )
+)]
 pub(crate) async fn by_domain(
     auth: Authenticated,
     correlation: Correlation,
@@ -57,17 +100,27 @@ pub(crate) async fn by_domain(
         .campaigns
         .get_by_domain(&context(auth, &correlation), &read)
         .await?;
-    Ok(Reply::ok().json(&correlation, campaign.public_view()))
-}
-
-#[derive(Debug, Serialize)]
-struct IdStatus<'a> {
-    id: &'a CampaignId,
-    status: Status,
+    Ok(Reply::ok().json(&correlation, PublicCampaign::from(&campaign)))
 }
 
 /// `GET /campaigns/status?domain=`: `{id, status}`. 200; 400; 401; 404.
-#[utoipa::path(get, path = "/campaigns/status", tag = "campaigns", security(("bearer" = [])), params(("domain" = String, Query)), responses((status = 200, description = "{id, status}", body = crate::openapi::schemas::IdStatusEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    get,
+    path = "/campaigns/status",
+    tag = "campaigns",
+    security(("bearer" = [])),
+    params((
+        "domain" = values::DomainName,
+        Query,
+        description = "The site domain of an OPEN or CLOSED campaign, the preview domain of a PREVIEW one, or any domain of a campaign the caller may read",
+    )),
+    responses(
+        (status = 200, description = "The campaign and its status", body = Envelope<CampaignIdStatus>),
+        (status = 400, response = InvalidParameters),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = CampaignNotFound),
+    )
+)]
 pub(crate) async fn status_by_domain(
     auth: Authenticated,
     correlation: Correlation,
@@ -79,7 +132,13 @@ pub(crate) async fn status_by_domain(
         .campaigns
         .status_by_domain(&context(auth, &correlation), &domain)
         .await?;
-    Ok(Reply::ok().json(&correlation, IdStatus { id: &id, status }))
+    Ok(Reply::ok().json(
+        &correlation,
+        CampaignIdStatus {
+            id: Cow::Borrowed(&id),
+            status,
+        },
+    ))
 }
 
 /// Query of `GET /campaigns/list`.
@@ -98,14 +157,49 @@ pub(crate) struct ListQuery {
     page_size: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-struct CampaignList {
-    campaigns: Vec<Campaign>,
-    pagination: Pagination,
-}
-
 /// `GET /campaigns/list`: the campaigns the caller may read. 200; 400; 401.
-#[utoipa::path(get, path = "/campaigns/list", tag = "campaigns", security(("bearer" = [])), params(("q" = Option<String>, Query, description = "Substring of name, artist name or domain"), ("type" = Option<String>, Query), ("version" = Option<u64>, Query, description = "schema.version"), ("artistId" = Option<String>, Query), ("status" = Option<String>, Query, description = "One status or a comma-separated list"), ("sortBy" = Option<String>, Query, description = "created, updated, name, open, close, status"), ("sortDirection" = Option<String>, Query, description = "asc or desc"), ("page" = Option<u32>, Query), ("pageSize" = Option<u32>, Query, description = "1-100, default 10")), responses((status = 200, description = "The campaigns the caller may read", body = crate::openapi::schemas::CampaignListEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    get,
+    path = "/campaigns/list",
+    tag = "campaigns",
+    security(("bearer" = [])),
+    params(
+        (
+            "q" = Option<String>,
+            Query,
+            max_length = 200,
+            description = "Substring of the name, the artist's name or a domain (trimmed; blank is none)",
+        ),
+        ("type" = Option<CampaignType>, Query, description = "Only campaigns of this kind"),
+        ("version" = Option<u64>, Query, description = "Only documents of this `schema.version`"),
+        ("artistId" = Option<ArtistId>, Query, description = "Only campaigns of this artist"),
+        (
+            "status" = Option<String>,
+            Query,
+            pattern = "^\\s*(([dD][rR][aA][fF][tT]|[pP][rR][eE][vV][iI][eE][wW]|[oO][pP][eE][nN]|[cC][lL][oO][sS][eE][dD]|[iI][nN][aA][cC][tT][iI][vV][eE])\\s*)?(,\\s*(([dD][rR][aA][fF][tT]|[pP][rR][eE][vV][iI][eE][wW]|[oO][pP][eE][nN]|[cC][lL][oO][sS][eE][dD]|[iI][nN][aA][cC][tT][iI][vV][eE])\\s*)?)*$",
+            description = "Only campaigns in one of these statuses: one or a comma-separated list (any case)",
+        ),
+        (
+            "sortBy" = Option<String>,
+            Query,
+            pattern = "^(created|date\\.created|createdAt|updated|date\\.updated|updatedAt|name|open|date\\.open|close|date\\.close|status)$",
+            description = "created (default), updated, name, open, close or status",
+        ),
+        (
+            "sortDirection" = Option<String>,
+            Query,
+            pattern = "^([aA][sS][cC]([eE][nN][dD][iI][nN][gG])?|[dD][eE][sS][cC]([eE][nN][dD][iI][nN][gG])?|1|-1)$",
+            description = "asc or desc (any case; also ascending, descending, 1, -1); desc by default, asc when sortBy is given",
+        ),
+        ("page" = Option<u32>, Query, maximum = 1_000_000, description = "Zero-based page number (default 0)"),
+        ("pageSize" = Option<u32>, Query, minimum = 1, maximum = 100, description = "Items per page (default 10)"),
+    ),
+    responses(
+        (status = 200, description = "One page of the campaigns the caller may read", body = Envelope<CampaignPage>),
+        (status = 400, response = InvalidParameters),
+        (status = 401, response = Unauthenticated),
+    )
+)]
 pub(crate) async fn list(
     auth: Authenticated,
     correlation: Correlation,
@@ -130,10 +224,7 @@ pub(crate) async fn list(
         .await?;
     Ok(Reply::ok().json(
         &correlation,
-        CampaignList {
-            campaigns: page.items,
-            pagination: page.pagination,
-        },
+        CampaignPage::new(&page.items, page.pagination.into()),
     ))
 }
 
@@ -147,7 +238,28 @@ pub(crate) struct LocaleQuery {
 
 /// `GET /campaigns/{id}?locale=&showAllLocales=`: the campaign, with `ETag`. 200; 400; 401;
 /// 403 `UNAUTHORIZED`; 404.
-#[utoipa::path(get, path = "/campaigns/{id}", tag = "campaigns", security(("bearer" = [])), params(("id" = String, Path, description = "24 hexadecimal characters"), ("locale" = Option<String>, Query), ("showAllLocales" = Option<bool>, Query)), responses((status = 200, description = "The campaign; `ETag` header", body = crate::openapi::schemas::CampaignEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "UNAUTHORIZED", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    get,
+    path = "/campaigns/{id}",
+    tag = "campaigns",
+    security(("bearer" = [])),
+    params(
+        ("id" = ObjectId, Path, description = "Campaign id"),
+        (
+            "locale" = Option<Locale>,
+            Query,
+            description = "The content locale: that locale, else one of its language, else the default locale",
+        ),
+        ("showAllLocales" = Option<bool>, Query, description = "Answer the content of every locale (default false)"),
+    ),
+    responses(
+        (status = 200, description = "The campaign", body = Envelope<Campaign>, headers(("ETag" = String))),
+        (status = 400, response = InvalidParameters),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Unauthorized),
+        (status = 404, response = CampaignNotFound),
+    )
+)]
 pub(crate) async fn by_id(
     auth: Authenticated,
     correlation: Correlation,
@@ -163,19 +275,24 @@ pub(crate) async fn by_id(
         .await?;
     Ok(Reply::ok()
         .etag(campaign.version)
-        .json(&correlation, &campaign))
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct StatusWithHistory {
-    id: CampaignId,
-    status: Status,
-    status_history: Vec<StatusChange>,
+        .json(&correlation, Campaign::from(&campaign)))
 }
 
 /// `GET /campaigns/{id}/status`: `{id, status, statusHistory}`. 200; 400; 401; 403; 404.
-#[utoipa::path(get, path = "/campaigns/{id}/status", tag = "campaigns", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, description = "Status and history", body = crate::openapi::schemas::StatusHistoryEnvelope), (status = 400, description = "VALIDATION_ERROR", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "UNAUTHORIZED", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    get,
+    path = "/campaigns/{id}/status",
+    tag = "campaigns",
+    security(("bearer" = [])),
+    params(("id" = ObjectId, Path, description = "Campaign id")),
+    responses(
+        (status = 200, description = "The status and every change, oldest first", body = Envelope<CampaignStatusHistory>),
+        (status = 400, response = InvalidParameters),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Unauthorized),
+        (status = 404, response = CampaignNotFound),
+    )
+)]
 pub(crate) async fn status(
     auth: Authenticated,
     correlation: Correlation,
@@ -187,17 +304,32 @@ pub(crate) async fn status(
         .campaigns
         .status(&context(auth, &correlation), &id)
         .await?;
-    let body = StatusWithHistory {
-        id: view.id,
-        status: view.status,
-        status_history: view.status_history,
-    };
-    Ok(Reply::ok().json(&correlation, body))
+    Ok(Reply::ok().json(
+        &correlation,
+        CampaignStatusHistory {
+            id: Cow::Borrowed(&view.id),
+            status: view.status,
+            status_history: history(&view.status_history),
+        },
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_documented_status_list_is_the_one_tested_against_the_reader() {
+        let doc: serde_json::Value = serde_json::from_str(crate::openapi::document()).unwrap();
+        let parameters = doc["paths"]["/campaigns/list"]["get"]["parameters"]
+            .as_array()
+            .unwrap();
+        let status = parameters.iter().find(|p| p["name"] == "status").unwrap();
+        assert_eq!(
+            status["schema"]["pattern"],
+            campaign_http_types::status::STATUS_LIST
+        );
+    }
 
     #[test]
     fn the_domain_query_never_prints_the_password() {

@@ -2,6 +2,10 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use campaign_domain::serde_json::Value;
+use campaign_http_types::Envelope;
+use campaign_http_types::campaign::{Campaign, RefreshSummary};
+use campaign_http_types::campaign_input::{CampaignPatch, NewCampaign};
+use campaign_http_types::values::ObjectId;
 
 use super::context;
 use crate::auth::Authenticated;
@@ -9,12 +13,35 @@ use crate::error::ApiError;
 use crate::http::correlation::Correlation;
 use crate::http::envelope::Reply;
 use crate::http::extract;
+use crate::openapi::responses::{
+    CampaignNotFound, InvalidCampaign, PayloadTooLarge, SupremeUserRequired, Unauthenticated,
+    Unauthorized, UnsupportedMediaType, VersionConflict,
+};
 use crate::state::AppState;
 
 /// `POST /campaigns` (supreme): 201 with `Location` and `ETag`; 400 `VALIDATION_ERROR`,
 /// `INVALID_CAMPAIGN`, `INVALID_STATUS_TRANSITION`, `DOMAIN_NAME_CONFLICT`, `MALFORMED_JSON`;
 /// 401; 403 `SUPREME_USER_REQUIRED`; 413; 415.
-#[utoipa::path(post, path = "/campaigns", tag = "campaigns", security(("bearer" = [])), request_body = crate::openapi::schemas::CampaignDoc, responses((status = 201, description = "Created; `Location` and `ETag` headers", body = crate::openapi::schemas::CampaignEnvelope), (status = 400, description = "VALIDATION_ERROR, INVALID_CAMPAIGN, INVALID_STATUS_TRANSITION, DOMAIN_NAME_CONFLICT, MALFORMED_JSON", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "SUPREME_USER_REQUIRED", body = crate::openapi::schemas::ErrorEnvelope), (status = 413, description = "PAYLOAD_TOO_LARGE", body = crate::openapi::schemas::ErrorEnvelope), (status = 415, description = "UNSUPPORTED_MEDIA_TYPE", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    post,
+    path = "/campaigns",
+    tag = "campaigns",
+    security(("bearer" = [])),
+    request_body = NewCampaign,
+    responses(
+        (
+            status = 201,
+            description = "Created",
+            body = Envelope<Campaign>,
+            headers(("Location" = String), ("ETag" = String)),
+        ),
+        (status = 400, response = InvalidCampaign),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = SupremeUserRequired),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+    )
+)]
 pub(crate) async fn create(
     auth: Authenticated,
     correlation: Correlation,
@@ -27,12 +54,35 @@ pub(crate) async fn create(
         .await?;
     Ok(Reply::created(format!("/campaigns/{}", campaign.id))
         .etag(campaign.version)
-        .json(&correlation, &campaign))
+        .json(&correlation, Campaign::from(&campaign)))
 }
 
 /// `POST /campaigns/{id}`: merge update, manual status change, `If-Match`. 200 with `ETag`;
 /// 400; 401; 403; 404; 409 `VERSION_CONFLICT`; 413; 415.
-#[utoipa::path(post, path = "/campaigns/{id}", tag = "campaigns", security(("bearer" = [])), params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the version the change is based on")), request_body(content = crate::openapi::schemas::CampaignDoc, description = "JSON merge patch"), responses((status = 200, description = "The updated campaign; `ETag` header", body = crate::openapi::schemas::CampaignEnvelope), (status = 400, description = "VALIDATION_ERROR, INVALID_CAMPAIGN, INVALID_STATUS_TRANSITION, DOMAIN_NAME_CONFLICT, MALFORMED_JSON", body = crate::openapi::schemas::ErrorEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "UNAUTHORIZED", body = crate::openapi::schemas::ErrorEnvelope), (status = 404, description = "CAMPAIGN_NOT_FOUND", body = crate::openapi::schemas::ErrorEnvelope), (status = 409, description = "VERSION_CONFLICT", body = crate::openapi::schemas::ErrorEnvelope), (status = 413, description = "PAYLOAD_TOO_LARGE", body = crate::openapi::schemas::ErrorEnvelope), (status = 415, description = "UNSUPPORTED_MEDIA_TYPE", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    post,
+    path = "/campaigns/{id}",
+    tag = "campaigns",
+    security(("bearer" = [])),
+    params(
+        ("id" = ObjectId, Path, description = "Campaign id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version the change is based on"),
+    ),
+    request_body(
+        content = CampaignPatch,
+        description = "JSON merge patch (RFC 7396) of the campaign; `status` asks for a transition",
+    ),
+    responses(
+        (status = 200, description = "The updated campaign", body = Envelope<Campaign>, headers(("ETag" = String))),
+        (status = 400, response = InvalidCampaign),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Unauthorized),
+        (status = 404, response = CampaignNotFound),
+        (status = 409, response = VersionConflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+    )
+)]
 pub(crate) async fn update(
     auth: Authenticated,
     correlation: Correlation,
@@ -49,11 +99,21 @@ pub(crate) async fn update(
         .await?;
     Ok(Reply::ok()
         .etag(campaign.version)
-        .json(&correlation, &campaign))
+        .json(&correlation, Campaign::from(&campaign)))
 }
 
 /// `POST /campaigns/refresh` (supreme): `{opened, closed, inactivated, skipped}`. 200; 401; 403.
-#[utoipa::path(post, path = "/campaigns/refresh", tag = "campaigns", security(("bearer" = [])), responses((status = 200, description = "What the run changed", body = crate::openapi::schemas::RefreshEnvelope), (status = 401, description = "UNAUTHENTICATED", body = crate::openapi::schemas::ErrorEnvelope), (status = 403, description = "SUPREME_USER_REQUIRED", body = crate::openapi::schemas::ErrorEnvelope)))]
+#[utoipa::path(
+    post,
+    path = "/campaigns/refresh",
+    tag = "campaigns",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "What the run changed", body = Envelope<RefreshSummary>),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = SupremeUserRequired),
+    )
+)]
 pub(crate) async fn refresh(
     auth: Authenticated,
     correlation: Correlation,
@@ -69,5 +129,5 @@ pub(crate) async fn refresh(
         summary.inactivated,
         summary.skipped,
     );
-    Ok(Reply::ok().json(&correlation, summary))
+    Ok(Reply::ok().json(&correlation, RefreshSummary::from(summary)))
 }
