@@ -137,6 +137,71 @@ impl Modify for IfMatchHeader {
     }
 }
 
+/// What every operation with a JSON body may also answer, declared once: 413 and 415 from the
+/// body reader (`http/extract.rs`), and the 400 of a body that is not JSON.
+struct BodyErrors;
+
+impl Modify for BodyErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [item.post.as_mut(), item.put.as_mut(), item.patch.as_mut()]
+                .into_iter()
+                .flatten()
+                .filter(|operation| operation.request_body.is_some())
+            {
+                let responses = &mut operation.responses.responses;
+                for (status, component) in [
+                    ("413", "PayloadTooLarge"),
+                    ("415", "UnsupportedMediaType"),
+                    ("400", "InvalidBody"),
+                ] {
+                    responses.entry(status.to_owned()).or_insert_with(|| {
+                        RefOr::Ref(Ref::new(format!("#/components/responses/{component}")))
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// A blank optional query parameter counts as absent (`?page=` is page 0): every optional
+/// query parameter's schema says so, beside what a present value must be.
+struct BlankQueryValues;
+
+impl Modify for BlankQueryValues {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [item.get.as_mut(), item.post.as_mut(), item.delete.as_mut()]
+                .into_iter()
+                .flatten()
+            {
+                for parameter in operation.parameters.iter_mut().flatten() {
+                    let RefOr::T(parameter) = parameter else {
+                        continue;
+                    };
+                    if parameter.parameter_in != ParameterIn::Query
+                        || parameter.required == Required::True
+                    {
+                        continue;
+                    }
+                    if let Some(schema) = parameter.schema.take() {
+                        let blank = ObjectBuilder::new()
+                            .schema_type(Type::String)
+                            .max_length(Some(0))
+                            .description(Some("blank: as if absent"));
+                        parameter.schema = Some(
+                            utoipa::openapi::schema::AnyOfBuilder::new()
+                                .item(schema)
+                                .item(blank)
+                                .into(),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn idempotency_key_parameter() -> Parameter {
     ParameterBuilder::new()
         .name("Idempotency-Key")
@@ -315,6 +380,8 @@ fn identifier(text: &str) -> String {
         &BearerAuth,
         &IdempotencyKeyHeader,
         &IfMatchHeader,
+        &BodyErrors,
+        &BlankQueryValues,
         &UniqueOperationIds
     ),
     tags(

@@ -578,10 +578,18 @@ async fn the_list_pages_with_zero_based_pages_and_a_bounded_page_size() {
         list(&app, "?pageSize=100").await["pagination"]["pageSize"],
         100
     );
-    // Blank paging values are absent, as on every other list (one paging parser).
+    // Blank values are absent, as on every other list (one paging parser).
     assert_eq!(
         list(&app, "?page=&pageSize=").await["pagination"],
         json!({"page": 0, "pageSize": 10, "total": 4})
+    );
+    assert_eq!(
+        list(
+            &app,
+            "?sortBy=&sortDirection=&type=&version=&artistId=&status="
+        )
+        .await["pagination"]["total"],
+        4
     );
     let promoters = expect_data(
         app.get("/promoters?page=&pageSize=", &app.supreme_token())

@@ -37,32 +37,56 @@ pub struct ListCampaigns {
 impl ListCampaigns {
     /// The query these values describe; every bad value is reported.
     fn into_query(self, ctx: &RequestContext) -> Result<CampaignQuery, ValidationErrors> {
+        // A blank value counts as absent, as on every list (SPEC §4 paging included).
+        let present = |raw: Option<String>| raw.filter(|r| !r.trim().is_empty());
+        let Self {
+            q,
+            kind,
+            version,
+            artist_id,
+            status,
+            sort_by,
+            sort_direction,
+            page,
+            page_size,
+        } = self;
+        let this = Self {
+            q,
+            kind: present(kind),
+            version: present(version),
+            artist_id: present(artist_id),
+            status,
+            sort_by: present(sort_by),
+            sort_direction: present(sort_direction),
+            page,
+            page_size,
+        };
         let mut e = ValidationErrors::new();
-        let text = self
+        let text = this
             .q
             .map(|q| q.trim().to_owned())
             .filter(|q| !q.is_empty());
         if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
             e.add("q", "must be at most 200 characters");
         }
-        let kind = e.check("type", self.kind.as_deref(), CampaignType::parse);
+        let kind = e.check("type", this.kind.as_deref(), CampaignType::parse);
         let schema_version =
-            whole_number(&mut e, "version", self.version.as_deref()).and_then(|v| {
+            whole_number(&mut e, "version", this.version.as_deref()).and_then(|v| {
                 u64::try_from(v).ok().or_else(|| {
                     e.add("version", "must not be negative");
                     None
                 })
             });
-        let artist_id = e.check("artistId", self.artist_id.as_deref(), ArtistId::parse);
+        let artist_id = e.check("artistId", this.artist_id.as_deref(), ArtistId::parse);
         let mut statuses = Vec::new();
-        if let Some(raw) = &self.status {
+        if let Some(raw) = &this.status {
             for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
                 if let Some(s) = e.check("status", Some(part), |p| p.parse::<Status>()) {
                     statuses.push(s);
                 }
             }
         }
-        let field = match self.sort_by.as_deref() {
+        let field = match this.sort_by.as_deref() {
             None => None,
             Some(raw) => CampaignSortField::parse(raw).or_else(|| {
                 e.add(
@@ -74,10 +98,10 @@ impl ListCampaigns {
         };
         let direction = e.check(
             "sortDirection",
-            self.sort_direction.as_deref(),
+            this.sort_direction.as_deref(),
             SortDirection::parse,
         );
-        let page = page_request(&mut e, self.page.as_deref(), self.page_size.as_deref());
+        let page = page_request(&mut e, this.page.as_deref(), this.page_size.as_deref());
         let default = CampaignSort::default();
         let sort = CampaignSort {
             field: field.unwrap_or(default.field),
