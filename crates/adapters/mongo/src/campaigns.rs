@@ -22,7 +22,9 @@ use campaign_ports::{
 use futures::TryStreamExt as _;
 use mongodb::bson::{Bson, Document, doc};
 
-use crate::documents::campaign::{CampaignDocument, HOSTS_FIELD, STATUS_RANK_FIELD};
+use crate::documents::campaign::{
+    CampaignDocument, HOSTS_FIELD, OPTIONAL_FIELDS, STATUS_RANK_FIELD,
+};
 use crate::documents::contact::ContactDocument;
 use crate::documents::{date, encode, object_id, object_ids, read, read_id, stored_version};
 use crate::errors::{failed, is_duplicate_key};
@@ -251,38 +253,43 @@ impl MongoStore {
             .map_err(failed("read contacts"))
     }
 
-    /// The stored document of campaign `id` if its version is `expected_version`; else
-    /// `NotFound` or `VersionConflict`.
-    async fn current_at(
-        &self,
-        id: &CampaignId,
-        expected_version: u64,
-    ) -> Result<Document, StoreError> {
-        let current = self
-            .campaign_doc_by_id(id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let current_version = version_in(&current);
-        if current_version != expected_version {
-            return Err(StoreError::VersionConflict {
-                expected: expected_version,
-                current: current_version,
-            });
-        }
-        Ok(current)
+    /// The version campaign `id` is stored at (`None` when there is none); reads only the
+    /// version.
+    async fn stored_version_of(&self, id: &CampaignId) -> Result<Option<u64>, StoreError> {
+        Ok(self
+            .campaigns
+            .find_one(doc! {"_id": object_id(id)})
+            .projection(doc! {"version": 1})
+            .await
+            .map_err(failed("find campaign version"))?
+            .map(|stored| version_in(&stored)))
     }
 
-    /// Writes `campaign` over `current` (read at `expected_version`), conditional on that
-    /// version, with `events`.
+    /// `NotFound` or `VersionConflict` for a conditional write of campaign `id` that matched
+    /// nothing: what is stored now.
+    async fn write_refused(&self, id: &CampaignId, expected_version: u64) -> StoreError {
+        match self.stored_version_of(id).await {
+            Ok(None) => StoreError::NotFound,
+            Ok(Some(current)) => StoreError::VersionConflict {
+                expected: expected_version,
+                current,
+            },
+            Err(e) => e,
+        }
+    }
+
+    /// Writes `campaign` with `events` if it is stored at `expected_version`: one conditional
+    /// `update_one` (the version in its filter), which sets every field and unsets the optional
+    /// ones the campaign no longer has, so nothing is read first. Only when it matches nothing
+    /// is the campaign read, to say why.
     async fn write_over(
         &self,
-        current: &Document,
         campaign: &Campaign,
         expected_version: u64,
         events: &[OutboundEvent],
     ) -> Result<Campaign, StoreError> {
         let next = expected_version + 1;
-        let update = replacement(current, campaign_doc(campaign, next)?, events)?;
+        let update = replacement(campaign_doc(campaign, next)?, OPTIONAL_FIELDS, events)?;
         let filter = doc! {
             "_id": object_id(&campaign.id),
             "version": stored_version(expected_version),
@@ -293,14 +300,8 @@ impl MongoStore {
                 stored.version = next;
                 Ok(stored)
             }
-            // Someone wrote in between: report what is stored now.
-            Ok(_) => match self.campaign_doc_by_id(&campaign.id).await? {
-                None => Err(StoreError::NotFound),
-                Some(now) => Err(StoreError::VersionConflict {
-                    expected: expected_version,
-                    current: version_in(&now),
-                }),
-            },
+            // Gone, or someone wrote in between: report what is stored now.
+            Ok(_) => Err(self.write_refused(&campaign.id, expected_version).await),
             Err(e) if is_duplicate_key(&e) => Err(self.domain_taken(campaign, &e).await),
             Err(e) => Err(crate::errors::driver_error("update campaign", &e)),
         }
@@ -352,9 +353,7 @@ impl CampaignRepository for MongoStore {
         expected_version: u64,
         events: &[OutboundEvent],
     ) -> Result<Campaign, StoreError> {
-        let current = self.current_at(&campaign.id, expected_version).await?;
-        self.write_over(&current, campaign, expected_version, events)
-            .await
+        self.write_over(campaign, expected_version, events).await
     }
 
     async fn update_with_contacts(
@@ -365,19 +364,27 @@ impl CampaignRepository for MongoStore {
         events: &[OutboundEvent],
     ) -> Result<Campaign, StoreError> {
         // Without a multi-document transaction (a standalone server has none) the two writes
-        // are made one change by compensation: the contacts as they were are read first, the
-        // version is checked, the contacts are written, then the conditional campaign write;
-        // when that is refused or fails, the contacts are put back (ADR 0015).
-        let current = self.current_at(&campaign.id, expected_version).await?;
+        // are made one change by compensation: the version is checked, the contacts as they
+        // were are read, the contacts are written, then the conditional campaign write; when
+        // that is refused or fails, the contacts are put back (ADR 0015). The version check
+        // (a read of `version` only) is the one read a plain update no longer makes: without
+        // it a stale change would write the contacts, let readers see them, and undo them.
+        match self.stored_version_of(&campaign.id).await? {
+            None => return Err(StoreError::NotFound),
+            Some(current) if current != expected_version => {
+                return Err(StoreError::VersionConflict {
+                    expected: expected_version,
+                    current,
+                });
+            }
+            Some(_) => {}
+        }
         let before = self.contact_docs(contacts).await?;
         if let Err(error) = ContactRepository::upsert(self, contacts).await {
             self.restore_contacts(contacts, before).await;
             return Err(error);
         }
-        match self
-            .write_over(&current, campaign, expected_version, events)
-            .await
-        {
+        match self.write_over(campaign, expected_version, events).await {
             Ok(stored) => Ok(stored),
             Err(error) => {
                 self.restore_contacts(contacts, before).await;

@@ -12,8 +12,8 @@
 //! - uniqueness (a campaign's site domain, a market's name and event ids within its campaign)
 //!   is enforced by unique indexes, so it holds under concurrent writers; a lost race comes
 //!   back as the port's conflict error, never as a 500;
-//! - updates are conditional on the version read (`version` in the filter), which also makes
-//!   status transitions conditional;
+//! - updates are one conditional write on the version the caller read (`version` in the
+//!   filter, nothing read first), which also makes status transitions conditional;
 //! - it also implements the [`IdempotencyStore`](campaign_ports::IdempotencyStore) of
 //!   `Idempotency-Key` (collection `idempotency_keys`, see `idempotency`), on the same database;
 //! - a write and the outbox events it owes are one single-document write: the events are
@@ -92,7 +92,16 @@ impl std::fmt::Debug for MongoStore {
 impl MongoStore {
     /// Connects, checks that the server answers, and creates the indexes (idempotent).
     pub async fn connect(settings: &MongoSettings) -> Result<Self, ConnectError> {
-        let store = Self::client(settings).await?;
+        Self::connect_with(settings, |_| {}).await
+    }
+
+    /// [`connect`](Self::connect) with `tune` applied to the driver's options last (tests add
+    /// a command monitor with it).
+    pub(crate) async fn connect_with(
+        settings: &MongoSettings,
+        tune: impl FnOnce(&mut ClientOptions),
+    ) -> Result<Self, ConnectError> {
+        let store = Self::client_with(settings, tune).await?;
         store
             .db
             .run_command(doc! {"ping": 1})
@@ -107,6 +116,13 @@ impl MongoStore {
     /// Builds the client without contacting the server (it connects lazily, and reconnects by
     /// itself). `connect` is the start-up path; this one is for tests of outages.
     pub async fn client(settings: &MongoSettings) -> Result<Self, ConnectError> {
+        Self::client_with(settings, |_| {}).await
+    }
+
+    async fn client_with(
+        settings: &MongoSettings,
+        tune: impl FnOnce(&mut ClientOptions),
+    ) -> Result<Self, ConnectError> {
         if !settings::valid_database_name(&settings.database) {
             return Err(ConnectError::InvalidDatabase(settings.database.clone()));
         }
@@ -114,6 +130,7 @@ impl MongoStore {
             .await
             .map_err(|e| ConnectError::InvalidUri(settings::redacted(&settings.uri, &e)))?;
         settings.apply(&mut options);
+        tune(&mut options);
         let client = Client::with_options(options)
             .map_err(|e| ConnectError::InvalidUri(settings::redacted(&settings.uri, &e)))?;
         let db = client.database(&settings.database);

@@ -14,7 +14,7 @@ use campaign_domain::values::{CampaignId, EventId, MarketId};
 use campaign_ports::{MarketRepository, StoreError};
 use mongodb::bson::{Bson, Document, doc};
 
-use crate::documents::market::MarketDocument;
+use crate::documents::market::{MarketDocument, OPTIONAL_FIELDS};
 use crate::documents::{date, encode, object_id, object_ids, read, stored_version};
 use crate::errors::{driver_error, failed, is_duplicate_key};
 use crate::writes::{replacement, tombstone, version_in, with_events};
@@ -103,14 +103,22 @@ impl MongoStore {
             .map_err(failed("find market"))
     }
 
-    /// Reads back why a conditional market write matched nothing.
+    /// Reads back why a conditional market write matched nothing (only the version is read).
     async fn market_write_missed(
         &self,
         campaign: &CampaignId,
         id: &MarketId,
         expected: u64,
     ) -> StoreError {
-        match self.market_doc(campaign, id).await {
+        let mut filter = by_id(id);
+        filter.insert("campaign_id", campaign.as_str());
+        let stored = self
+            .markets
+            .find_one(filter)
+            .projection(doc! {"version": 1})
+            .await
+            .map_err(failed("find market version"));
+        match stored {
             Ok(None) => StoreError::NotFound,
             Ok(Some(now)) => StoreError::VersionConflict {
                 expected,
@@ -194,19 +202,9 @@ impl MarketRepository for MongoStore {
         expected_version: u64,
         events: &[OutboundEvent],
     ) -> Result<Market, StoreError> {
-        let current = self
-            .market_doc(&market.campaign_id, &market.id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let current_version = version_in(&current);
-        if current_version != expected_version {
-            return Err(StoreError::VersionConflict {
-                expected: expected_version,
-                current: current_version,
-            });
-        }
+        // One conditional write, nothing read first (see `writes`); a refused one is read back.
         let next = expected_version + 1;
-        let update = replacement(&current, market_doc(market, next)?, events)?;
+        let update = replacement(market_doc(market, next)?, OPTIONAL_FIELDS, events)?;
         let mut filter = by_id(&market.id);
         filter.insert("campaign_id", market.campaign_id.as_str());
         filter.insert("version", stored_version(expected_version));

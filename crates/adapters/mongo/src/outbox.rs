@@ -2,13 +2,13 @@
 //!
 //! Writes append their events to the changed document's `_outbox` array: one single-document
 //! write, atomic on every MongoDB deployment without transactions. Before each outbox
-//! operation the relay *sweeps*: for every campaign or market document with pending entries it
-//! reserves sequence numbers (`counters`), inserts the events into the `outbox` collection with
-//! their event id as `_id` (a duplicate key means another sweep was first: ignored), then pulls
-//! them from the document (and removes a market tombstone that has nothing left). A crash in
-//! between only repeats the insert, which the `_id` absorbs, so nothing is lost and nothing is
-//! recorded twice; at worst an event completed in that window is delivered again, which
-//! at-least-once delivery allows (consumers de-duplicate by event id).
+//! operation the relay *sweeps*: for the campaign and market documents with pending entries, a
+//! batch at a time, it reserves sequence numbers (`counters`), inserts the events into the
+//! `outbox` collection with their event id as `_id` (a duplicate key means another sweep was
+//! first: ignored), then pulls them from the documents (and removes the market tombstones that
+//! have nothing left). A crash in between only repeats the insert, which the `_id` absorbs, so
+//! nothing is lost and nothing is recorded twice; at worst an event completed in that window is
+//! delivered again, which at-least-once delivery allows (consumers de-duplicate by event id).
 //!
 //! An `outbox` document is an [`OutboxRecordDocument`]: `{_id: <event id>, seq, occurredAt,
 //! destination, orderingKey, event, state: "pending" | "failed" | "delivered" | "unreadable",
@@ -68,7 +68,10 @@ fn record_from(stored: Document) -> Result<OutboxRecord, StoreError> {
 }
 
 impl MongoStore {
-    /// Moves the pending events of every campaign and market document to the outbox.
+    /// Moves the pending events of every campaign and market document to the outbox. With
+    /// nothing pending it costs one `find` per collection (served by the sparse
+    /// `outbox_pending` index); each batch of documents with pending events costs four or five
+    /// commands more, whatever its size (see [`sweep_documents`](Self::sweep_documents)).
     async fn sweep(&self) -> Result<(), StoreError> {
         for source in [&self.campaigns, &self.markets] {
             loop {
@@ -81,9 +84,7 @@ impl MongoStore {
                     .try_collect()
                     .await
                     .map_err(failed("read pending events"))?;
-                for doc in &docs {
-                    self.sweep_document(source, doc).await?;
-                }
+                self.sweep_documents(source, &docs).await?;
                 if docs.len() < SWEEP_BATCH as usize {
                     break;
                 }
@@ -92,42 +93,64 @@ impl MongoStore {
         Ok(())
     }
 
-    async fn sweep_document(
+    /// Moves the `_outbox` entries of `docs` (read from `source`) to the outbox, for all of
+    /// them at once: one sequence reservation, one `insert` of every record (a duplicate `_id`
+    /// is a record another sweep made first), one `update` pulling the moved entries from every
+    /// document, and one `delete` of the drained tombstones among them. A crash in between
+    /// repeats the insert on the next sweep, which the `_id`s absorb.
+    async fn sweep_documents(
         &self,
         source: &Collection<Document>,
-        doc: &Document,
+        docs: &[Document],
     ) -> Result<(), StoreError> {
-        let Some(id) = doc.get("_id").cloned() else {
-            return Ok(());
-        };
-        let entries: Vec<Bson> = doc.get_array(OUTBOX_FIELD).cloned().unwrap_or_default();
-        if entries.is_empty() {
+        let pending: Vec<(&Bson, &Vec<Bson>, bool)> = docs
+            .iter()
+            .filter_map(|doc| {
+                let id = doc.get("_id")?;
+                let entries = doc.get_array(OUTBOX_FIELD).ok()?;
+                let tombstone = doc.get_bool(TOMBSTONE_FIELD).unwrap_or(false);
+                (!entries.is_empty()).then_some((id, entries, tombstone))
+            })
+            .collect();
+        let count: usize = pending.iter().map(|(_, entries, _)| entries.len()).sum();
+        if count == 0 {
             return Ok(());
         }
-        let first = self.reserve_seqs(entries.len()).await?;
-        let mut ids = Vec::with_capacity(entries.len());
-        let mut records = Vec::with_capacity(entries.len());
-        for (offset, entry) in entries.into_iter().enumerate() {
-            let seq = first + offset as i64;
-            // An entry without even an event id cannot be pulled by it: left where it is.
-            let Ok(OutboxEntryId { event_id }) = bson::from_bson(entry.clone()) else {
-                continue;
-            };
-            ids.push(Bson::String(event_id.clone()));
-            let record = match read_entry(entry.clone()) {
-                Ok(event) => OutboxRecordDocument::pending(event_id, seq, entry, &event),
-                // Kept for inspection instead of blocking the outbox forever.
-                Err(e) => {
-                    tracing::error!(%event_id, error = %e, "an outbox event cannot be read; set aside as unreadable");
-                    OutboxRecordDocument::unreadable(
-                        event_id,
-                        seq,
-                        entry,
-                        format!("unreadable event: {e}"),
-                    )
-                }
-            };
-            records.push(encode(&record, "outbox record")?);
+        let mut seq = self.reserve_seqs(count).await?;
+        let mut ids = Vec::with_capacity(count);
+        let mut records = Vec::with_capacity(count);
+        let mut swept = Vec::with_capacity(pending.len());
+        let mut tombstones = Vec::new();
+        for (id, entries, tombstone) in pending {
+            swept.push(id.clone());
+            if tombstone {
+                tombstones.push(id.clone());
+            }
+            for entry in entries {
+                let entry_seq = seq;
+                seq += 1;
+                // An entry without even an event id cannot be pulled by it: left where it is.
+                let Ok(OutboxEntryId { event_id }) = bson::from_bson(entry.clone()) else {
+                    continue;
+                };
+                ids.push(Bson::String(event_id.clone()));
+                let record = match read_entry(entry.clone()) {
+                    Ok(event) => {
+                        OutboxRecordDocument::pending(event_id, entry_seq, entry.clone(), &event)
+                    }
+                    // Kept for inspection instead of blocking the outbox forever.
+                    Err(e) => {
+                        tracing::error!(%event_id, error = %e, "an outbox event cannot be read; set aside as unreadable");
+                        OutboxRecordDocument::unreadable(
+                            event_id,
+                            entry_seq,
+                            entry.clone(),
+                            format!("unreadable event: {e}"),
+                        )
+                    }
+                };
+                records.push(encode(&record, "outbox record")?);
+            }
         }
         if !records.is_empty() {
             match self.outbox.insert_many(records).ordered(false).await {
@@ -135,23 +158,23 @@ impl MongoStore {
                 Err(e) if only_duplicate_keys(&e) => {}
                 Err(e) => return Err(driver_error("record outbox events", &e)),
             }
-        }
-        source
-            .update_one(
-                doc! {"_id": id.clone()},
-                doc! {"$pull": {OUTBOX_FIELD: {"eventId": {"$in": ids}}}},
-            )
-            .await
-            .map_err(failed("pull moved events"))?;
-        if doc.get_bool(TOMBSTONE_FIELD).unwrap_or(false) {
             source
-                .delete_one(doc! {
-                    "_id": id,
+                .update_many(
+                    doc! {"_id": {"$in": swept}},
+                    doc! {"$pull": {OUTBOX_FIELD: {"eventId": {"$in": ids}}}},
+                )
+                .await
+                .map_err(failed("pull moved events"))?;
+        }
+        if !tombstones.is_empty() {
+            source
+                .delete_many(doc! {
+                    "_id": {"$in": tombstones},
                     TOMBSTONE_FIELD: true,
                     "_outbox.eventId": {"$exists": false},
                 })
                 .await
-                .map_err(failed("remove tombstone"))?;
+                .map_err(failed("remove tombstones"))?;
         }
         Ok(())
     }
@@ -190,11 +213,34 @@ impl MongoStore {
         Ok(())
     }
 
-    async fn count_state(&self, state: &str) -> Result<u64, StoreError> {
-        self.outbox
-            .count_documents(doc! {"state": state})
+    /// The numbers of pending and failed events, counted in one command.
+    async fn pending_and_failed(&self) -> Result<(u64, u64), StoreError> {
+        let mut groups = self
+            .outbox
+            .aggregate([
+                doc! {"$match": {"state": {"$in": [PENDING, FAILED]}}},
+                doc! {"$group": {"_id": "$state", "n": {"$sum": 1_i32}}},
+            ])
             .await
-            .map_err(failed("count outbox"))
+            .map_err(failed("count outbox"))?;
+        let (mut pending, mut failed_count) = (0, 0);
+        while let Some(group) = groups
+            .try_next()
+            .await
+            .map_err(failed("read outbox counts"))?
+        {
+            let n = match group.get("n") {
+                Some(Bson::Int32(n)) => u64::try_from(*n).unwrap_or(0),
+                Some(Bson::Int64(n)) => u64::try_from(*n).unwrap_or(0),
+                _ => 0,
+            };
+            match group.get_str("_id") {
+                Ok(PENDING) => pending = n,
+                Ok(FAILED) => failed_count = n,
+                _ => {}
+            }
+        }
+        Ok((pending, failed_count))
     }
 }
 
@@ -334,7 +380,7 @@ impl Outbox for MongoStore {
 
     async fn stats(&self) -> Result<OutboxStats, StoreError> {
         self.sweep().await?;
-        let mut pending = self.count_state(PENDING).await?;
+        let (mut pending, mut failed) = self.pending_and_failed().await?;
         if pending == 0 {
             // An event can be completed only after the follow-up events it caused were written
             // into their documents (a linked campaign's change, applied by the relay). If the
@@ -342,12 +388,9 @@ impl Outbox for MongoStore {
             // this second sweep moves them into the outbox: a zero answered here means nothing
             // recorded before the call is undelivered.
             self.sweep().await?;
-            pending = self.count_state(PENDING).await?;
+            (pending, failed) = self.pending_and_failed().await?;
         }
-        Ok(OutboxStats {
-            pending,
-            failed: self.count_state(FAILED).await?,
-        })
+        Ok(OutboxStats { pending, failed })
     }
 
     async fn requeue(&self, event_ids: &[Uuid], now: DateTime<Utc>) -> Result<u64, StoreError> {

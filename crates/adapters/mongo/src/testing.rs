@@ -14,11 +14,14 @@
 )]
 
 use std::process::Command;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use campaign_domain::uuid::Uuid;
 use campaign_domain::values::CampaignId;
 use campaign_ports::testing::services::PrivateServer;
 use mongodb::bson::doc;
+use mongodb::event::EventHandler;
+use mongodb::event::command::CommandEvent;
 
 use crate::documents::object_id;
 use crate::{MongoSettings, MongoStore};
@@ -55,6 +58,51 @@ pub async fn fresh_store() -> MongoStore {
     MongoStore::connect(&settings)
         .await
         .unwrap_or_else(|e| panic!("cannot connect to the test MongoDB ({settings:?}): {e}"))
+}
+
+/// The commands a store sent to its database, by name (`find`, `update`, `findAndModify`,
+/// ...), in the order they started: the driver's command monitoring, so every round trip is
+/// seen, `getMore` and `killCursors` included. Handshakes and heartbeats are not commands of
+/// the database and are not listed.
+#[derive(Debug, Clone, Default)]
+pub struct CommandLog(Arc<Mutex<Vec<String>>>);
+
+impl CommandLog {
+    /// The commands sent since the last call (or since the store connected), oldest first; the
+    /// log starts empty again.
+    pub fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    fn push(&self, name: String) {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(name);
+    }
+}
+
+/// [`fresh_store`] with every command it sends to its database recorded in the returned log
+/// (empty once connected: the start-up `ping` and `createIndexes` are not in it). For tests that
+/// count the round trips of an operation.
+pub async fn counted_store() -> (MongoStore, CommandLog) {
+    let settings = fresh_settings();
+    let log = CommandLog::default();
+    let recorder = log.clone();
+    let database = settings.database.clone();
+    let store = MongoStore::connect_with(&settings, move |options| {
+        options.command_event_handler = Some(EventHandler::callback(move |event| {
+            if let CommandEvent::Started(started) = event
+                && started.db == database
+            {
+                recorder.push(started.command_name);
+            }
+        }));
+    })
+    .await
+    .unwrap_or_else(|e| panic!("cannot connect to the test MongoDB ({settings:?}): {e}"));
+    log.take();
+    (store, log)
 }
 
 /// Makes the stored campaign `id` undecodable, as a hand edit or another version of the service

@@ -1,11 +1,14 @@
 //! Pieces shared by the versioned, outbox-carrying writes of campaigns and markets.
 //!
-//! A versioned update reads the current document, checks its version, and writes with the
-//! version it read in the filter: `$set` of every field of the new document, `$unset` of the
-//! fields it no longer has, and `$push` of the events onto `_outbox`. The whole document is
-//! never replaced, so events that the relay has not moved out of `_outbox` yet are kept.
-//! The documents themselves are the types of `documents`, encoded; `_outbox` entries are
-//! [`OutboxEntry`]s.
+//! A versioned update is one conditional `update_one`, with the version the caller read in the
+//! filter: `$set` of every field of the new document, `$unset` of the document type's optional
+//! top-level fields that the new document lacks (`OPTIONAL_FIELDS` beside each document type;
+//! nested values are `$set` whole, so they need none), and `$push` of the events onto
+//! `_outbox`. The stored document is not read first: the filter checks the version, and only a
+//! refused update is followed by a read (to report the current version, or that it is gone).
+//! The whole document is never replaced, so events that the relay has not moved out of
+//! `_outbox` yet are kept. The documents themselves are the types of `documents`, encoded;
+//! `_outbox` entries are [`OutboxEntry`]s.
 
 use campaign_domain::messages::OutboundEvent;
 use campaign_ports::StoreError;
@@ -47,17 +50,20 @@ pub(crate) fn with_events(
     Ok(doc)
 }
 
-/// The update that turns `current` into `next` and appends `events` to `_outbox`.
+/// The update that makes a stored document `next` (whatever version of it is stored) and
+/// appends `events` to `_outbox`: every top-level field of `next` is set, and every one of
+/// `optional_fields` (the top-level fields its document type leaves out when empty) that `next`
+/// lacks is unset.
 pub(crate) fn replacement(
-    current: &Document,
     mut next: Document,
+    optional_fields: &[&str],
     events: &[OutboundEvent],
 ) -> Result<Document, StoreError> {
     next.remove("_id");
-    let unset: Document = current
-        .keys()
-        .filter(|k| *k != "_id" && *k != OUTBOX_FIELD && !next.contains_key(k.as_str()))
-        .map(|k| (k.clone(), Bson::String(String::new())))
+    let unset: Document = optional_fields
+        .iter()
+        .filter(|k| !next.contains_key(**k))
+        .map(|k| ((*k).to_owned(), Bson::String(String::new())))
         .collect();
     let mut update = doc! {"$set": next};
     if !unset.is_empty() {
@@ -104,15 +110,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn replacement_sets_new_fields_unsets_gone_ones_and_keeps_pending_events() {
-        let current =
-            doc! {"_id": 1, "a": 1, "gone": 2, "_outbox": [{"eventId": "x"}], "version": 1_i64};
-        let next = doc! {"_id": 1, "a": 3, "new": 4, "version": 2_i64};
-        let update = replacement(&current, next, &[]).unwrap();
+    fn replacement_sets_new_fields_and_unsets_the_optional_ones_it_lacks() {
+        let next = doc! {"_id": 1, "a": 3, "maybe": 4, "version": 2_i64};
+        let update = replacement(next, &["maybe", "gone"], &[]).unwrap();
         assert_eq!(
             update,
-            doc! {"$set": {"a": 3, "new": 4, "version": 2_i64}, "$unset": {"gone": ""}}
+            doc! {"$set": {"a": 3, "maybe": 4, "version": 2_i64}, "$unset": {"gone": ""}}
         );
+        // Nothing optional missing: no `$unset` (and `_outbox` is never touched but by `$push`).
+        let update = replacement(doc! {"a": 1}, &[], &[]).unwrap();
+        assert_eq!(update, doc! {"$set": {"a": 1}});
     }
 
     #[test]

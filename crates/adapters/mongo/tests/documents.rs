@@ -10,7 +10,7 @@ use campaign_domain::campaign::PasswordHash;
 use campaign_domain::event::EventStatus;
 use campaign_domain::paging::PageRequest;
 use campaign_domain::permission::ReadScope;
-use campaign_domain::values::{DomainName, EventId};
+use campaign_domain::values::{CategoryId, DomainName, EventId, TimeZone};
 use campaign_ports::testing::fixtures as fx;
 use campaign_ports::{
     CampaignQuery, CampaignRepository, ContactRepository, EventRepository, IdempotencyClaim,
@@ -90,6 +90,101 @@ async fn a_campaign_is_stored_with_bson_dates_its_password_hash_and_pending_even
         .unwrap();
     assert_eq!(read, stored);
     assert_eq!(read.password, campaign.password);
+}
+
+#[tokio::test]
+async fn an_update_unsets_the_optional_fields_the_record_no_longer_has_and_keeps_pending_events() {
+    let (store, db) = store_and_database().await;
+    let campaigns = collection(&db, "campaigns");
+    let mut campaign = fx::campaign("Unset");
+    campaign.identifier = Some("unset-1".to_owned());
+    campaign.reference_timezone = Some(TimeZone::parse("Europe/Berlin").unwrap());
+    campaign.category_id = Some(CategoryId::parse("cat-1").unwrap());
+    campaign.password = Some(PasswordHash::from_hash(
+        "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aA",
+    ));
+    let first = fx::event(campaign.id.as_str());
+    let stored = CampaignRepository::insert(&store, &campaign, std::slice::from_ref(&first))
+        .await
+        .unwrap();
+    let id = doc! {"_id": ObjectId::parse_str(campaign.id.as_str()).unwrap()};
+    let raw = campaigns.find_one(id.clone()).await.unwrap().unwrap();
+    let optional = [
+        "identifier",
+        "referenceTimezone",
+        "categoryId",
+        "passwordHash",
+        "_hosts",
+    ];
+    for field in optional {
+        assert!(raw.contains_key(field), "{field} written: {raw}");
+    }
+
+    // Everything optional removed (the site too, so no hosts): one update, and none of it stays.
+    let mut bare = stored.clone();
+    bare.identifier = None;
+    bare.reference_timezone = None;
+    bare.category_id = None;
+    bare.password = None;
+    bare.domain.site = None;
+    let second = fx::event(campaign.id.as_str());
+    let updated = CampaignRepository::update(&store, &bare, 1, std::slice::from_ref(&second))
+        .await
+        .unwrap();
+    let raw = campaigns.find_one(id).await.unwrap().unwrap();
+    for field in optional {
+        assert!(!raw.contains_key(field), "{field} unset: {raw}");
+    }
+    assert!(!raw.get_document("domain").unwrap().contains_key("site"));
+    let pending: Vec<&str> = raw
+        .get_array("_outbox")
+        .unwrap()
+        .iter()
+        .filter_map(|e| e.as_document()?.get_str("eventId").ok())
+        .collect();
+    let expected = [first.event_id.to_string(), second.event_id.to_string()];
+    assert_eq!(pending, expected, "the unswept event is kept");
+    let back = CampaignRepository::find_by_id(&store, &campaign.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(back, updated);
+    assert_eq!(back.version, 2);
+    // The site is free again.
+    assert_eq!(
+        CampaignRepository::find_by_domain(&store, campaign.domain.site.as_ref().unwrap())
+            .await
+            .unwrap(),
+        None
+    );
+
+    // A market's optional fields the same way.
+    let markets = collection(&db, "markets");
+    let mut market = fx::market(&campaign.id, "Austin", &["E1"], None);
+    market.population = Some(950_000);
+    let stored = MarketRepository::insert(&store, &market, &[])
+        .await
+        .unwrap();
+    let mut bare = stored.clone();
+    bare.point = None;
+    bare.population = None;
+    bare.event.ids.clear();
+    MarketRepository::update(&store, &bare, 1, &[])
+        .await
+        .unwrap();
+    let raw = markets
+        .find_one(doc! {"_id": ObjectId::parse_str(market.id.as_str()).unwrap()})
+        .await
+        .unwrap()
+        .unwrap();
+    for field in ["point", "population", "_eventKeys"] {
+        assert!(!raw.contains_key(field), "{field} unset: {raw}");
+    }
+    let back = MarketRepository::find(&store, &campaign.id, &market.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((back.point, back.population, back.version), (None, None, 2));
 }
 
 #[tokio::test]

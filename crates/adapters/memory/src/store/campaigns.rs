@@ -14,7 +14,7 @@ use campaign_domain::status::Status;
 use campaign_domain::values::{ArtistId, CampaignId, CategoryId, DomainName, EventId};
 use campaign_ports::{CampaignQuery, CampaignRepository, CampaignSortField, StoreError};
 
-use super::{MemoryStore, State, check_version, contains_ci};
+use super::{MemoryStore, State, check_version, contains_ci, outbox_entries};
 
 impl State {
     /// Fails when another campaign than `campaign` holds one of its hosts.
@@ -31,16 +31,24 @@ impl State {
         Ok(())
     }
 
-    fn put_campaign(&mut self, campaign: Campaign) {
-        if let Some(old) = self.campaigns.get(&campaign.id) {
-            for host in old.domain.hosts() {
-                self.hosts.remove(host);
+    /// Stores `campaign` and indexes its hosts (again only when its domain changed). Returns
+    /// the campaign it replaces, for the caller to drop once the lock is released.
+    fn put_campaign(&mut self, campaign: Campaign) -> Option<Campaign> {
+        let old = self.campaigns.get(&campaign.id);
+        if old.is_none_or(|old| old.domain != campaign.domain) {
+            if let Some(old) = old {
+                for host in old.domain.hosts() {
+                    self.hosts.remove(host);
+                }
+            }
+            for host in campaign.domain.hosts() {
+                self.hosts.insert(host.clone(), campaign.id.clone());
             }
         }
-        for host in campaign.domain.hosts() {
-            self.hosts.insert(host.clone(), campaign.id.clone());
+        match self.campaigns.get_mut(&campaign.id) {
+            Some(slot) => Some(std::mem::replace(slot, campaign)),
+            None => self.campaigns.insert(campaign.id.clone(), campaign),
         }
-        self.campaigns.insert(campaign.id.clone(), campaign);
     }
 
     /// The version check and host check of an update of `campaign`.
@@ -52,6 +60,13 @@ impl State {
         check_version(expected_version, current.version)?;
         self.check_hosts(campaign)
     }
+}
+
+/// A copy of `campaign` at `version`: what a write stores, and what it answers.
+fn versioned(campaign: &Campaign, version: u64) -> Campaign {
+    let mut copy = campaign.clone();
+    copy.version = version;
+    copy
 }
 
 /// Whether `scope` holds campaign `id`.
@@ -103,19 +118,22 @@ impl CampaignRepository for MemoryStore {
         campaign: &Campaign,
         events: &[OutboundEvent],
     ) -> Result<Campaign, StoreError> {
-        let mut state = self.state();
-        if state.campaigns.contains_key(&campaign.id) {
-            return Err(StoreError::Unavailable(format!(
-                "duplicate campaign id {}",
-                campaign.id
-            )));
+        // Copied before the lock is taken (see `update`).
+        let stored = versioned(campaign, 1);
+        let entries = outbox_entries(events);
+        {
+            let mut state = self.state();
+            if state.campaigns.contains_key(&campaign.id) {
+                return Err(StoreError::Unavailable(format!(
+                    "duplicate campaign id {}",
+                    campaign.id
+                )));
+            }
+            state.check_hosts(campaign)?;
+            state.put_campaign(stored);
+            state.record(entries);
         }
-        state.check_hosts(campaign)?;
-        let mut stored = campaign.clone();
-        stored.version = 1;
-        state.put_campaign(stored.clone());
-        state.record(events);
-        Ok(stored)
+        Ok(versioned(campaign, 1))
     }
 
     async fn update(
@@ -124,13 +142,20 @@ impl CampaignRepository for MemoryStore {
         expected_version: u64,
         events: &[OutboundEvent],
     ) -> Result<Campaign, StoreError> {
-        let mut state = self.state();
-        state.check_update(campaign, expected_version)?;
-        let mut stored = campaign.clone();
-        stored.version = expected_version + 1;
-        state.put_campaign(stored.clone());
-        state.record(events);
-        Ok(stored)
+        // Everything the write needs is copied before the lock is taken, and the replaced
+        // campaign dropped after: the lock is held for the checks and the swap only.
+        let next = expected_version + 1;
+        let stored = versioned(campaign, next);
+        let entries = outbox_entries(events);
+        let replaced = {
+            let mut state = self.state();
+            state.check_update(campaign, expected_version)?;
+            let replaced = state.put_campaign(stored);
+            state.record(entries);
+            replaced
+        };
+        drop(replaced);
+        Ok(versioned(campaign, next))
     }
 
     async fn update_with_contacts(
@@ -140,17 +165,24 @@ impl CampaignRepository for MemoryStore {
         contacts: &[Contact],
         events: &[OutboundEvent],
     ) -> Result<Campaign, StoreError> {
-        // One lock: every check passes before anything changes, so both writes or neither.
-        let mut state = self.state();
-        state.check_update(campaign, expected_version)?;
-        for contact in contacts {
-            state.contacts.insert(contact.id.clone(), contact.clone());
-        }
-        let mut stored = campaign.clone();
-        stored.version = expected_version + 1;
-        state.put_campaign(stored.clone());
-        state.record(events);
-        Ok(stored)
+        let next = expected_version + 1;
+        let stored = versioned(campaign, next);
+        let entries = outbox_entries(events);
+        let contacts: Vec<Contact> = contacts.to_vec();
+        let replaced = {
+            // One lock: every check passes before anything changes, so both writes or neither.
+            let mut state = self.state();
+            state.check_update(campaign, expected_version)?;
+            let mut replaced_contacts = Vec::with_capacity(contacts.len());
+            for contact in contacts {
+                replaced_contacts.push(state.contacts.insert(contact.id.clone(), contact));
+            }
+            let replaced = state.put_campaign(stored);
+            state.record(entries);
+            (replaced, replaced_contacts)
+        };
+        drop(replaced);
+        Ok(versioned(campaign, next))
     }
 
     async fn find_by_host(&self, host: &DomainName) -> Result<Option<Campaign>, StoreError> {

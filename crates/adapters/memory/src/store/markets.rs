@@ -11,7 +11,7 @@ use campaign_domain::values::{CampaignId, EventId, MarketId};
 use campaign_ports::{MarketRepository, StoreError};
 
 use super::campaigns::in_scope;
-use super::{MemoryStore, State, check_version};
+use super::{MemoryStore, State, check_version, outbox_entries};
 
 impl State {
     /// Fails when another market of the same campaign has `market`'s name or one of its event ids.
@@ -54,7 +54,7 @@ impl MarketRepository for MemoryStore {
         let mut stored = market.clone();
         stored.version = 1;
         state.markets.insert(stored.id.clone(), stored.clone());
-        state.record(events);
+        state.record(outbox_entries(events));
         Ok(stored)
     }
 
@@ -64,18 +64,26 @@ impl MarketRepository for MemoryStore {
         expected_version: u64,
         events: &[OutboundEvent],
     ) -> Result<Market, StoreError> {
-        let mut state = self.state();
-        let current = state
-            .markets
-            .get(&market.id)
-            .filter(|m| m.campaign_id == market.campaign_id)
-            .ok_or(StoreError::NotFound)?;
-        check_version(expected_version, current.version)?;
-        state.check_market_unique(market)?;
+        // Copied before the lock is taken, the replaced market dropped after (as campaigns).
         let mut stored = market.clone();
         stored.version = expected_version + 1;
-        state.markets.insert(stored.id.clone(), stored.clone());
-        state.record(events);
+        let entries = outbox_entries(events);
+        let replaced = {
+            let mut state = self.state();
+            let current = state
+                .markets
+                .get(&market.id)
+                .filter(|m| m.campaign_id == market.campaign_id)
+                .ok_or(StoreError::NotFound)?;
+            check_version(expected_version, current.version)?;
+            state.check_market_unique(market)?;
+            let replaced = state.markets.insert(market.id.clone(), stored);
+            state.record(entries);
+            replaced
+        };
+        drop(replaced);
+        let mut stored = market.clone();
+        stored.version = expected_version + 1;
         Ok(stored)
     }
 
@@ -99,7 +107,7 @@ impl MarketRepository for MemoryStore {
             .markets
             .remove(market_id)
             .ok_or(StoreError::NotFound)?;
-        state.record(events);
+        state.record(outbox_entries(events));
         Ok(removed)
     }
 

@@ -65,14 +65,20 @@ impl MemoryStore {
 }
 
 impl State {
-    /// Records events in the outbox, each due at once (at the time of its change).
-    fn record(&mut self, events: &[OutboundEvent]) {
-        for event in events {
+    /// Records outbox entries (made by [`outbox_entries`] before the lock is taken), in order.
+    fn record(&mut self, entries: Vec<OutboxEntry>) {
+        for entry in entries {
             let seq = self.next_outbox_seq;
             self.next_outbox_seq += 1;
-            self.outbox.insert(seq, OutboxEntry::new(event.clone()));
+            self.outbox.insert(seq, entry);
         }
     }
+}
+
+/// The outbox entries of `events`, each due at once (at the time of its change). Made before a
+/// write takes the lock, so the copies are not made while every other caller waits.
+fn outbox_entries(events: &[OutboundEvent]) -> Vec<OutboxEntry> {
+    events.iter().cloned().map(OutboxEntry::new).collect()
 }
 
 fn check_version(expected: u64, current: u64) -> Result<(), StoreError> {

@@ -31,6 +31,18 @@ pub(crate) const HOSTS_FIELD: &str = "_hosts";
 /// The field holding the status as a number in lifecycle order.
 pub(crate) const STATUS_RANK_FIELD: &str = "_statusRank";
 
+/// The top-level fields a campaign document leaves out when they are empty: an update whose
+/// new document lacks one unsets it (`writes::replacement`), so nothing of the old value
+/// stays. Nested values (`domain`, `date`, ...) are set whole and need no entry here. A unit
+/// test derives this list from the type, so a new optional field cannot be forgotten.
+pub(crate) const OPTIONAL_FIELDS: &[&str] = &[
+    "identifier",
+    "referenceTimezone",
+    "categoryId",
+    "passwordHash",
+    HOSTS_FIELD,
+];
+
 /// A status as a number in lifecycle order.
 pub(crate) fn status_rank(status: Status) -> i32 {
     match status {

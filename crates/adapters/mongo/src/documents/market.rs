@@ -21,6 +21,11 @@ use super::{InvalidDocument, object_id, resource_id, stored_version, version_of}
 /// The field holding a market's campaign-scoped event keys (indexed unique, sparse).
 pub(crate) const EVENT_KEYS_FIELD: &str = "_eventKeys";
 
+/// The top-level fields a market document leaves out when they are empty: an update whose new
+/// document lacks one unsets it (`writes::replacement`). Nested values (`event`,
+/// `notification`, `date`) are set whole. A unit test derives this list from the type.
+pub(crate) const OPTIONAL_FIELDS: &[&str] = &["point", "population", EVENT_KEYS_FIELD];
+
 /// A stored market.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -3,6 +3,9 @@
 
 #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
 
+use std::cell::Cell;
+use std::collections::BTreeSet;
+
 use bson::spec::BinarySubtype;
 use bson::{Bson, Document, doc};
 use campaign_domain::Campaign;
@@ -12,6 +15,7 @@ use campaign_domain::market::Market;
 use campaign_domain::promoter::Promoter;
 use campaign_domain::serde_json::json;
 use campaign_domain::status::{ChangedBy, Status, StatusChange};
+use campaign_domain::values::TimeZone;
 use campaign_ports::testing::fixtures as fx;
 use campaign_ports::{
     IdempotencyClaim, IdempotencyKey, OutboxRecord, OutboxState, StoreError, StoredResponse,
@@ -24,6 +28,7 @@ use super::market::MarketDocument;
 use super::outbox::{OutboxEntry, OutboxRecordDocument, read_entry};
 use super::promoter::PromoterDocument;
 use super::{encode, encode_value, read};
+use serde::Serialize;
 
 fn is_date(value: Option<&Bson>) -> bool {
     matches!(value, Some(Bson::DateTime(_)))
@@ -329,4 +334,95 @@ fn idempotency_records_store_dates_and_the_answer_as_binary() {
     assert!(!fields.contains_key("etag"));
     let back: ResponseDocument = bson::from_bson(stored).unwrap();
     assert_eq!(StoredResponse::try_from(back).unwrap(), response);
+}
+
+/// The serialised names of the top-level fields of document type `D`, as its derived
+/// `Deserialize` declares them (`deserialize_struct`'s field list): every field it can write.
+fn declared_fields<D: serde::de::DeserializeOwned>() -> BTreeSet<String> {
+    use serde::de::{Error as _, Visitor};
+
+    /// A deserializer that only records the field list a struct asks for.
+    struct FieldList(Cell<&'static [&'static str]>);
+
+    impl<'de> serde::Deserializer<'de> for &FieldList {
+        type Error = serde::de::value::Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(Self::Error::custom("only a struct's field list is read"))
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            self.0.set(fields);
+            Err(Self::Error::custom("field list recorded"))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+            identifier ignored_any
+        }
+    }
+
+    let list = FieldList(Cell::new(&[]));
+    assert!(D::deserialize(&list).is_err());
+    list.0.get().iter().map(|f| (*f).to_owned()).collect()
+}
+
+/// The top-level keys a document of type `D` may leave out, derived from `full` (a stored
+/// document with every field written, checked against the type's declared fields): `full`
+/// minus the keys written by the emptiest document that reads back, the one left when every
+/// key that may be missing on read (a `default`) is removed from `full`.
+fn optional_top_level_keys<D>(full: &Document) -> BTreeSet<String>
+where
+    D: Serialize + serde::de::DeserializeOwned,
+{
+    let written: BTreeSet<String> = full.keys().cloned().collect();
+    assert_eq!(
+        written,
+        declared_fields::<D>(),
+        "the fully populated fixture must write every field of the document type"
+    );
+    let mut emptiest = full.clone();
+    for key in &written {
+        let mut without = emptiest.clone();
+        without.remove(key);
+        if bson::from_document::<D>(without.clone()).is_ok() {
+            emptiest = without;
+        }
+    }
+    let empty: D = bson::from_document(emptiest).unwrap();
+    let always: BTreeSet<String> = bson::to_document(&empty).unwrap().keys().cloned().collect();
+    written.difference(&always).cloned().collect()
+}
+
+fn listed(fields: &[&str]) -> BTreeSet<String> {
+    fields.iter().map(|f| (*f).to_owned()).collect()
+}
+
+#[test]
+fn the_optional_fields_a_campaign_update_unsets_are_exactly_those_the_document_may_omit() {
+    let mut campaign = full_campaign();
+    campaign.identifier = Some("shape-1".to_owned());
+    campaign.reference_timezone = Some(TimeZone::parse("Europe/Berlin").unwrap());
+    let full = encode(&CampaignDocument::from(&campaign), "campaign").unwrap();
+    assert_eq!(
+        optional_top_level_keys::<CampaignDocument>(&full),
+        listed(super::campaign::OPTIONAL_FIELDS)
+    );
+}
+
+#[test]
+fn the_optional_fields_a_market_update_unsets_are_exactly_those_the_document_may_omit() {
+    let mut market = fx::market(&fx::campaign_id(), "Austin", &["E1"], Some(fx::at_hours(6)));
+    market.population = Some(950_000);
+    let full = encode(&MarketDocument::from(&market), "market").unwrap();
+    assert_eq!(
+        optional_top_level_keys::<MarketDocument>(&full),
+        listed(super::market::OPTIONAL_FIELDS)
+    );
 }
