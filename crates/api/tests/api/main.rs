@@ -10,10 +10,10 @@
 
 mod auth;
 mod campaigns_content;
-mod client;
 mod campaigns_create;
 mod campaigns_read;
 mod campaigns_update;
+mod client;
 mod contacts;
 mod errors;
 mod events;
