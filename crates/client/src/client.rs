@@ -10,6 +10,7 @@ use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::campaigns::Campaigns;
 use crate::error::ClientError;
 use crate::etag::ETag;
 use crate::markets::CampaignMarkets;
@@ -60,6 +61,14 @@ impl<'a> Call<'a> {
             idempotency: Some(key.unwrap_or_else(Idempotent::new_key)),
             ..Self::new(Method::POST, path)
         })
+    }
+
+    /// A POST without a body (an action), with an `Idempotency-Key`.
+    pub(crate) fn post_action(path: String, key: Option<Idempotent>) -> Self {
+        Self {
+            idempotency: Some(key.unwrap_or_else(Idempotent::new_key)),
+            ..Self::new(Method::POST, path)
+        }
     }
 
     fn new(method: Method, path: String) -> Self {
@@ -150,6 +159,11 @@ impl Client {
     pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
         self.http = http;
         self
+    }
+
+    /// Campaigns.
+    pub fn campaigns(&self) -> Campaigns<'_> {
+        Campaigns::new(self)
     }
 
     /// The markets of `campaign`.

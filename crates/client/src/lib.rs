@@ -23,6 +23,7 @@
 //!   after a lost answer or a 5xx replays the first answer instead of writing twice. The retry
 //!   policy is [`RetryPolicy`].
 
+mod campaigns;
 mod client;
 mod error;
 mod etag;
@@ -30,6 +31,7 @@ mod markets;
 mod promoters;
 mod retry;
 
+pub use campaigns::{CampaignFilter, Campaigns, Locales};
 pub use client::Client;
 pub use error::ClientError;
 pub use etag::{ETag, Tagged};

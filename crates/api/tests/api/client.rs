@@ -4,14 +4,15 @@
 
 use std::borrow::Cow;
 
-use campaign_client::{Client, ClientError, Idempotent, RetryPolicy};
+use campaign_client::{CampaignFilter, Client, ClientError, Idempotent, Locales, RetryPolicy};
 use campaign_domain::paging::PageRequest;
-use campaign_domain::values::{CampaignId, HttpUrl, Locale};
+use campaign_domain::values::{CampaignId, DomainName, HttpUrl, Locale};
 use campaign_http_types::ErrorType;
+use campaign_http_types::campaign_input::{CampaignPatch, NewCampaign};
 use campaign_http_types::market::{MarketPatch, NewMarket};
 use campaign_http_types::promoter::{NewPromoter, PrivacyUrl, PromoterPatch};
 
-use crate::helpers::{TestApp, market_doc, presale_campaign};
+use crate::helpers::{TestApp, complete, market_doc, presale_campaign};
 
 fn client(app: &TestApp, token: String) -> Client {
     Client::new(&app.url(""))
@@ -191,5 +192,81 @@ async fn markets_are_created_changed_copied_and_deleted_with_the_client() {
     assert!(markets.list().await.unwrap().is_empty());
     let gone = markets.get(&created.value.id).await.unwrap_err();
     assert_eq!(gone.error_type(), Some(ErrorType::MarketNotFound));
+    app.shut_down().await;
+}
+
+#[tokio::test]
+async fn a_campaign_is_created_read_changed_and_listed_with_the_client() {
+    let app = TestApp::spawn().await;
+    let client = client(&app, app.supreme_token());
+    let campaigns = client.campaigns();
+
+    let mut body = complete("Spring Tour");
+    body["status"] = serde_json::json!("PREVIEW");
+    let new: NewCampaign<'_> = serde_json::from_value(body).unwrap();
+    let created = campaigns.create(&new, None).await.unwrap();
+    assert_eq!(created.value.name, "Spring Tour");
+    let id = created.value.id.clone().into_owned();
+
+    let read = campaigns.get(&id, Locales::One("fr-FR")).await.unwrap();
+    assert_eq!(read.etag, created.etag);
+    assert_eq!(
+        read.value
+            .content
+            .keys()
+            .map(|l| l.as_str())
+            .collect::<Vec<_>>(),
+        ["fr-FR"],
+        "one locale asked, one answered"
+    );
+    let all = campaigns.get(&id, Locales::All).await.unwrap();
+    assert_eq!(all.value.content.len(), 2);
+
+    let patch: CampaignPatch<'_> =
+        serde_json::from_value(serde_json::json!({"tour": {"name": "Spring Tour 2030"}})).unwrap();
+    let changed = campaigns
+        .update(&id, &patch, Some(&created.etag))
+        .await
+        .unwrap();
+    assert_eq!(changed.value.tour.name.as_deref(), Some("Spring Tour 2030"));
+    let stale = campaigns
+        .update(&id, &patch, Some(&created.etag))
+        .await
+        .unwrap_err();
+    assert_eq!(stale.error_type(), Some(ErrorType::VersionConflict));
+
+    let history = campaigns.status(&id).await.unwrap();
+    assert_eq!(history.status, campaign_domain::status::Status::Preview);
+    assert_eq!(
+        history.status_history.last().map(|c| c.status),
+        Some(campaign_domain::status::Status::Preview)
+    );
+
+    let preview = changed.value.domain.preview.clone().unwrap().into_owned();
+    let public = campaigns
+        .by_domain(&preview, Locales::Default, None)
+        .await
+        .unwrap();
+    assert_eq!(public.name, "Spring Tour");
+
+    let page = campaigns
+        .list(&CampaignFilter {
+            statuses: vec!["PREVIEW".to_owned()],
+            ..CampaignFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.pagination.total, 1);
+    assert_eq!(page.campaigns[0].id.as_ref(), &id);
+
+    let summary = campaigns.refresh().await.unwrap();
+    assert_eq!(summary.opened + summary.closed + summary.inactivated, 0);
+
+    let unknown = DomainName::parse("nobody.example.test").unwrap();
+    let missing = campaigns
+        .by_domain(&unknown, Locales::Default, None)
+        .await
+        .unwrap_err();
+    assert_eq!(missing.error_type(), Some(ErrorType::CampaignNotFound));
     app.shut_down().await;
 }
