@@ -65,18 +65,20 @@ fn fuzz(root: &Path, schemathesis: &Path, port: u16, args: &FuzzArgs) -> anyhow:
     wait_ready(port)?;
     let pem =
         std::fs::read(token::default_key_path()).context("the dev-mode service wrote no key")?;
-    let bearer = format!(
-        "Authorization: Bearer {}",
-        token::supreme_token(&pem, "xtask-fuzz")?
-    );
+    let bearer = token::supreme_token(&pem, "xtask-fuzz")?;
+    // The token goes through the document's own `bearer` scheme rather than a fixed header, so
+    // the checks that leave it out (a missing `Authorization` must be a 401) really do.
+    let config = root.join("target/fuzz/schemathesis.toml");
+    std::fs::write(&config, AUTH_CONFIG)?;
+    let config_arg = config.display().to_string();
     let schema = format!("http://127.0.0.1:{port}/openapi.json");
     let examples = args.max_examples.to_string();
     let seed = args.seed.map(|s| s.to_string());
     let mut argv = vec![
+        "--config-file",
+        &config_arg,
         "run",
         &schema,
-        "-H",
-        &bearer,
         "--checks",
         CHECKS,
         "--phases",
@@ -102,10 +104,17 @@ fn fuzz(root: &Path, schemathesis: &Path, port: u16, args: &FuzzArgs) -> anyhow:
         &argv,
         &[
             ("SCHEMATHESIS_HOOKS".to_owned(), HOOKS_MODULE.to_owned()),
+            ("CAMPAIGN_FUZZ_TOKEN".to_owned(), bearer.clone()),
             ("PYTHONPATH".to_owned(), hooks.display().to_string()),
         ],
     )
 }
+
+/// schemathesis configuration: the supreme token for the document's `bearer` scheme, read from
+/// the environment so it is not written to disk.
+const AUTH_CONFIG: &str = r#"[auth.openapi.bearer]
+bearer = "${CAMPAIGN_FUZZ_TOKEN}"
+"#;
 
 /// The module name of [`HOOKS`].
 const HOOKS_MODULE: &str = "campaign_fuzz_hooks";
