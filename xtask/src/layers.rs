@@ -248,6 +248,16 @@ mod tests {
                     ("utoipa", None),
                 ],
             ),
+            package(
+                "campaign-client",
+                &[
+                    ("campaign-http-types", None),
+                    ("campaign-api", None),
+                    ("reqwest", None),
+                    ("tokio", None),
+                    ("mongodb", None),
+                ],
+            ),
         ]);
         let packages = metadata["packages"].as_array_mut().unwrap();
         packages[0] = package(
