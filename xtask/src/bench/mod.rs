@@ -1,13 +1,25 @@
-//! `cargo xtask bench`: measures the service against the targets of SPEC §12 on this machine.
+//! `cargo xtask bench`: measures the service against the targets of SPEC §12 on this machine, and
+//! each scenario against the machine's own ceiling, in the same run (issue 16).
 //!
 //! It builds the release binary, starts it on the embedded default (dev mode, refresh off) on a
-//! free loopback port, creates one complete campaign, then drives `wrk` (installed from Debian
+//! free loopback port, creates 256 complete campaigns, then drives `wrk` (installed from Debian
 //! when missing) at `GET /campaigns/{id}` and `POST /campaigns/{id}` with an RS256 token, and
 //! reads the service's resident memory from `/proc`. The many-users scenario reads the same
 //! campaign with `--users` distinct users' tokens in rotation (a wrk Lua script picks one per
-//! request), beside the same script with one token, and prints the ratio of the two. The load generator shares the machine with
-//! the service, as SPEC §12 asks ("a load generator on the same machine"). Results are printed as
-//! a Markdown table for `docs/benchmarks.md`.
+//! request), beside the same script with one token, and prints the ratio of the two. The load
+//! generator shares the machine with the service, as SPEC §12 asks ("a load generator on the
+//! same machine").
+//!
+//! Then, the service stopped, it measures the ceilings with the same connections (see
+//! [`ceilings`]): nginx answering the bodies the service answered, with the same wrk commands;
+//! on `--store mongodb`, Redis `GET` of the cached entry (`redis-benchmark`), the raw store's
+//! read by id and conditional update (`store_ceiling`, the adapter crate's example), and the
+//! same read on the memory store. Every run reports p99.9 besides wrk's percentiles (see
+//! [`wrk::DONE_HOOK`]). Results are printed as Markdown tables for `docs/benchmarks.md`.
+
+mod ceilings;
+mod table;
+mod wrk;
 
 use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
@@ -17,6 +29,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 
+use self::ceilings::{Ceiling, Nginx};
+use self::wrk::{DONE_HOOK, Measured, ensure_wrk, parse_wrk, wrk};
 use crate::{cmd, token};
 
 /// Options of `cargo xtask bench`.
@@ -97,35 +111,266 @@ fn store_env(root: &Path, store: Store) -> anyhow::Result<Vec<(String, String)>>
     ])
 }
 
-/// One scenario's figures.
+/// The name of the read row (one token, `-H`).
+const GET_ROW: &str = "GET /campaigns/{id}";
+/// The name of the write row.
+const POST_ROW: &str = "POST /campaigns/{id}";
+/// The name of the memory-store read row of `--store mongodb` runs.
+const MEMORY_GET_ROW: &str = "GET /campaigns/{id} on the memory store (same run)";
+
+/// What a row of the benchmark measures, which decides its ceiling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A read of the campaign (one token or many).
+    Get,
+    /// A write of one of the campaigns.
+    Post,
+    /// On `--store mongodb`: the same read on a service on the memory store, in the same run.
+    MemoryGet,
+}
+
+/// The ceiling a row of `kind` is compared with on `store`.
+fn ceiling_of(store: Store, kind: Kind) -> Ceiling {
+    match (store, kind) {
+        (_, Kind::MemoryGet) | (Store::Memory, Kind::Get) => Ceiling::NginxGet,
+        (Store::Memory, Kind::Post) => Ceiling::NginxPost,
+        (Store::Mongodb, Kind::Get) => Ceiling::RedisGet,
+        (Store::Mongodb, Kind::Post) => Ceiling::StoreUpdate,
+    }
+}
+
+/// One row of the service's figures.
 #[derive(Debug)]
-struct Measured {
-    name: String,
-    requests_per_sec: f64,
-    p50_ms: f64,
-    p99_ms: f64,
-    non_2xx: u64,
+struct Row {
+    kind: Kind,
+    measured: Measured,
+}
+
+/// What the service's part of the run leaves for the ceilings and the table.
+#[derive(Debug)]
+struct ServiceRun {
+    rows: Vec<Row>,
+    rss_kib: u64,
+    hwm_kib: u64,
+    /// The path every read scenario asks for (`/campaigns/<id>`).
+    path: String,
+    /// The read scenario (one token, `-H`) and the write scenario, for nginx to get the same.
+    get: Scenario,
+    post: Scenario,
+    /// What the service answered to one read and one write, bodies only.
+    get_body: String,
+    post_body: String,
+    /// The cache key of the campaign read, and the size of its entry (`--store mongodb`).
+    cache_key: String,
+    cache_entry_bytes: Option<u64>,
 }
 
 /// Runs the benchmark.
 pub fn run(root: &Path, args: &BenchArgs) -> anyhow::Result<()> {
     ensure_wrk()?;
+    let nginx = ceilings::ensure_nginx()?;
     if !args.no_build {
         cmd::run(
             root,
             cmd::cargo(),
             &["build", "--release", "--locked", "-p", "campaign-api"],
         )?;
+        if args.store == Store::Mongodb {
+            cmd::run(
+                root,
+                cmd::cargo(),
+                &[
+                    "build",
+                    "--release",
+                    "--locked",
+                    "-p",
+                    "campaign-adapter-mongo",
+                    "--example",
+                    "store_ceiling",
+                ],
+            )?;
+        }
     }
     let work = root.join("target/bench");
     std::fs::create_dir_all(&work)?;
+    write_scripts(&work)?;
+    let load_before = load_average();
     let port = free_port()?;
     let env = store_env(root, args.store)?;
+    let redis_url = variable(&env, "CAMPAIGN_REDIS_URL");
     let mut service = Service::start(root, port, &args.log, &work, &env)?;
-    let result = measure(&mut service, port, args, &work);
+    let result = measure(&mut service, port, args, &work, redis_url.as_deref());
     service.stop();
-    let (rows, rss_kib, hwm_kib) = result?;
-    print_table(&rows, rss_kib, hwm_kib, args);
+    let run = result?;
+    let measured = measure_ceilings(root, args, &work, &nginx, &run, &env);
+    if let Some(url) = &redis_url {
+        ceilings::unpin_cached_entry(url, &run.cache_key);
+    }
+    let (ceilings, memory_get) = measured?;
+    let mut notes = size_notes(&run);
+    notes.push(format!(
+        "load average (1 min) when the measurements began: {load_before}, when they ended: {} \
+         (the benchmark alone keeps about 2 busy; other work on the machine moves every \
+         figure, and the ratios hold only if it stayed the same through the run)",
+        load_average()
+    ));
+    let mut rows = run.rows;
+    rows.extend(memory_get.map(|measured| Row {
+        kind: Kind::MemoryGet,
+        measured,
+    }));
+    let report = table::Report {
+        rows: rows
+            .into_iter()
+            .map(|r| (r.measured, Some(ceiling_of(args.store, r.kind))))
+            .collect(),
+        ceilings,
+        rss_kib: run.rss_kib,
+        hwm_kib: run.hwm_kib,
+        notes,
+    };
+    table::print(&report, args);
+    Ok(())
+}
+
+/// The 1-minute load average of the machine (`/proc/loadavg`), or `?`.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "?".to_owned())
+}
+
+/// The value of `name` in `env`.
+fn variable(env: &[(String, String)], name: &str) -> Option<String> {
+    env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+}
+
+/// The sizes the ceilings copy, for the reader to check they match.
+fn size_notes(run: &ServiceRun) -> Vec<String> {
+    let mut notes = vec![format!(
+        "bodies served by nginx: the service's GET answer ({} bytes) and POST answer ({} bytes)",
+        run.get_body.len(),
+        run.post_body.len()
+    )];
+    if let Some(bytes) = run.cache_entry_bytes {
+        notes.push(format!(
+            "Redis GET reads a copy of the cached entry {} ({bytes} bytes)",
+            run.cache_key
+        ));
+    }
+    notes
+}
+
+/// The ceilings a run measured, each with its kind.
+type Ceilings = Vec<(Ceiling, Measured)>;
+
+/// The ceilings of this run, and on `--store mongodb` the read on the memory store.
+fn measure_ceilings(
+    root: &Path,
+    args: &BenchArgs,
+    work: &Path,
+    nginx: &Path,
+    run: &ServiceRun,
+    env: &[(String, String)],
+) -> anyhow::Result<(Ceilings, Option<Measured>)> {
+    let mut measured = Vec::new();
+    // HTTP: the same wrk commands against nginx. The POSTs only on the memory store, where
+    // nothing else bounds them (on MongoDB the raw store's update does).
+    let post_body = (args.store == Store::Memory).then_some(run.post_body.as_str());
+    let mut server = Nginx::start(nginx, work, &run.get_body, post_body)?;
+    let get_url = format!("http://127.0.0.1:{}{}", server.get_port, run.path);
+    measured.push((
+        Ceiling::NginxGet,
+        run_scenario(args, &get_url, &run.get, Ceiling::NginxGet.label(), work)?,
+    ));
+    if let Some(port) = server.post_port {
+        let post_url = format!("http://127.0.0.1:{port}{}", run.path);
+        measured.push((
+            Ceiling::NginxPost,
+            run_scenario(args, &post_url, &run.post, Ceiling::NginxPost.label(), work)?,
+        ));
+    }
+    server.stop();
+    if args.store == Store::Memory {
+        return Ok((measured, None));
+    }
+    let redis_url = variable(env, "CAMPAIGN_REDIS_URL").context("no Redis URL")?;
+    measured.push((
+        Ceiling::RedisGet,
+        ceilings::redis_get(
+            &redis_url,
+            &run.cache_key,
+            args.connections,
+            args.threads,
+            args.duration,
+            work,
+        )?,
+    ));
+    let uri = variable(env, "CAMPAIGN_MONGODB_URI").context("no MongoDB URI")?;
+    let database = variable(env, "CAMPAIGN_MONGODB_DATABASE").context("no database")?;
+    for op in [Ceiling::StoreRead, Ceiling::StoreUpdate] {
+        let (figures, _) = ceilings::store(
+            root,
+            &uri,
+            &database,
+            op,
+            args.connections,
+            args.duration,
+            work,
+        )?;
+        measured.push((op, figures));
+    }
+    let memory = memory_store_get(root, args, work)?;
+    Ok((measured, Some(memory)))
+}
+
+/// The read scenario on a service on the memory store (one campaign, same token, same wrk
+/// command), for `--store mongodb` runs to compare their cached reads with.
+fn memory_store_get(root: &Path, args: &BenchArgs, work: &Path) -> anyhow::Result<Measured> {
+    let dir = work.join("memory-store");
+    std::fs::create_dir_all(&dir)?;
+    let port = free_port()?;
+    let mut service = Service::start(root, port, &args.log, &dir, &[])?;
+    let result = read_on(port, args, work, &dir);
+    service.stop();
+    result
+}
+
+/// [`memory_store_get`] once its service runs on `port`.
+fn read_on(port: u16, args: &BenchArgs, work: &Path, dir: &Path) -> anyhow::Result<Measured> {
+    wait_ready(port)?;
+    let pem =
+        std::fs::read(token::default_key_path()).context("the dev-mode service wrote no key")?;
+    let bearer = token::supreme_token(&pem, "xtask-bench")?;
+    let id = create_campaign(port, &bearer, 0)?;
+    let url = format!("http://127.0.0.1:{port}/campaigns/{id}");
+    let auth = format!("Authorization: Bearer {bearer}");
+    wrk(&["-t1", "-c8", "-d2s", "-H", &auth, &url])?;
+    let scenario = Scenario {
+        name: MEMORY_GET_ROW.to_owned(),
+        options: vec![
+            "-H".to_owned(),
+            auth,
+            "-s".to_owned(),
+            work.join(DONE_SCRIPT).display().to_string(),
+        ],
+        script_args: Vec::new(),
+    };
+    run_scenario(args, &url, &scenario, &scenario.name, dir)
+}
+
+/// The script of the rows without one of their own: only wrk's `done` hook (p99.9).
+const DONE_SCRIPT: &str = "done.lua";
+/// The token-rotation script.
+const ROTATION: &str = "rotation.lua";
+/// The write script.
+const UPDATE: &str = "update.lua";
+
+/// Writes the scripts that do not depend on the run's campaigns.
+fn write_scripts(work: &Path) -> anyhow::Result<()> {
+    std::fs::write(work.join(DONE_SCRIPT), DONE_HOOK.trim_start())?;
+    std::fs::write(work.join(ROTATION), format!("{ROTATION_SCRIPT}{DONE_HOOK}"))?;
     Ok(())
 }
 
@@ -155,6 +400,7 @@ end
 "#;
 
 /// One wrk run of the benchmark.
+#[derive(Debug, Clone)]
 struct Scenario {
     name: String,
     /// wrk's options besides threads, connections, duration and `--latency`.
@@ -172,12 +418,39 @@ fn rotation_name(users: usize) -> String {
     }
 }
 
+/// Runs `scenario` against `url` with the run's threads, connections and duration; keeps wrk's
+/// output in `work` and returns its figures under `name`.
+fn run_scenario(
+    args: &BenchArgs,
+    url: &str,
+    scenario: &Scenario,
+    name: &str,
+    work: &Path,
+) -> anyhow::Result<Measured> {
+    let threads = format!("-t{}", args.threads);
+    let conns = format!("-c{}", args.connections);
+    let dur = format!("-d{}s", args.duration);
+    let mut a: Vec<&str> = vec![&threads, &conns, &dur, "--latency"];
+    a.extend(scenario.options.iter().map(String::as_str));
+    a.push(url);
+    if !scenario.script_args.is_empty() {
+        // wrk hands what follows `--` to the script's `init`.
+        a.push("--");
+        a.extend(scenario.script_args.iter().map(String::as_str));
+    }
+    let out = wrk(&a)?;
+    let file = name.replace(['/', ' ', '{', '}', ',', '(', ')'], "_");
+    std::fs::write(work.join(format!("{file}.txt")), &out)?;
+    parse_wrk(name.to_owned(), &out)
+}
+
 fn measure(
     service: &mut Service,
     port: u16,
     args: &BenchArgs,
     work: &Path,
-) -> anyhow::Result<(Vec<Measured>, u64, u64)> {
+    redis_url: Option<&str>,
+) -> anyhow::Result<ServiceRun> {
     wait_ready(port)?;
     let pem =
         std::fs::read(token::default_key_path()).context("the dev-mode service wrote no key")?;
@@ -185,10 +458,11 @@ fn measure(
     let ids = (0..CAMPAIGNS)
         .map(|i| create_campaign(port, &bearer, i))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let url = format!("http://127.0.0.1:{port}/campaigns/{}", ids[0]);
+    let path = format!("/campaigns/{}", ids[0]);
+    let url = format!("http://127.0.0.1:{port}{path}");
     let auth = format!("Authorization: Bearer {bearer}");
 
-    let script = work.join("update.lua");
+    let script = work.join(UPDATE);
     // Each request updates one of the campaigns at random: writers of one campaign queue behind
     // each other by design (conditional writes), so one hot campaign would measure contention,
     // not throughput.
@@ -206,7 +480,8 @@ fn measure(
                local id = ids[math.random(#ids)]\n\
                local body = '{{\"tour\": {{\"name\": \"Tour ' .. math.random(1000000) .. '\"}}}}'\n\
                return wrk.format(\"POST\", \"/campaigns/\" .. id, headers, body)\n\
-             end\n",
+             end\n\
+             {DONE_HOOK}",
             quoted.join(", ")
         ),
     )?;
@@ -214,8 +489,7 @@ fn measure(
     wrk(&warm)?;
 
     // Many users: their tokens, minted up front, in a file the rotation script reads.
-    let rotation = work.join("rotation.lua");
-    std::fs::write(&rotation, ROTATION_SCRIPT)?;
+    let rotation = work.join(ROTATION);
     let mut token_files = Vec::new();
     if args.users > 0 {
         let one = work.join("tokens-1.txt");
@@ -249,20 +523,18 @@ fn measure(
         }
     }
 
-    let mut scenarios = vec![Scenario {
-        name: "GET /campaigns/{id}".to_owned(),
-        options: vec!["-H".to_owned(), auth.clone()],
+    let get = Scenario {
+        name: GET_ROW.to_owned(),
+        options: vec![
+            "-H".to_owned(),
+            auth.clone(),
+            "-s".to_owned(),
+            work.join(DONE_SCRIPT).display().to_string(),
+        ],
         script_args: Vec::new(),
-    }];
-    for (users, file) in &token_files {
-        scenarios.push(Scenario {
-            name: rotation_name(*users),
-            options: vec!["-s".to_owned(), rotation.display().to_string()],
-            script_args: vec![file.display().to_string()],
-        });
-    }
-    scenarios.push(Scenario {
-        name: "POST /campaigns/{id}".to_owned(),
+    };
+    let post = Scenario {
+        name: POST_ROW.to_owned(),
         options: vec![
             "-H".to_owned(),
             auth.clone(),
@@ -270,43 +542,58 @@ fn measure(
             script.display().to_string(),
         ],
         script_args: Vec::new(),
-    });
+    };
+    let mut scenarios = vec![(Kind::Get, get.clone())];
+    for (users, file) in &token_files {
+        scenarios.push((
+            Kind::Get,
+            Scenario {
+                name: rotation_name(*users),
+                options: vec!["-s".to_owned(), rotation.display().to_string()],
+                script_args: vec![file.display().to_string()],
+            },
+        ));
+    }
+    scenarios.push((Kind::Post, post.clone()));
     let mut rows = Vec::new();
-    for scenario in scenarios {
-        let threads = format!("-t{}", args.threads);
-        let conns = format!("-c{}", args.connections);
-        let dur = format!("-d{}s", args.duration);
-        let mut a: Vec<&str> = vec![&threads, &conns, &dur, "--latency"];
-        a.extend(scenario.options.iter().map(String::as_str));
-        a.push(&url);
-        if !scenario.script_args.is_empty() {
-            // wrk hands what follows `--` to the script's `init`.
-            a.push("--");
-            a.extend(scenario.script_args.iter().map(String::as_str));
-        }
-        let out = wrk(&a)?;
-        let file = scenario
-            .name
-            .replace(['/', ' ', '{', '}', ',', '(', ')'], "_");
-        std::fs::write(work.join(format!("{file}.txt")), &out)?;
-        rows.push(parse_wrk(scenario.name, &out)?);
+    for (kind, scenario) in scenarios {
+        let measured = run_scenario(args, &url, &scenario, &scenario.name, work)?;
+        rows.push(Row { kind, measured });
     }
-    let (rss, hwm) = memory_kib(service.pid())?;
-    Ok((rows, rss, hwm))
-}
+    let (rss_kib, hwm_kib) = memory_kib(service.pid())?;
 
-fn ensure_wrk() -> anyhow::Result<()> {
-    if Command::new("wrk").arg("--version").output().is_ok() {
-        return Ok(());
+    // What nginx will answer: the bodies of one write and one read, the read last so that its
+    // cache entry is fresh for the Redis ceiling.
+    let (status, post_body) = http(
+        port,
+        "POST",
+        &format!("/campaigns/{}", ids[1 % ids.len()]),
+        Some(&bearer),
+        Some(r#"{"tour": {"name": "Tour 0"}}"#),
+    )?;
+    if status != 200 {
+        bail!("the probe POST answered {status}: {post_body}");
     }
-    println!("wrk not found; installing it from Debian (apt-get install -y wrk)");
-    let status = Command::new("apt-get")
-        .args(["install", "-y", "-q", "wrk"])
-        .status();
-    match status {
-        Ok(s) if s.success() => Ok(()),
-        _ => bail!("wrk is needed: install it (Debian: apt-get install wrk) and run again"),
+    let (status, get_body) = http(port, "GET", &path, Some(&bearer), None)?;
+    if status != 200 {
+        bail!("the probe GET answered {status}: {get_body}");
     }
+    let cache_key = format!("campaign:id:{}", ids[0]);
+    let cache_entry_bytes = redis_url
+        .map(|url| ceilings::pin_cached_entry(url, &cache_key))
+        .transpose()?;
+    Ok(ServiceRun {
+        rows,
+        rss_kib,
+        hwm_kib,
+        path,
+        get,
+        post,
+        get_body,
+        post_body,
+        cache_key,
+        cache_entry_bytes,
+    })
 }
 
 pub(crate) fn free_port() -> anyhow::Result<u16> {
@@ -458,64 +745,6 @@ fn create_campaign(port: u16, bearer: &str, n: usize) -> anyhow::Result<String> 
         .context("no id in the create answer")
 }
 
-fn wrk(args: &[&str]) -> anyhow::Result<String> {
-    let out = Command::new("wrk")
-        .args(args)
-        .output()
-        .context("cannot run wrk")?;
-    if !out.status.success() {
-        bail!("wrk failed: {}", String::from_utf8_lossy(&out.stderr));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-/// A wrk duration (`812.00us`, `3.45ms`, `1.02s`) in milliseconds.
-fn millis(raw: &str) -> Option<f64> {
-    let (number, factor) = if let Some(n) = raw.strip_suffix("us") {
-        (n, 0.001)
-    } else if let Some(n) = raw.strip_suffix("ms") {
-        (n, 1.0)
-    } else if let Some(n) = raw.strip_suffix('s') {
-        (n, 1000.0)
-    } else {
-        return None;
-    };
-    number.parse::<f64>().ok().map(|n| n * factor)
-}
-
-fn parse_wrk(name: String, out: &str) -> anyhow::Result<Measured> {
-    let field = |prefix: &str| -> Option<String> {
-        out.lines()
-            .map(str::trim)
-            .find(|l| l.starts_with(prefix))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .map(str::to_owned)
-    };
-    let requests_per_sec = out
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("Requests/sec:"))
-        .and_then(|v| v.trim().parse().ok())
-        .context("no Requests/sec in the wrk output")?;
-    let p50_ms = field("50%")
-        .and_then(|v| millis(&v))
-        .context("no 50% latency")?;
-    let p99_ms = field("99%")
-        .and_then(|v| millis(&v))
-        .context("no 99% latency")?;
-    let non_2xx = out
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("Non-2xx or 3xx responses:"))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(0);
-    Ok(Measured {
-        name,
-        requests_per_sec,
-        p50_ms,
-        p99_ms,
-        non_2xx,
-    })
-}
-
 /// Current and peak resident memory of `pid`, in KiB.
 fn memory_kib(pid: u32) -> anyhow::Result<(u64, u64)> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
@@ -528,116 +757,4 @@ fn memory_kib(pid: u32) -> anyhow::Result<(u64, u64)> {
             .unwrap_or(0)
     };
     Ok((value("VmRSS:"), value("VmHWM:")))
-}
-
-fn print_table(rows: &[Measured], rss_kib: u64, hwm_kib: u64, args: &BenchArgs) {
-    println!();
-    println!(
-        "wrk -t{} -c{} -d{}s, store {:?}, service RUST_LOG={}, {} cores",
-        args.threads,
-        args.connections,
-        args.duration,
-        args.store,
-        args.log,
-        std::thread::available_parallelism().map_or(0, |n| n.get())
-    );
-    println!("| scenario | requests/s | p50 | p99 | non-2xx |");
-    println!("|---|---:|---:|---:|---:|");
-    for r in rows {
-        println!(
-            "| {} | {:.0} | {:.2} ms | {:.2} ms | {} |",
-            r.name, r.requests_per_sec, r.p50_ms, r.p99_ms, r.non_2xx
-        );
-    }
-    println!(
-        "| service memory after the load (RSS / peak) | {:.1} MiB / {:.1} MiB | | | |",
-        rss_kib as f64 / 1024.0,
-        hwm_kib as f64 / 1024.0
-    );
-    if let Some(line) = many_users_ratio(rows, args.users) {
-        println!();
-        println!("{line}");
-    }
-}
-
-/// The many-users row against the one-token rows of the same run: the goal of issue 16 is
-/// many / one ≥ 90 %. `None` when the run has no many-users row.
-fn many_users_ratio(rows: &[Measured], users: usize) -> Option<String> {
-    let row = |name: &str| rows.iter().find(|r| r.name == name);
-    let many = row(&rotation_name(users)).filter(|_| users > 1)?;
-    let one = row(&rotation_name(1))?;
-    let mut line = format!(
-        "many users / one token (same rotation script): {users} tokens {:.0} req/s vs 1 token \
-         {:.0} req/s = {:.1} %, p99 {:.2} ms vs {:.2} ms",
-        many.requests_per_sec,
-        one.requests_per_sec,
-        100.0 * many.requests_per_sec / one.requests_per_sec,
-        many.p99_ms,
-        one.p99_ms
-    );
-    if let Some(plain) = row("GET /campaigns/{id}") {
-        line.push_str(&format!(
-            "; vs the one-token row without a script: {:.1} %",
-            100.0 * many.requests_per_sec / plain.requests_per_sec
-        ));
-    }
-    Some(line)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const SAMPLE: &str = "Running 10s test @ http://127.0.0.1:8080/x
-  2 threads and 64 connections
-  Thread Stats   Avg      Stdev     Max   +/- Stdev
-    Latency     2.10ms    1.00ms  30.00ms   90.00%
-  Latency Distribution
-     50%  812.00us
-     75%    2.00ms
-     90%    3.00ms
-     99%    7.50ms
-  200000 requests in 10.00s, 100.00MB read
-  Non-2xx or 3xx responses: 3
-Requests/sec:  20000.50
-Transfer/sec:     10.00MB
-";
-
-    fn row(name: String, requests_per_sec: f64, p99_ms: f64) -> Measured {
-        Measured {
-            name,
-            requests_per_sec,
-            p50_ms: 1.0,
-            p99_ms,
-            non_2xx: 0,
-        }
-    }
-
-    #[test]
-    fn the_many_users_row_is_compared_with_one_token_of_the_same_script() {
-        let rows = [
-            row("GET /campaigns/{id}".to_owned(), 20_000.0, 6.0),
-            row(rotation_name(1), 18_000.0, 6.5),
-            row(rotation_name(5000), 17_100.0, 7.0),
-        ];
-        assert_eq!(rotation_name(5000), "GET /campaigns/{id}, 5000 tokens");
-        let line = many_users_ratio(&rows, 5000).unwrap();
-        assert!(line.contains("= 95.0 %"), "{line}");
-        assert!(line.contains("p99 7.00 ms vs 6.50 ms"), "{line}");
-        assert!(line.contains("without a script: 85.5 %"), "{line}");
-        assert_eq!(many_users_ratio(&rows[..2], 5000), None);
-        assert_eq!(many_users_ratio(&rows, 0), None);
-        assert_eq!(many_users_ratio(&rows, 1), None);
-    }
-
-    #[test]
-    fn parses_wrk_figures() {
-        let m = parse_wrk("x".to_owned(), SAMPLE).unwrap();
-        assert!((m.requests_per_sec - 20000.5).abs() < 1e-6);
-        assert!((m.p50_ms - 0.812).abs() < 1e-9);
-        assert!((m.p99_ms - 7.5).abs() < 1e-9);
-        assert_eq!(m.non_2xx, 3);
-        assert_eq!(millis("1.5s"), Some(1500.0));
-        assert_eq!(millis("12"), None);
-    }
 }
