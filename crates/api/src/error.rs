@@ -2,7 +2,7 @@
 //!
 //! Error policy: handlers and extractors return [`ApiError`]: a [`DomainError`] on its way out,
 //! or one of the failures only HTTP has (a body that is not JSON, an unknown route, a method the
-//! route lacks, a body too large or not JSON, a missing or bad token, an `Idempotency-Key`
+//! route lacks, a body too large or not `application/json`, a missing or bad token, an `Idempotency-Key`
 //! conflict). Its status and error type come from the single table in [`ApiError::classify`];
 //! the body — the error envelope with the request's correlation id — is written once, by the
 //! error-envelope middleware, which is the only place that knows the correlation id of every

@@ -57,5 +57,14 @@ mod tests {
             campaign_store_error(StoreError::Unavailable("down".into())),
             DomainError::DependencyUnavailable { .. }
         ));
+        // A record the store answered but this version cannot use is a 500, not an outage.
+        let undecodable = StoreError::internal(
+            "decode campaign",
+            std::io::Error::other("missing field `name`"),
+        );
+        assert!(matches!(
+            campaign_store_error(undecodable),
+            DomainError::Internal(_)
+        ));
     }
 }

@@ -17,13 +17,24 @@ use crate::markets::CampaignMarkets;
 use crate::promoters::Promoters;
 use crate::retry::{Idempotent, RetryPolicy};
 
-/// A client of one campaign-service deployment. Cheap to clone; clones share connections.
-#[derive(Debug, Clone)]
+/// A client of one campaign-service deployment. Cheap to clone; clones share connections. Its
+/// `Debug` never shows the token.
+#[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
     base: String,
     token: Option<String>,
     retry: RetryPolicy,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base", &self.base)
+            .field("token", &self.token.as_ref().map(|_| "***"))
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
 }
 
 /// One request, before it is sent.
@@ -192,6 +203,11 @@ impl Client {
                         ..
                     } = &error
                     {
+                        // A service asking for a longer wait than the policy allows gets its
+                        // error back instead of a sleeping caller.
+                        if *after > self.retry.max_delay {
+                            return Err(error);
+                        }
                         wait = wait.max(*after);
                     }
                     tokio::time::sleep(wait).await;
@@ -225,7 +241,8 @@ impl Client {
                 .header(CONTENT_TYPE, "application/json")
                 .body(body.clone());
         }
-        let response = request.send().await?;
+        // Without the URL: a query may carry a campaign password.
+        let response = request.send().await.map_err(reqwest::Error::without_url)?;
         let status = response.status();
         let etag = response
             .headers()
@@ -238,7 +255,10 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse().ok())
             .map(Duration::from_secs);
-        let bytes = response.bytes().await?;
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(reqwest::Error::without_url)?;
         if status.is_success() {
             if status == StatusCode::NO_CONTENT || bytes.is_empty() {
                 return Ok(Answer { data: None, etag });

@@ -17,7 +17,8 @@ pub enum ClientError {
         /// How long to wait before trying again, when the service said (`Retry-After`).
         retry_after: Option<Duration>,
     },
-    /// The request did not get an answer (connection, timeout, TLS).
+    /// The request did not get an answer (connection, timeout, TLS). The URL is left out of the
+    /// message: a query may carry a campaign password.
     #[error("no answer from the service: {0}")]
     Transport(#[from] reqwest::Error),
     /// The answer was not what the contract says (the client and service disagree).
@@ -42,8 +43,9 @@ impl ClientError {
         }
     }
 
-    /// Whether trying the same request again may succeed: no answer, 5xx, 429, or a request with
-    /// the same `Idempotency-Key` still running.
+    /// Whether trying the same request again may succeed: no answer, 5xx (with the envelope or
+    /// without, as a gateway answers), 429, or a request with the same `Idempotency-Key` still
+    /// running.
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Transport(e) => !e.is_builder() && !e.is_decode(),
@@ -52,7 +54,8 @@ impl ClientError {
                     || *status == 429
                     || error.kind == ErrorType::IdempotencyKeyInProgress
             }
-            Self::Unexpected { .. } | Self::InvalidBaseUrl(_) => false,
+            Self::Unexpected { status, .. } => *status >= 500 || *status == 429,
+            Self::InvalidBaseUrl(_) => false,
         }
     }
 }

@@ -170,3 +170,54 @@ async fn an_answer_outside_the_contract_is_reported_as_such() {
         Err(ClientError::InvalidBaseUrl(_))
     ));
 }
+
+#[tokio::test]
+async fn a_gateway_error_without_the_envelope_is_retried_and_the_token_never_printed() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(502).set_body_string("<html>bad gateway</html>"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("etag", "\"7\"")
+                .set_body_json(promoter(7)),
+        )
+        .mount(&server)
+        .await;
+    let client = client(&server).await;
+    let id = PromoterId::parse(ID).unwrap();
+    assert_eq!(client.promoters().get(&id).await.unwrap().value.version, 7);
+    let printed = format!("{client:?}");
+    assert!(!printed.contains("t0k3n"), "{printed}");
+}
+
+#[tokio::test]
+async fn a_retry_after_longer_than_the_policy_allows_is_not_waited_for() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "3600")
+                .set_body_json(error("TOO_MANY_REQUESTS")),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let id = PromoterId::parse(ID).unwrap();
+    let failure = client(&server)
+        .await
+        .promoters()
+        .get(&id)
+        .await
+        .unwrap_err();
+    assert_eq!(failure.error_type(), Some(ErrorType::TooManyRequests));
+    match failure {
+        ClientError::Api { retry_after, .. } => {
+            assert_eq!(retry_after, Some(Duration::from_secs(3600)));
+        }
+        other => panic!("{other:?}"),
+    }
+}

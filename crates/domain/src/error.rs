@@ -1,8 +1,9 @@
 //! The domain's error vocabulary.
 //!
-//! Error policy: [`DomainError`] has exactly one variant per error type of the HTTP contract
-//! (SPEC §4), so every layer speaks the same language and `api` holds the single table from a
-//! variant to an HTTP status. Messages are written for the client: they never carry driver
+//! Error policy: [`DomainError`] has one variant per error type of the HTTP contract (SPEC §4)
+//! that the domain or a use case can cause; the failures only HTTP has (a body that is not
+//! JSON, an unknown route, a missing token, ...) belong to the HTTP layer, which holds the
+//! single table from an error to its status and type. Messages are written for the client: they never carry driver
 //! output, internal names or secrets. Unexpected failures are [`DomainError::Internal`], whose
 //! message is for logs only and is replaced by a generic one at the edge.
 

@@ -84,8 +84,10 @@ impl MongoStore {
                     .try_collect()
                     .await
                     .map_err(failed("read pending events"))?;
-                self.sweep_documents(source, &docs).await?;
-                if docs.len() < SWEEP_BATCH as usize {
+                let moved = self.sweep_documents(source, &docs).await?;
+                // A full batch of documents whose entries cannot be moved (no event id) would
+                // be found again forever: stop when a batch moved nothing.
+                if docs.len() < SWEEP_BATCH as usize || moved == 0 {
                     break;
                 }
             }
@@ -98,11 +100,12 @@ impl MongoStore {
     /// is a record another sweep made first), one `update` pulling the moved entries from every
     /// document, and one `delete` of the drained tombstones among them. A crash in between
     /// repeats the insert on the next sweep, which the `_id`s absorb.
+    /// Returns how many entries it moved.
     async fn sweep_documents(
         &self,
         source: &Collection<Document>,
         docs: &[Document],
-    ) -> Result<(), StoreError> {
+    ) -> Result<usize, StoreError> {
         let pending: Vec<(&Bson, &Vec<Bson>, bool)> = docs
             .iter()
             .filter_map(|doc| {
@@ -114,7 +117,7 @@ impl MongoStore {
             .collect();
         let count: usize = pending.iter().map(|(_, entries, _)| entries.len()).sum();
         if count == 0 {
-            return Ok(());
+            return Ok(0);
         }
         let mut seq = self.reserve_seqs(count).await?;
         let mut ids = Vec::with_capacity(count);
@@ -152,6 +155,7 @@ impl MongoStore {
                 records.push(encode(&record, "outbox record")?);
             }
         }
+        let moved = ids.len();
         if !records.is_empty() {
             match self.outbox.insert_many(records).ordered(false).await {
                 Ok(_) => {}
@@ -176,7 +180,7 @@ impl MongoStore {
                 .await
                 .map_err(failed("remove tombstones"))?;
         }
-        Ok(())
+        Ok(moved)
     }
 
     /// Reserves `n` consecutive outbox sequence numbers; returns the first.

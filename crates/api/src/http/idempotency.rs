@@ -112,10 +112,11 @@ pub(crate) async fn idempotency(
         Ok(Begin::Mismatch) => return refuse(ApiError::IdempotencyKeyReused, http_req),
         Ok(Begin::Replay(stored)) => return Ok(ServiceResponse::new(http_req, replay(&stored))),
         Err(error) => {
-            tracing::warn!(%error, "the idempotency records are unavailable");
-            let error = DomainError::DependencyUnavailable {
-                dependency: "store".to_owned(),
-            };
+            // An outage is 503; a record this version cannot read is 500 (as for every store).
+            tracing::warn!(%error, "the idempotency records cannot be used");
+            let error = error.into_domain(DomainError::Internal(
+                "idempotency record missing during begin".to_owned(),
+            ));
             return refuse(error.into(), http_req);
         }
     }
