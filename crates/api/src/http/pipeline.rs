@@ -263,8 +263,10 @@ fn error_of(res: &ServiceResponse<BoxBody>) -> ApiError {
 }
 
 /// `res` with the error envelope of SPEC §4 as its body: the one rendering of every error. The
-/// status and headers the handler, extractor or framework set are kept; the body and its
-/// content type are replaced.
+/// headers the handler, extractor or framework set are kept (`Allow`, `Retry-After`, CORS);
+/// the status is the one the table gives the error (a framework status outside the table, such
+/// as 411, is answered as 400 `VALIDATION_ERROR` on `request`); the body and its content type
+/// are replaced.
 pub(crate) fn with_error_envelope(
     res: ServiceResponse<BoxBody>,
     correlation: &Correlation,
