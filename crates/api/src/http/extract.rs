@@ -5,7 +5,6 @@ use actix_web::error::{JsonPayloadError, QueryPayloadError};
 use actix_web::http::header;
 use actix_web::{HttpRequest, web};
 use campaign_domain::values::{CampaignId, EventId, InvalidValue, MarketId, PromoterId};
-use campaign_domain::{DomainError, ValidationErrors};
 
 use crate::error::ApiError;
 
@@ -43,22 +42,14 @@ pub(crate) fn query_config() -> web::QueryConfig {
             QueryPayloadError::Deserialize(e) => e.to_string(),
             other => other.to_string(),
         };
-        ApiError::from(DomainError::Validation(ValidationErrors::single(
-            "query", message,
-        )))
-        .into()
+        ApiError::invalid("query", message).into()
     })
 }
 
 /// Path settings: a path that does not fit is a `VALIDATION_ERROR`.
 pub(crate) fn path_config() -> web::PathConfig {
-    web::PathConfig::default().error_handler(|err, _req| {
-        ApiError::from(DomainError::Validation(ValidationErrors::single(
-            "path",
-            err.to_string(),
-        )))
-        .into()
-    })
+    web::PathConfig::default()
+        .error_handler(|err, _req| ApiError::invalid("path", err.to_string()).into())
 }
 
 /// Parses a path or query value, reporting a failure under `field`.
@@ -67,12 +58,7 @@ pub(crate) fn parse<T>(
     raw: &str,
     parse: impl FnOnce(&str) -> Result<T, InvalidValue>,
 ) -> Result<T, ApiError> {
-    parse(raw).map_err(|e| {
-        ApiError::from(DomainError::Validation(ValidationErrors::single(
-            field,
-            e.message(),
-        )))
-    })
+    parse(raw).map_err(|e| ApiError::invalid(field, e.message()))
 }
 
 /// A campaign id from the path.
@@ -101,12 +87,7 @@ pub(crate) fn if_match(req: &HttpRequest) -> Result<Option<u64>, ApiError> {
     let Some(value) = req.headers().get(header::IF_MATCH) else {
         return Ok(None);
     };
-    let bad = || {
-        ApiError::from(DomainError::Validation(ValidationErrors::single(
-            "If-Match",
-            "must be an ETag such as \"3\"",
-        )))
-    };
+    let bad = || ApiError::invalid("If-Match", "must be an ETag such as \"3\"");
     let raw = value.to_str().map_err(|_| bad())?.trim();
     if raw == "*" {
         return Ok(None);
@@ -132,9 +113,7 @@ pub(crate) fn flag(field: &str, raw: Option<&str>) -> Result<bool, ApiError> {
     match raw.map(str::trim) {
         None | Some("false" | "0" | "") => Ok(false),
         Some("true" | "1") => Ok(true),
-        Some(_) => Err(ApiError::from(DomainError::Validation(
-            ValidationErrors::single(field, "must be true or false"),
-        ))),
+        Some(_) => Err(ApiError::invalid(field, "must be true or false")),
     }
 }
 

@@ -33,8 +33,8 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpResponse, web};
 use aws_lc_rs::digest;
+use campaign_domain::DomainError;
 use campaign_domain::uuid::Uuid;
-use campaign_domain::{DomainError, ValidationErrors};
 use campaign_ports::{Begin, IdempotencyClaim, IdempotencyKey, IdempotencyStore, StoredResponse};
 use tracing::Instrument as _;
 
@@ -205,12 +205,7 @@ async fn pass(
 
 /// The key of the header, sent once, 1-255 characters 0x21-0x7E.
 fn key_of(headers: &HeaderMap) -> Result<String, ApiError> {
-    let bad = |message: &str| {
-        ApiError::from(DomainError::Validation(ValidationErrors::single(
-            "Idempotency-Key",
-            message,
-        )))
-    };
+    let bad = |message: &str| ApiError::invalid("Idempotency-Key", message);
     let mut values = headers.get_all(HEADER);
     let (Some(value), None) = (values.next(), values.next()) else {
         return Err(bad("must be sent once"));

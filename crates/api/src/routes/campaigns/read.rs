@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use campaign_app::campaigns::{DomainRead, ListCampaigns};
 use campaign_domain::campaign::Password;
 use campaign_domain::values::DomainName;
-use campaign_domain::{DomainError, ValidationErrors};
+
 use campaign_http_types::Envelope;
 use campaign_http_types::campaign::{Campaign, CampaignPage};
 use campaign_http_types::campaign_view::PublicCampaign;
@@ -39,9 +39,7 @@ pub(crate) struct DomainQuery {
 fn domain(raw: Option<&str>) -> Result<DomainName, ApiError> {
     match raw.filter(|d| !d.is_empty()) {
         Some(d) => extract::parse("domain", d, DomainName::parse),
-        None => Err(ApiError::from(DomainError::Validation(
-            ValidationErrors::single("domain", "is required"),
-        ))),
+        None => Err(ApiError::invalid("domain", "is required")),
     }
 }
 
