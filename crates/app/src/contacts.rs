@@ -2,27 +2,26 @@
 //! contains the text, case-insensitive and literal, by name then id, paged. Linking contacts to
 //! a campaign is a campaign use case (`CampaignService::set_contacts`).
 
+use campaign_domain::DomainError;
 use campaign_domain::contact::Contact;
-use campaign_domain::paging::Page;
-use campaign_domain::{DomainError, ValidationErrors};
+use campaign_domain::paging::{Page, PageRequest};
 use campaign_ports::StoreError;
 
 use crate::RequestContext;
-use crate::params::{page_request, text};
 use crate::ports::Ports;
 
 /// Longest search text accepted.
 pub const MAX_QUERY_CHARS: usize = 200;
 
-/// The contact search as the client sends it (query-string values, unparsed).
+/// A contact search: the text and the page, already read (the HTTP layer reads the query
+/// string).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContactSearch {
-    /// `q`: text to find in name, e-mail or keywords; absent or blank lists every contact.
+    /// `q`: text to find in name, e-mail or keywords, trimmed (the HTTP layer refuses one
+    /// longer than [`MAX_QUERY_CHARS`]); absent lists every contact.
     pub q: Option<String>,
-    /// `page`.
-    pub page: Option<String>,
-    /// `pageSize`.
-    pub page_size: Option<String>,
+    /// `page` and `pageSize`.
+    pub page: PageRequest,
 }
 
 /// The contact use cases.
@@ -39,20 +38,16 @@ impl ContactService {
 
     /// One page of the contacts matching `params`.
     ///
-    /// Errors: `SUPREME_USER_REQUIRED`; `VALIDATION_ERROR` naming every bad parameter.
+    /// Errors: `SUPREME_USER_REQUIRED`.
     pub async fn search(
         &self,
         ctx: &RequestContext,
         params: &ContactSearch,
     ) -> Result<Page<Contact>, DomainError> {
         ctx.actor.require_supreme()?;
-        let mut e = ValidationErrors::new();
-        let q = text(&mut e, "q", params.q.as_deref(), MAX_QUERY_CHARS);
-        let page = page_request(&mut e, params.page.as_deref(), params.page_size.as_deref());
-        e.into_result(())?;
         self.ports
             .contacts
-            .search(q.as_deref(), page)
+            .search(params.q.as_deref(), params.page)
             .await
             .map_err(|error: StoreError| {
                 if let StoreError::Unavailable(reason) = &error {

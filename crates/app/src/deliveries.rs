@@ -1,14 +1,13 @@
 //! Delivery inspection for supreme users (SPEC §8): the outbox backlog, the events given up
 //! on after too many attempts, and putting them back in line once the cause is fixed.
 
-use campaign_domain::paging::Page;
+use campaign_domain::paging::{Page, PageRequest};
 use campaign_domain::serde_json::Value;
 use campaign_domain::uuid::Uuid;
 use campaign_domain::{DomainError, ValidationErrors};
 use campaign_ports::{OutboxRecord, OutboxStats, StoreError};
 
 use crate::RequestContext;
-use crate::params::page_request;
 use crate::ports::Ports;
 
 /// Most event ids one requeue takes.
@@ -53,20 +52,15 @@ impl DeliveryService {
         Self { ports }
     }
 
-    /// The backlog and one page of failed events (`page`, `pageSize` as the client sent them).
+    /// The backlog and one page of failed events.
     ///
-    /// Errors: `SUPREME_USER_REQUIRED`; `VALIDATION_ERROR` for bad paging values;
-    /// `DEPENDENCY_UNAVAILABLE`.
+    /// Errors: `SUPREME_USER_REQUIRED`; `DEPENDENCY_UNAVAILABLE`.
     pub async fn failed(
         &self,
         ctx: &RequestContext,
-        page: Option<&str>,
-        page_size: Option<&str>,
+        page: PageRequest,
     ) -> Result<FailedDeliveries, DomainError> {
         ctx.actor.require_supreme()?;
-        let mut e = ValidationErrors::new();
-        let page = page_request(&mut e, page, page_size);
-        e.into_result(())?;
         let page = self.ports.outbox.failed(page).await.map_err(store_error)?;
         let backlog = self.ports.outbox.stats().await.map_err(store_error)?;
         Ok(FailedDeliveries { backlog, page })

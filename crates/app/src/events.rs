@@ -3,10 +3,11 @@
 //! /events/{eventId}` records the status the ticketing side reports. Event dates come from the
 //! markets that reference them (recorded by every market write).
 
+use campaign_domain::DomainError;
+use campaign_domain::chrono::{DateTime, Utc};
 use campaign_domain::event::{Event, EventStatus};
 use campaign_domain::serde_json::Value;
-use campaign_domain::values::{EventId, parse_instant};
-use campaign_domain::{DomainError, ValidationErrors};
+use campaign_domain::values::EventId;
 use campaign_ports::StoreError;
 
 use crate::RequestContext;
@@ -36,31 +37,14 @@ impl EventService {
     /// Ids of the events with `status` whose date is ≤ `until` (now when absent) and that at
     /// least one market still references, sorted.
     ///
-    /// Errors: `SUPREME_USER_REQUIRED`; `VALIDATION_ERROR` when `status` is missing or unknown or
-    /// `until` is not an RFC 3339 date-time.
+    /// Errors: `SUPREME_USER_REQUIRED`.
     pub async fn ids_by_status(
         &self,
         ctx: &RequestContext,
-        status: Option<&str>,
-        until: Option<&str>,
+        status: EventStatus,
+        until: Option<DateTime<Utc>>,
     ) -> Result<Vec<EventId>, DomainError> {
         ctx.actor.require_supreme()?;
-        let mut e = ValidationErrors::new();
-        let status = match status.map(str::trim).filter(|s| !s.is_empty()) {
-            Some(raw) => e.check("status", Some(raw), str::parse::<EventStatus>),
-            None => {
-                e.add("status", "is required");
-                None
-            }
-        };
-        let until = e.check(
-            "until",
-            until.map(str::trim).filter(|s| !s.is_empty()),
-            parse_instant,
-        );
-        let (Some(status), true) = (status, e.is_empty()) else {
-            return Err(e.into());
-        };
         let until = until.unwrap_or_else(|| self.ports.clock.now());
         let events = self
             .ports

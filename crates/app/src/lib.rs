@@ -15,7 +15,6 @@ pub mod events;
 mod json_cache;
 pub mod markets;
 mod outbox;
-mod params;
 mod password;
 mod ports;
 pub mod promoters;

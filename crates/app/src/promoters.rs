@@ -5,16 +5,15 @@
 
 use std::time::Duration;
 
-use campaign_domain::paging::Page;
+use campaign_domain::DomainError;
+use campaign_domain::paging::{Page, PageRequest};
 use campaign_domain::promoter::Promoter;
 use campaign_domain::serde_json::Value;
 use campaign_domain::values::PromoterId;
-use campaign_domain::{DomainError, ValidationErrors};
 use campaign_ports::{CacheKey, StoreError, VersionedEntry};
 
 use crate::RequestContext;
 use crate::json_cache::JsonCache;
-use crate::params::page_request;
 use crate::ports::{Ports, Settings};
 
 /// The promoter use cases.
@@ -52,19 +51,15 @@ impl PromoterService {
         }
     }
 
-    /// One page of promoters by name, then id (`page`, `pageSize` as the client sent them).
+    /// One page of promoters by name, then id.
     ///
-    /// Errors: `SUPREME_USER_REQUIRED`; `VALIDATION_ERROR` for bad paging values.
+    /// Errors: `SUPREME_USER_REQUIRED`.
     pub async fn list(
         &self,
         ctx: &RequestContext,
-        page: Option<&str>,
-        page_size: Option<&str>,
+        page: PageRequest,
     ) -> Result<Page<Promoter>, DomainError> {
         ctx.actor.require_supreme()?;
-        let mut e = ValidationErrors::new();
-        let page = page_request(&mut e, page, page_size);
-        e.into_result(())?;
         self.ports.promoters.list(page).await.map_err(store_error)
     }
 

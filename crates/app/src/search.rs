@@ -17,22 +17,19 @@ use serde::{Deserialize, Serialize};
 use crate::RequestContext;
 use crate::json_cache::JsonCache;
 use crate::markets::discovery_error;
-use crate::params::page_request;
 use crate::ports::{Ports, Settings};
 use crate::rate_limits::{Ask, enforce};
 
 /// Longest search text accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 100;
 
-/// A search as the client sends it (query-string values, unparsed).
+/// A search: the text and the page, already read (the HTTP layer reads the query string).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchParams {
-    /// `q`: required, 1-100 characters after trimming.
+    /// `q`: required, 1-100 characters once normalised.
     pub q: Option<String>,
-    /// `page`.
-    pub page: Option<String>,
-    /// `pageSize`: 1-100, default 10.
-    pub page_size: Option<String>,
+    /// `page` and `pageSize`.
+    pub page: PageRequest,
 }
 
 /// What a cache entry holds: one page of results.
@@ -188,39 +185,32 @@ fn parse(params: &SearchParams) -> Result<(String, PageRequest), ValidationError
     } else if query.chars().count() > MAX_QUERY_CHARS {
         e.add("q", format!("must be at most {MAX_QUERY_CHARS} characters"));
     }
-    let page = page_request(&mut e, params.page.as_deref(), params.page_size.as_deref());
-    e.into_result((query, page))
+    e.into_result((query, params.page))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn params(q: Option<&str>, size: Option<&str>) -> SearchParams {
+    fn params(q: Option<&str>) -> SearchParams {
         SearchParams {
             q: q.map(str::to_owned),
-            page: None,
-            page_size: size.map(str::to_owned),
+            page: PageRequest::default(),
         }
     }
 
     #[test]
     fn the_query_is_required_normalised_and_bounded() {
-        let (q, page) = parse(&params(Some("  Taylor   SWIFT "), None)).unwrap();
+        let (q, page) = parse(&params(Some("  Taylor   SWIFT "))).unwrap();
         assert_eq!(q, "taylor swift");
         assert_eq!(page.page_size(), 10);
-        assert!(parse(&params(None, None)).unwrap_err().contains("q"));
-        assert!(parse(&params(Some(" : "), None)).unwrap_err().contains("q"));
+        assert!(parse(&params(None)).unwrap_err().contains("q"));
+        assert!(parse(&params(Some(" : "))).unwrap_err().contains("q"));
         assert!(
-            parse(&params(Some(&"a".repeat(101)), None))
+            parse(&params(Some(&"a".repeat(101))))
                 .unwrap_err()
                 .contains("q")
         );
-        assert!(parse(&params(Some(&"a".repeat(100)), None)).is_ok());
-        assert!(
-            parse(&params(Some("a"), Some("101")))
-                .unwrap_err()
-                .contains("pageSize")
-        );
+        assert!(parse(&params(Some(&"a".repeat(100)))).is_ok());
     }
 }

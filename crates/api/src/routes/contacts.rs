@@ -2,30 +2,21 @@
 //! `/campaigns/{id}/contacts`.
 
 use actix_web::{HttpResponse, web};
-use campaign_app::contacts::ContactSearch;
+use campaign_app::contacts::{self, ContactSearch};
 use campaign_http_types::Envelope;
 use campaign_http_types::contact::{Contact, ContactPage};
-use serde::Deserialize;
 
 use super::{context, resource};
 use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::http::correlation::Correlation;
 use crate::http::envelope::Reply;
+use crate::http::query::SearchQuery;
 use crate::openapi::responses::{InvalidParameters, SupremeUserRequired, Unauthenticated};
 use crate::state::AppState;
 
 pub(super) fn configure(config: &mut web::ServiceConfig) {
     config.service(resource("/contacts").route(web::get().to(search)));
-}
-
-/// `?q=&page=&pageSize=`.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct SearchQuery {
-    q: Option<String>,
-    page: Option<String>,
-    page_size: Option<String>,
 }
 
 /// `GET /contacts?q=&page=&pageSize=` (supreme): contacts whose name, e-mail or a keyword
@@ -58,12 +49,8 @@ pub(crate) async fn search(
     state: web::Data<AppState>,
     query: web::Query<SearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let q = query.into_inner();
-    let params = ContactSearch {
-        q: q.q,
-        page: q.page,
-        page_size: q.page_size,
-    };
+    let (q, page) = query.read(contacts::MAX_QUERY_CHARS)?;
+    let params = ContactSearch { q, page };
     let page = state
         .contacts
         .search(&context(auth, &correlation), &params)

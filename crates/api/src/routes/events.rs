@@ -2,6 +2,8 @@
 //! reports.
 
 use actix_web::{HttpResponse, web};
+use campaign_domain::chrono::{DateTime, Utc};
+use campaign_domain::event;
 use campaign_domain::serde_json::Value;
 use campaign_http_types::Envelope;
 use campaign_http_types::event::{Event, EventIds, EventStatusReport};
@@ -14,6 +16,7 @@ use crate::error::ApiError;
 use crate::http::correlation::Correlation;
 use crate::http::envelope::Reply;
 use crate::http::extract;
+use crate::http::query::QueryReader;
 use crate::openapi::responses::{
     InvalidBody, InvalidParameters, PayloadTooLarge, SupremeUserRequired, Unauthenticated,
     UnsupportedMediaType,
@@ -31,6 +34,20 @@ pub(super) fn configure(config: &mut web::ServiceConfig) {
 pub(crate) struct StatusQuery {
     status: Option<String>,
     until: Option<String>,
+}
+
+impl StatusQuery {
+    /// The status (required) and the latest date (`None`: now).
+    fn read(&self) -> Result<(event::EventStatus, Option<DateTime<Utc>>), ApiError> {
+        let mut r = QueryReader::new();
+        let status = r.required("status", self.status.as_deref(), |raw| {
+            raw.trim().parse::<event::EventStatus>()
+        });
+        let until = r.instant("until", self.until.as_deref());
+        let read = r.finish(status.map(|status| (status, until)))?;
+        // `required` reports a missing status, so `finish` has already refused a `None` here.
+        read.ok_or_else(|| ApiError::invalid("status", "is required"))
+    }
 }
 
 /// `GET /events?status=&until=` (supreme): ids of the events markets reference that have the
@@ -62,13 +79,10 @@ pub(crate) async fn list(
     state: web::Data<AppState>,
     query: web::Query<StatusQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let (status, until) = query.read()?;
     let event_ids = state
         .events
-        .ids_by_status(
-            &context(auth, &correlation),
-            query.status.as_deref(),
-            query.until.as_deref(),
-        )
+        .ids_by_status(&context(auth, &correlation), status, until)
         .await?;
     Ok(Reply::ok().json(&correlation, EventIds::from(&event_ids[..])))
 }

@@ -9,12 +9,12 @@ use campaign_http_types::outbox::{
     Backlog, FailedEvent, FailedEventPage, RequeueRequest, Requeued,
 };
 
-use super::promoters::PageQuery;
 use super::{context, resource};
 use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::http::correlation::Correlation;
 use crate::http::envelope::Reply;
+use crate::http::query::PageQuery;
 use crate::openapi::responses::{
     DependencyUnavailable, InvalidBody, InvalidParameters, PayloadTooLarge, SupremeUserRequired,
     Unauthenticated, UnsupportedMediaType,
@@ -58,11 +58,7 @@ pub(crate) async fn failed(
 ) -> Result<HttpResponse, ApiError> {
     let FailedDeliveries { backlog, page } = state
         .deliveries
-        .failed(
-            &context(auth, &correlation),
-            query.page.as_deref(),
-            query.page_size.as_deref(),
-        )
+        .failed(&context(auth, &correlation), query.read()?)
         .await?;
     Ok(Reply::ok().json(
         &correlation,

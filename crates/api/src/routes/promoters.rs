@@ -5,7 +5,6 @@ use campaign_domain::serde_json::Value;
 use campaign_http_types::Envelope;
 use campaign_http_types::promoter::{NewPromoter, Promoter, PromoterPage, PromoterPatch};
 use campaign_http_types::values::ObjectId;
-use serde::Deserialize;
 
 use super::{context, resource};
 use crate::auth::Authenticated;
@@ -13,6 +12,7 @@ use crate::error::ApiError;
 use crate::http::correlation::Correlation;
 use crate::http::envelope::Reply;
 use crate::http::extract;
+use crate::http::query::PageQuery;
 use crate::openapi::responses::{
     InvalidBody, InvalidParameters, PromoterNotFound, SupremeUserRequired, Unauthenticated,
     VersionConflict,
@@ -32,14 +32,6 @@ pub(super) fn configure(config: &mut web::ServiceConfig) {
                 .route(web::post().to(update))
                 .route(web::delete().to(delete)),
         );
-}
-
-/// `?page=&pageSize=` of every list.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct PageQuery {
-    pub(crate) page: Option<String>,
-    pub(crate) page_size: Option<String>,
 }
 
 /// `GET /promoters?page=&pageSize=` (supreme): promoters by name. 200; 400; 401; 403.
@@ -67,11 +59,7 @@ pub(crate) async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let page = state
         .promoters
-        .list(
-            &context(auth, &correlation),
-            query.page.as_deref(),
-            query.page_size.as_deref(),
-        )
+        .list(&context(auth, &correlation), query.read()?)
         .await?;
     Ok(Reply::ok().json(
         &correlation,

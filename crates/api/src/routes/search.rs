@@ -5,13 +5,13 @@ use actix_web::{HttpResponse, web};
 use campaign_app::search::SearchParams;
 use campaign_http_types::Envelope;
 use campaign_http_types::search::{ArtistPage, ArtistSummary, VenuePage, VenueSummary};
-use serde::Deserialize;
 
 use super::{context, resource};
 use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::http::correlation::Correlation;
 use crate::http::envelope::Reply;
+use crate::http::query::SearchQuery;
 use crate::openapi::responses::{
     DependencyUnavailable, InvalidParameters, TooManyRequests, Unauthenticated,
 };
@@ -23,23 +23,11 @@ pub(super) fn configure(config: &mut web::ServiceConfig) {
         .service(resource("/venues").route(web::get().to(venues)));
 }
 
-/// `?q=&page=&pageSize=`.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct SearchQuery {
-    q: Option<String>,
-    page: Option<String>,
-    page_size: Option<String>,
-}
-
-impl SearchQuery {
-    fn into_params(self) -> SearchParams {
-        SearchParams {
-            q: self.q,
-            page: self.page,
-            page_size: self.page_size,
-        }
-    }
+/// The search these query values ask for.
+fn params(query: &SearchQuery) -> Result<SearchParams, ApiError> {
+    // The search text's bound applies once it is normalised: the use case checks it.
+    let (q, page) = query.read(usize::MAX)?;
+    Ok(SearchParams { q, page })
 }
 
 /// `GET /artists?q=&page=&pageSize=`: artists from the Discovery API. 200; 400; 401; 429; 503.
@@ -76,10 +64,7 @@ pub(crate) async fn artists(
 ) -> Result<HttpResponse, ApiError> {
     let page = state
         .search
-        .artists(
-            &context(auth, &correlation),
-            &query.into_inner().into_params(),
-        )
+        .artists(&context(auth, &correlation), &params(&query)?)
         .await?;
     Ok(Reply::ok().json(
         &correlation,
@@ -124,10 +109,7 @@ pub(crate) async fn venues(
 ) -> Result<HttpResponse, ApiError> {
     let page = state
         .search
-        .venues(
-            &context(auth, &correlation),
-            &query.into_inner().into_params(),
-        )
+        .venues(&context(auth, &correlation), &params(&query)?)
         .await?;
     Ok(Reply::ok().json(
         &correlation,

@@ -21,7 +21,7 @@ use campaign_domain::values::{CampaignId, EventId};
 use campaign_domain::{Campaign, DomainError};
 use campaign_ports::RateLimit;
 
-pub use list::ListCampaigns;
+pub use list::{ListCampaigns, MAX_LIST_QUERY_CHARS};
 pub use read::{CampaignStatusView, DomainRead};
 
 use self::cache::CampaignCache;

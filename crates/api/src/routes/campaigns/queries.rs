@@ -3,6 +3,10 @@
 //! only the campaigns the caller may read. `/campaigns/events` answers one page at a time.
 
 use actix_web::{HttpResponse, web};
+use campaign_app::queries::EVENT_CAMPAIGNS_PAGE_SIZE;
+use campaign_domain::chrono::{DateTime, Utc};
+use campaign_domain::paging::PageRequest;
+use campaign_domain::values::CategoryId;
 use campaign_http_types::Envelope;
 use campaign_http_types::campaign::CampaignPage;
 use campaign_http_types::campaign_query::{CampaignIds, CategoryIds};
@@ -15,6 +19,7 @@ use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::http::correlation::Correlation;
 use crate::http::envelope::Reply;
+use crate::http::query::QueryReader;
 use crate::openapi::responses::{InvalidParameters, InvalidPresaleRange, Unauthenticated};
 use crate::state::AppState;
 
@@ -25,6 +30,26 @@ pub(crate) struct EventQuery {
     event_id: Option<String>,
     page: Option<String>,
     page_size: Option<String>,
+}
+
+impl EventQuery {
+    /// The event (required) and the page (default size [`EVENT_CAMPAIGNS_PAGE_SIZE`]).
+    fn read(&self) -> Result<(campaign_domain::values::EventId, PageRequest), ApiError> {
+        let mut r = QueryReader::new();
+        let event_id = r.required(
+            "eventId",
+            self.event_id.as_deref(),
+            campaign_domain::values::EventId::parse,
+        );
+        let page = r.page_sized(
+            self.page.as_deref(),
+            self.page_size.as_deref(),
+            EVENT_CAMPAIGNS_PAGE_SIZE,
+        );
+        let read = r.finish(event_id.map(|id| (id, page)))?;
+        // `required` reports a missing id, so `finish` has already refused a `None` here.
+        read.ok_or_else(|| ApiError::invalid("eventId", "is required"))
+    }
 }
 
 /// `GET /campaigns/events?eventId=&page=&pageSize=`: one page of the campaigns covering the
@@ -55,14 +80,10 @@ pub(crate) async fn by_event(
     state: web::Data<AppState>,
     query: web::Query<EventQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let (event_id, page) = query.read()?;
     let page = state
         .queries
-        .by_event(
-            &context(auth, &correlation),
-            query.event_id.as_deref(),
-            query.page.as_deref(),
-            query.page_size.as_deref(),
-        )
+        .by_event(&context(auth, &correlation), &event_id, page)
         .await?;
     Ok(Reply::ok().json(
         &correlation,
@@ -75,6 +96,19 @@ pub(crate) async fn by_event(
 #[serde(rename_all = "camelCase")]
 pub(crate) struct CategoryQuery {
     category_ids: Option<String>,
+}
+
+impl CategoryQuery {
+    /// The category ids named, each once, in the order given.
+    fn read(&self) -> Result<Vec<CategoryId>, ApiError> {
+        let mut r = QueryReader::new();
+        let ids = r.list(
+            "categoryIds",
+            self.category_ids.as_deref(),
+            CategoryId::parse,
+        );
+        r.finish(ids)
+    }
 }
 
 /// `GET /campaigns/ids?categoryIds=a,b`: ids of campaigns with one of those category ids.
@@ -104,7 +138,7 @@ pub(crate) async fn ids_by_category(
 ) -> Result<HttpResponse, ApiError> {
     let campaign_ids = state
         .queries
-        .ids_by_category(&context(auth, &correlation), query.category_ids.as_deref())
+        .ids_by_category(&context(auth, &correlation), &query.read()?)
         .await?;
     Ok(Reply::ok().json(&correlation, CampaignIds::from(&campaign_ids[..])))
 }
@@ -115,6 +149,25 @@ pub(crate) async fn ids_by_category(
 pub(crate) struct PresaleQuery {
     presale_query_start_date: Option<String>,
     presale_query_end_date: Option<String>,
+}
+
+/// The two ends of a presale range as given (whether they make a range is the use case's rule).
+type RangeEnds = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+impl PresaleQuery {
+    /// The start and the end, each an RFC 3339 date-time when given.
+    fn read(&self) -> Result<RangeEnds, ApiError> {
+        let mut r = QueryReader::new();
+        let start = r.instant(
+            "presaleQueryStartDate",
+            self.presale_query_start_date.as_deref(),
+        );
+        let end = r.instant(
+            "presaleQueryEndDate",
+            self.presale_query_end_date.as_deref(),
+        );
+        r.finish((start, end))
+    }
 }
 
 /// `GET /campaigns/categoryIds`: category ids of campaigns whose presale window overlaps the
@@ -155,13 +208,10 @@ pub(crate) async fn category_ids(
     state: web::Data<AppState>,
     query: web::Query<PresaleQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let (start, end) = query.read()?;
     let category_ids = state
         .queries
-        .category_ids(
-            &context(auth, &correlation),
-            query.presale_query_start_date.as_deref(),
-            query.presale_query_end_date.as_deref(),
-        )
+        .category_ids(&context(auth, &correlation), start, end)
         .await?;
     Ok(Reply::ok().json(&correlation, CategoryIds::from(&category_ids[..])))
 }
@@ -203,13 +253,10 @@ pub(crate) async fn event_ids(
     state: web::Data<AppState>,
     query: web::Query<PresaleQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let (start, end) = query.read()?;
     let event_ids = state
         .queries
-        .event_ids(
-            &context(auth, &correlation),
-            query.presale_query_start_date.as_deref(),
-            query.presale_query_end_date.as_deref(),
-        )
+        .event_ids(&context(auth, &correlation), start, end)
         .await?;
     Ok(Reply::ok().json(&correlation, EventIds::from(&event_ids[..])))
 }

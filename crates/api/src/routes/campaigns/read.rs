@@ -3,15 +3,17 @@
 use std::borrow::Cow;
 
 use actix_web::{HttpResponse, web};
-use campaign_app::campaigns::{DomainRead, ListCampaigns};
+use campaign_app::campaigns::{DomainRead, ListCampaigns, MAX_LIST_QUERY_CHARS};
 use campaign_domain::campaign::Password;
-use campaign_domain::values::DomainName;
-
+use campaign_domain::paging::SortDirection;
+use campaign_domain::status::Status;
+use campaign_domain::values::{DomainName, InvalidValue};
 use campaign_http_types::Envelope;
 use campaign_http_types::campaign::{Campaign, CampaignPage};
 use campaign_http_types::campaign_view::PublicCampaign;
 use campaign_http_types::status::{CampaignIdStatus, CampaignStatusHistory, CampaignType, history};
 use campaign_http_types::values::{self, ArtistId, Locale, ObjectId};
+use campaign_ports::CampaignSortField;
 use serde::Deserialize;
 
 use super::{context, selection};
@@ -20,6 +22,7 @@ use crate::error::ApiError;
 use crate::http::correlation::Correlation;
 use crate::http::envelope::Reply;
 use crate::http::extract;
+use crate::http::query::QueryReader;
 use crate::openapi::responses::{
     CampaignNotFound, InvalidCampaignPassword, InvalidParameters, TooManyPasswordAttempts,
     Unauthenticated, Unauthorized,
@@ -157,6 +160,41 @@ pub(crate) struct ListQuery {
     page_size: Option<String>,
 }
 
+impl ListQuery {
+    /// The filters, order and page these values ask for.
+    fn read(&self) -> Result<ListCampaigns, ApiError> {
+        let mut r = QueryReader::new();
+        let sort_by = r.value("sortBy", self.sort_by.as_deref(), |raw| {
+            CampaignSortField::parse(raw).ok_or_else(|| {
+                InvalidValue::new("must be one of created, updated, name, open, close, status")
+            })
+        });
+        let list = ListCampaigns {
+            text: r.text("q", self.q.as_deref(), MAX_LIST_QUERY_CHARS),
+            kind: r.value(
+                "type",
+                self.kind.as_deref(),
+                campaign_domain::campaign::CampaignType::parse,
+            ),
+            schema_version: r.whole_number("version", self.version.as_deref()),
+            artist_id: r.value(
+                "artistId",
+                self.artist_id.as_deref(),
+                campaign_domain::values::ArtistId::parse,
+            ),
+            statuses: r.list("status", self.status.as_deref(), str::parse::<Status>),
+            sort_by,
+            sort_direction: r.value(
+                "sortDirection",
+                self.sort_direction.as_deref(),
+                SortDirection::parse,
+            ),
+            page: r.page(self.page.as_deref(), self.page_size.as_deref()),
+        };
+        r.finish(list)
+    }
+}
+
 /// `GET /campaigns/list`: the campaigns the caller may read. 200; 400; 401.
 #[utoipa::path(
     get,
@@ -206,21 +244,9 @@ pub(crate) async fn list(
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let q = query.into_inner();
-    let params = ListCampaigns {
-        q: q.q,
-        kind: q.kind,
-        version: q.version,
-        artist_id: q.artist_id,
-        status: q.status,
-        sort_by: q.sort_by,
-        sort_direction: q.sort_direction,
-        page: q.page,
-        page_size: q.page_size,
-    };
     let page = state
         .campaigns
-        .list(&context(auth, &correlation), params)
+        .list(&context(auth, &correlation), query.read()?)
         .await?;
     Ok(Reply::ok().json(
         &correlation,
