@@ -57,7 +57,19 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     )?;
 
     let helm = helm(root)?;
-    for values in [None, Some(PRODUCTION_VALUES)] {
+    // The default values, the production values, and tokens verified by a JWKS URL alone (no
+    // PEM mounted).
+    let jwks_only: &[&str] = &[
+        "--set",
+        "jwtJwksUrl=https://auth.example.invalid/.well-known/jwks.json",
+        "--set",
+        "secret.jwtPublicKeyKey=",
+    ];
+    for (label, values, extra) in [
+        ("the default values", None, &[][..]),
+        (PRODUCTION_VALUES, Some(PRODUCTION_VALUES), &[][..]),
+        ("a JWKS URL and no PEM", None, jwks_only),
+    ] {
         let mut lint = vec!["lint", "--strict", "--kube-version", KUBE_VERSION, CHART];
         let mut template = vec![
             "template",
@@ -70,9 +82,10 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
             lint.extend(["--values", values]);
             template.extend(["--values", values]);
         }
+        lint.extend(extra);
+        template.extend(extra);
         cmd::run(root, &helm, &lint)?;
         let rendered = capture(root, &helm, &template)?;
-        let label = values.unwrap_or("the default values");
         check_rendered(&rendered, &read, values.is_some())
             .with_context(|| format!("the chart rendered with {label}"))?;
         println!("rendered manifests with {label}: ok");
@@ -584,8 +597,11 @@ fn check_rendered(rendered: &str, read: &BTreeSet<String>, production: bool) -> 
             "the ConfigMap does not bind CAMPAIGN_LISTEN on all interfaces"
         );
         ensure!(
-            data["CAMPAIGN_JWT_PUBLIC_KEY_FILE"].as_str().is_some(),
-            "the ConfigMap does not set CAMPAIGN_JWT_PUBLIC_KEY_FILE"
+            ["CAMPAIGN_JWT_PUBLIC_KEY_FILE", "CAMPAIGN_JWT_JWKS_FILE", "CAMPAIGN_JWT_JWKS_URL"]
+                .iter()
+                .any(|name| data[*name].as_str().is_some()),
+            "the ConfigMap sets none of CAMPAIGN_JWT_PUBLIC_KEY_FILE, CAMPAIGN_JWT_JWKS_FILE and \
+             CAMPAIGN_JWT_JWKS_URL: the service would have no key to verify tokens"
         );
     }
 
@@ -1081,6 +1097,7 @@ mod tests {
         let read: BTreeSet<String> = [
             "CAMPAIGN_LISTEN",
             "CAMPAIGN_JWT_PUBLIC_KEY_FILE",
+            "CAMPAIGN_JWT_JWKS_URL",
             "CAMPAIGN_WORKERS",
         ]
         .map(str::to_owned)
@@ -1108,6 +1125,11 @@ spec: {minReplicas: 3, maxReplicas: 12}
 kind: PodDisruptionBudget
 ";
         check_rendered(good, &read, false).unwrap();
+        let jwks_only = good.replace(
+            "CAMPAIGN_JWT_PUBLIC_KEY_FILE: /k.pem",
+            "CAMPAIGN_JWT_JWKS_URL: 'https://idp/jwks'",
+        );
+        check_rendered(&jwks_only, &read, false).unwrap();
         assert!(
             check_rendered(good, &read, true).is_err(),
             "no ServiceMonitor"
@@ -1120,6 +1142,7 @@ kind: PodDisruptionBudget
             ("c:4318", "c:4317"),
             ("CAMPAIGN_WORKERS: '2'", "CAMPAIGN_WORKERS: '1'"),
             ("cpu: 1500m", "cpu: 3"),
+            ("CAMPAIGN_JWT_PUBLIC_KEY_FILE: /k.pem, ", ""),
         ] {
             let bad = good.replace(from, to);
             assert!(

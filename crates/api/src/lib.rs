@@ -268,7 +268,7 @@ async fn serve(config: &Config) -> Result<(), RunError> {
         workers = config.workers.get(),
         "HTTP workers, async runtime threads and concurrent password hashes sized by CAMPAIGN_WORKERS"
     );
-    announce(running.address(), dev.as_ref());
+    announce(running.address(), dev.as_ref(), &config.auth);
     running
         .serve_until(signals.received())
         .await
@@ -284,7 +284,7 @@ async fn serve(config: &Config) -> Result<(), RunError> {
 /// `RUST_LOG` filters (they are how the process is found). The message keeps
 /// `http://<address> ` so a reader of the line finds the address either way; `data.address`
 /// has it alone.
-fn announce(address: SocketAddr, dev: Option<&DevSession>) {
+fn announce(address: SocketAddr, dev: Option<&DevSession>, auth: &config::AuthConfig) {
     match dev {
         Some(session) => print_dev_banner(address, session),
         None => {
@@ -303,12 +303,33 @@ fn announce(address: SocketAddr, dev: Option<&DevSession>) {
                 telemetry::standalone_line(
                     tracing::Level::INFO,
                     module_path!(),
-                    "tokens: RS256, verified with CAMPAIGN_JWT_PUBLIC_KEY_FILE; mint one with \
-                     `cargo xtask token --key <private.pem> --supreme`",
+                    &format!(
+                        "tokens: RS256, verified with {}; mint one with \
+                         `cargo xtask token --key <private.pem> --supreme`",
+                        key_sources(auth)
+                    ),
                     serde_json::Map::new(),
                 ),
             ]);
         }
+    }
+}
+
+/// The variables whose keys verify tokens, as the start-up line names them.
+fn key_sources(auth: &config::AuthConfig) -> String {
+    let sources: Vec<&str> = [
+        (auth.public_key_file.is_some(), "CAMPAIGN_JWT_PUBLIC_KEY_FILE"),
+        (auth.jwks_file.is_some(), "CAMPAIGN_JWT_JWKS_FILE"),
+        (auth.jwks_url.is_some(), "CAMPAIGN_JWT_JWKS_URL"),
+    ]
+    .into_iter()
+    .filter_map(|(set, name)| set.then_some(name))
+    .collect();
+    if sources.is_empty() {
+        "no key (set CAMPAIGN_JWT_PUBLIC_KEY_FILE, CAMPAIGN_JWT_JWKS_FILE or CAMPAIGN_JWT_JWKS_URL)"
+            .to_owned()
+    } else {
+        sources.join(" and ")
     }
 }
 
@@ -329,4 +350,31 @@ fn print_lines(lines: &[String]) {
 fn print_dev_banner(address: SocketAddr, session: &DevSession) {
     println!("campaign-service listening on http://{address} (try GET /heartbeat)");
     println!("{}", session.banner(address));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_start_up_line_names_the_key_sources_configured() {
+        let mut auth = config::AuthConfig {
+            public_key_file: None,
+            jwks_file: None,
+            jwks_url: Some("https://idp/jwks".to_owned()),
+            issuer: None,
+            audience: None,
+            dev_mode: false,
+            cache_capacity: 0,
+        };
+        assert_eq!(key_sources(&auth), "CAMPAIGN_JWT_JWKS_URL");
+        auth.public_key_file = Some("/k.pem".into());
+        assert_eq!(
+            key_sources(&auth),
+            "CAMPAIGN_JWT_PUBLIC_KEY_FILE and CAMPAIGN_JWT_JWKS_URL"
+        );
+        auth.public_key_file = None;
+        auth.jwks_url = None;
+        assert!(key_sources(&auth).starts_with("no key"));
+    }
 }
