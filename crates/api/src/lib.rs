@@ -318,7 +318,10 @@ fn announce(address: SocketAddr, dev: Option<&DevSession>, auth: &config::AuthCo
 /// The variables whose keys verify tokens, as the start-up line names them.
 fn key_sources(auth: &config::AuthConfig) -> String {
     let sources: Vec<&str> = [
-        (auth.public_key_file.is_some(), "CAMPAIGN_JWT_PUBLIC_KEY_FILE"),
+        (
+            auth.public_key_file.is_some(),
+            "CAMPAIGN_JWT_PUBLIC_KEY_FILE",
+        ),
         (auth.jwks_file.is_some(), "CAMPAIGN_JWT_JWKS_FILE"),
         (auth.jwks_url.is_some(), "CAMPAIGN_JWT_JWKS_URL"),
     ]
