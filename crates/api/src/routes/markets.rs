@@ -357,8 +357,15 @@ pub(crate) async fn upcoming(
 }
 
 /// `POST /markets/notifyDate` (supreme) with `{marketIds, notificationDate}`: schedules the
-/// reminders, all or nothing. 200 `{markets}`; 400 `VALIDATION_ERROR` naming `marketIds[i]`;
-/// 401; 403; 413; 415.
+/// reminders. 200 `{markets}`; 400 `VALIDATION_ERROR` naming `marketIds[i]` (nothing changed);
+/// 401; 403; 404, 409, 503 part way (below); 413; 415.
+///
+/// Not all or nothing: after the checks each market is its own conditional write with its
+/// messages, so a failure part way (503 when the store cannot be reached, 404 for a market
+/// deleted meanwhile, 409 after repeated concurrent changes) leaves the markets before it
+/// changed and the rest untouched. Sending the body again is safe: it sets the same date on
+/// every market again. (Under the same `Idempotency-Key` a retry runs again only after a 5xx
+/// answer; a 404 or 409 answer is kept and replayed, so such a retry needs a new key.)
 #[utoipa::path(
     post,
     path = "/markets/notifyDate",
@@ -375,7 +382,10 @@ pub(crate) async fn upcoming(
         (status = 401, response = Unauthenticated),
         (status = 403, response = SupremeUserRequired),
         (status = 413, response = PayloadTooLarge),
+        (status = 404, response = MarketNotFound),
+        (status = 409, response = VersionConflict),
         (status = 415, response = UnsupportedMediaType),
+        (status = 503, response = DependencyUnavailable),
     )
 )]
 pub(crate) async fn notify_date(
@@ -420,8 +430,13 @@ pub(crate) async fn notifiable(
     Ok(Reply::ok().json(&correlation, Markets::from(&markets[..])))
 }
 
-/// `POST /markets/notified` (supreme) with `{marketIds}`: marks them notified now, all or
-/// nothing. 200 `{markets}`; 400; 401; 403; 413; 415.
+/// `POST /markets/notified` (supreme) with `{marketIds}`: marks them notified now. 200
+/// `{markets}`; 400 (nothing changed); 401; 403; 404, 409, 503 part way (below); 413; 415.
+///
+/// Not all or nothing, like `/markets/notifyDate`: each market is its own conditional write with
+/// its messages, so a failure part way leaves the markets before it marked and the rest
+/// untouched. Sending the body again is safe: every market is marked again, `notified` moving
+/// to the retry's time for those already marked.
 #[utoipa::path(
     post,
     path = "/markets/notified",
@@ -438,7 +453,10 @@ pub(crate) async fn notifiable(
         (status = 401, response = Unauthenticated),
         (status = 403, response = SupremeUserRequired),
         (status = 413, response = PayloadTooLarge),
+        (status = 404, response = MarketNotFound),
+        (status = 409, response = VersionConflict),
         (status = 415, response = UnsupportedMediaType),
+        (status = 503, response = DependencyUnavailable),
     )
 )]
 pub(crate) async fn notified(

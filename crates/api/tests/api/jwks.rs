@@ -2,8 +2,8 @@
 //! `CAMPAIGN_JWT_JWKS_URL` served by a wiremock server chooses a token's key by its `kid`,
 //! fetches the set again when a token names a key it does not hold yet (at most once per floor,
 //! one fetch for every request waiting), keeps answering tokens of both keys while the set
-//! rotates under load, and refuses to start on an unreachable URL or an unusable set, naming
-//! the variable.
+//! rotates under load, keeps its last good set while the URL fails after start-up, and refuses
+//! to start on an unreachable URL or an unusable set, naming the variable.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -49,33 +49,51 @@ fn token(keys: &DevKeys, kid: &str, user: &str) -> String {
         .expect("token signed")
 }
 
-/// The identity provider's JWKS endpoint: answers the set it holds now, which the test switches.
+/// The identity provider's JWKS endpoint: answers the set it holds now, which the test switches
+/// (or a failure the test sets instead).
 #[derive(Clone)]
 struct Idp {
-    set: Arc<Mutex<Value>>,
+    answer: Arc<Mutex<ResponseTemplate>>,
 }
 
 impl Idp {
     fn holding(set: Value) -> Self {
         Self {
-            set: Arc::new(Mutex::new(set)),
+            answer: Arc::new(Mutex::new(ResponseTemplate::new(200).set_body_json(set))),
         }
     }
 
     fn switch_to(&self, set: Value) {
-        *self.set.lock().unwrap() = set;
+        self.answer_with(ResponseTemplate::new(200).set_body_json(set));
+    }
+
+    /// Answers `answer` from now on instead of a set.
+    fn answer_with(&self, answer: ResponseTemplate) {
+        *self.answer.lock().unwrap() = answer;
     }
 }
 
 impl Respond for Idp {
     fn respond(&self, _request: &Request) -> ResponseTemplate {
-        ResponseTemplate::new(200).set_body_json(self.set.lock().unwrap().clone())
+        self.answer.lock().unwrap().clone()
     }
 }
 
 /// A wiremock server serving `idp` at [`JWKS_PATH`].
 async fn serve(idp: &Idp) -> MockServer {
     let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(JWKS_PATH))
+        .respond_with(idp.clone())
+        .mount(&server)
+        .await;
+    server
+}
+
+/// A wiremock server of its own (not from wiremock's pool, so dropping it closes its port)
+/// serving `idp` at [`JWKS_PATH`] on `listener`.
+async fn serve_on(idp: &Idp, listener: std::net::TcpListener) -> MockServer {
+    let server = MockServer::builder().listener(listener).start().await;
     Mock::given(method("GET"))
         .and(path(JWKS_PATH))
         .respond_with(idp.clone())
@@ -384,6 +402,173 @@ async fn keys_rotate_under_load_without_a_401_for_a_key_in_the_set() {
         StatusCode::OK,
     )
     .await;
+}
+
+/// Waits until `server` has answered at least `count` fetches of the set, at most 10 s.
+async fn until_fetches(server: &MockServer, count: usize, what: &str) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while fetches(server).await < count {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{what}: {} fetches, waited for {count}",
+            fetches(server).await
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The identity provider fails after start-up — HTTP 500, a body that is no set, a set without
+/// a usable key, then no server at all (connection refused): every periodic re-read fails and
+/// the service keeps verifying with the last good set; a token with an unknown `kid` is refused
+/// without a fetch per request; once the provider is back with A and B, B's tokens are accepted
+/// (docs/operations.md, "the identity provider's JWKS URL down").
+///
+/// The deployed service re-reads every 5 minutes with a 30 s floor (`KeySetOptions::default()`,
+/// not configurable); the test builds the same verifier with a 250 ms period and that floor.
+#[tokio::test]
+async fn a_jwks_url_that_fails_after_start_up_keeps_the_last_good_key_set() {
+    let idp = Idp::holding(key_set(&[(&KEY_A, "key-a")]));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let address = listener.local_addr().expect("its address");
+    let server = serve_on(&idp, listener).await;
+    let refresh = Duration::from_millis(250);
+    let sources = KeySources {
+        jwks_url: Some(format!("http://{address}{JWKS_PATH}")),
+        options: KeySetOptions {
+            refresh_interval: refresh,
+            ..KeySetOptions::default()
+        },
+        ..KeySources::default()
+    };
+    let verifier = TokenVerifier::from_sources(&sources, None, None)
+        .await
+        .expect("the set at the URL is usable");
+    let app = TestApp::spawn_with(Options {
+        verifier: Some(verifier),
+        ..Options::default()
+    })
+    .await;
+    let list = "/campaigns/list";
+    // Remembered by the verifier; fresh tokens (a new user each) are checked with the set's key.
+    let remembered = token(&KEY_A, "key-a", "remembered");
+    expect_data(app.get(list, &remembered).await, StatusCode::OK).await;
+    let mut fresh = 0;
+    let mut fresh_a = || {
+        fresh += 1;
+        token(&KEY_A, "key-a", &format!("fresh-{fresh}"))
+    };
+
+    for (failure, answer) in [
+        ("HTTP 500", ResponseTemplate::new(500)),
+        (
+            "a body that is no set",
+            ResponseTemplate::new(200).set_body_string("<html>maintenance</html>"),
+        ),
+        (
+            "a set without a usable key",
+            ResponseTemplate::new(200).set_body_json(json!({"keys": []})),
+        ),
+    ] {
+        idp.answer_with(answer);
+        // Two more fetches: the first answered with the failure has been handled (the periodic
+        // re-reads follow one another).
+        let before = fetches(&server).await;
+        until_fetches(&server, before + 2, failure).await;
+        for a in [remembered.clone(), fresh_a()] {
+            expect_data(app.get(list, &a).await, StatusCode::OK).await;
+        }
+    }
+
+    // Unknown kids while the provider fails: 401, and one fetch for them all at most (the
+    // floor), besides the periodic re-reads meanwhile.
+    idp.answer_with(ResponseTemplate::new(500));
+    let before = fetches(&server).await;
+    let started = tokio::time::Instant::now();
+    let body = expect_error(
+        app.get(list, &token(&KEY_C, "key-c", "intruder")).await,
+        StatusCode::UNAUTHORIZED,
+        "UNAUTHENTICATED",
+    )
+    .await;
+    assert_eq!(
+        body["error"]["message"],
+        "the token key id (kid) is not known"
+    );
+    let attempts = (0..20).map(|i| {
+        let forged = token(&KEY_C, &format!("made-up-{i}"), "intruder");
+        let app = &app;
+        async move { app.get(list, &forged).await.status() }
+    });
+    for status in futures::future::join_all(attempts).await {
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let periodic = usize::try_from(started.elapsed().as_millis() / refresh.as_millis()).unwrap();
+    let grown = fetches(&server).await - before;
+    assert!(
+        grown <= periodic + 2,
+        "{grown} fetches for 21 unknown-kid requests in {:?}",
+        started.elapsed()
+    );
+    expect_data(app.get(list, &fresh_a()).await, StatusCode::OK).await;
+
+    // No server at all: connections refused for a few periods.
+    drop(server);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while std::net::TcpStream::connect(address).is_ok() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the port still accepts"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(refresh * 3).await;
+    for a in [remembered.clone(), fresh_a()] {
+        expect_data(app.get(list, &a).await, StatusCode::OK).await;
+    }
+    expect_error(
+        app.get(list, &token(&KEY_C, "key-c", "intruder")).await,
+        StatusCode::UNAUTHORIZED,
+        "UNAUTHENTICATED",
+    )
+    .await;
+
+    // The provider is back, on the same address, publishing B besides A: the next periodic
+    // re-read (the floor for unknown kids has not passed) makes B's tokens accepted.
+    idp.switch_to(key_set(&[(&KEY_A, "key-a"), (&KEY_B, "key-b")]));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    let listener = loop {
+        match std::net::TcpListener::bind(address) {
+            Ok(listener) => break listener,
+            Err(error) => {
+                assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "{address} stays taken: {error}"
+                );
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+    };
+    let server = serve_on(&idp, listener).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    let mut n = 0;
+    loop {
+        n += 1;
+        let b = token(&KEY_B, "key-b", &format!("b-{n}"));
+        let res = app.get(list, &b).await;
+        if res.status() == StatusCode::OK {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "B still refused: {}",
+            res.text().await.unwrap_or_default()
+        );
+        tokio::time::sleep(refresh / 5).await;
+    }
+    assert!(fetches(&server).await >= 1, "the set was fetched again");
+    for a in [remembered, fresh_a()] {
+        expect_data(app.get(list, &a).await, StatusCode::OK).await;
+    }
 }
 
 /// The start-up error of a service configured with `vars` (and nothing else).

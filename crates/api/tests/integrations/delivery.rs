@@ -760,27 +760,48 @@ async fn a_service_killed_right_after_writes_delivers_what_it_owed_when_started_
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// `POST path` with `body` on a running binary; the answer's status and JSON body.
+/// `POST path` with `body` on a running binary, under `correlation` when given (the id every
+/// message of the write carries); the answer's status and JSON body.
 async fn post_json(
     client: &reqwest::Client,
     base: &str,
     token: &str,
     path: &str,
     body: &Value,
+    correlation: Option<&str>,
 ) -> (StatusCode, Value) {
-    let res = client
+    let mut request = client
         .post(format!("{base}{path}"))
         .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
-        .unwrap();
+        .json(body);
+    if let Some(correlation) = correlation {
+        request = request.header("x-correlation-id", correlation);
+    }
+    let res = request.send().await.unwrap();
     (res.status(), res.json().await.unwrap_or(Value::Null))
 }
 
-/// The linked-campaign cascade and the reminder endpoints' market changes are recorded with the
-/// write they belong to: killed right after acknowledging them, the service applies and
-/// delivers them when started again (SPEC §8).
+impl Arrived {
+    /// The data-pipeline messages of market `id` sent for the request `correlation`.
+    fn market_messages(&self, correlation: &str, id: &str) -> Vec<&Value> {
+        self.pipeline
+            .iter()
+            .filter(|m| m["correlation"] == correlation && m["payload"]["market"]["id"] == id)
+            .collect()
+    }
+
+    /// Whether a stream record of campaign `id` was sent for the request `correlation`.
+    fn has_record(&self, correlation: &str, id: &str) -> bool {
+        self.records
+            .iter()
+            .any(|(_, r)| r["correlation"] == correlation && r["payload"]["campaignId"] == id)
+    }
+}
+
+/// The linked-campaign cascade and the reminder endpoints' market changes (`/markets/notifyDate`
+/// and `/markets/notified`) are recorded with the write they belong to: killed right after
+/// acknowledging them, the service applies and delivers them when started again — for each
+/// changed market its data-pipeline message and its campaign's stream record (SPEC §8).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cascade_and_reminders_acknowledged_before_a_kill_are_delivered_after_it() {
     let destinations = Destinations::create(&moto::endpoint()).await;
@@ -788,19 +809,28 @@ async fn a_cascade_and_reminders_acknowledged_before_a_kill_are_delivered_after_
     let database = format!("campaign_cascade_{}", Uuid::new_v4().simple());
     let env = |aws_endpoint: &str| service_env(&destinations, &key_file, &database, aws_endpoint);
     let client = reqwest::Client::new();
+    let unique = Uuid::new_v4().simple().to_string();
+    let (scheduling, marking) = (
+        format!("notify-date-{unique}"),
+        format!("notified-{unique}"),
+    );
 
     // First life: nothing reaches AWS; the writes are acknowledged, then SIGKILL at once.
     let first = Binary::start(&env(&nothing_listens()), &dir.join("first.log"));
-    let post = |path: String, body: Value| {
+    let post_as = |path: String, body: Value, correlation: Option<String>| {
         let (client, base, token) = (&client, first.base.clone(), token.clone());
-        async move { post_json(client, &base, &token, &path, &body).await }
+        async move { post_json(client, &base, &token, &path, &body, correlation.as_deref()).await }
     };
+    let post = |path: String, body: Value| post_as(path, body, None);
     let (status, source) = post("/campaigns".into(), campaign_body("Source")).await;
     assert_eq!(status, StatusCode::CREATED, "{source}");
     let source = source["data"]["id"].as_str().unwrap().to_owned();
     let (status, linked) = post("/campaigns".into(), campaign_body("Linked")).await;
     assert_eq!(status, StatusCode::CREATED, "{linked}");
     let linked = linked["data"]["id"].as_str().unwrap().to_owned();
+    let (status, reminded) = post("/campaigns".into(), campaign_body("Reminded")).await;
+    assert_eq!(status, StatusCode::CREATED, "{reminded}");
+    let reminded = reminded["data"]["id"].as_str().unwrap().to_owned();
     let (status, market) = post(
         format!("/campaigns/{source}/markets"),
         market_body("Austin"),
@@ -808,28 +838,57 @@ async fn a_cascade_and_reminders_acknowledged_before_a_kill_are_delivered_after_
     .await;
     assert_eq!(status, StatusCode::CREATED, "{market}");
     let market = market["data"]["id"].as_str().unwrap().to_owned();
+    let (status, other) = post(
+        format!("/campaigns/{reminded}/markets"),
+        market_body("Denver"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{other}");
+    let other = other["data"]["id"].as_str().unwrap().to_owned();
     let (status, body) = post(
         format!("/campaigns/{source}"),
         json!({"tour": {"name": "Renamed Tour"}, "linkedCampaignIds": [linked]}),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let (status, body) = post(
+    let (status, body) = post_as(
         "/markets/notifyDate".into(),
         json!({"marketIds": [market], "notificationDate": "2031-02-01T10:00:00.000Z"}),
+        Some(scheduling.clone()),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    // Two markets of two campaigns: each its own write, with its own messages.
+    let (status, body) = post_as(
+        "/markets/notified".into(),
+        json!({"marketIds": [market, other]}),
+        Some(marking.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let notified = |id: &str| {
+        body["data"]["markets"]
+            .as_array()
+            .and_then(|markets| markets.iter().find(|m| m["id"] == id))
+            .map(|m| m["notification"]["notified"].clone())
+            .unwrap_or_else(|| panic!("market {id} in the answer: {body}"))
+    };
+    let (notified_market, notified_other) = (notified(&market), notified(&other));
+    assert!(
+        notified_market.is_string() && notified_other.is_string(),
+        "{body}"
+    );
     first.kill();
 
-    // Second life: the linked campaign takes the shared fields, and the market's reminder
-    // change and the linked campaign's own change reach the data pipeline.
+    // Second life: the linked campaign takes the shared fields; the reminder changes of both
+    // endpoints and the linked campaign's own change reach the data pipeline, and each
+    // reminder write's stream records reach Kinesis.
     let second = Binary::start(&env(&moto::endpoint()), &dir.join("second.log"));
     let mut arrived = Arrived::default();
     arrived
         .until(
             &destinations,
-            "the cascade and the reminder change",
+            "the cascade and the reminder changes",
             // An event in flight at the kill stays leased (3 s here) before it is claimed again.
             Duration::from_secs(30),
             |a| {
@@ -837,25 +896,57 @@ async fn a_cascade_and_reminders_acknowledged_before_a_kill_are_delivered_after_
                     m["payload"]["campaign"]["id"] == linked.as_str()
                         && m["payload"]["campaign"]["tourName"] == "Renamed Tour"
                 });
-                let reminder = a.pipeline.iter().any(|m| {
-                    m["payload"]["market"]["id"] == market.as_str()
-                        && m["payload"]["market"]["notification"]["date"]
-                            == "2031-02-01T10:00:00.000Z"
-                });
-                linked_renamed && reminder
+                let scheduled = a.market_messages(&scheduling, &market).iter().any(|m| {
+                    m["payload"]["market"]["notification"]["date"] == "2031-02-01T10:00:00.000Z"
+                }) && a.has_record(&scheduling, &source);
+                let marked =
+                    [(&market, &source), (&other, &reminded)]
+                        .iter()
+                        .all(|(id, campaign)| {
+                            !a.market_messages(&marking, id).is_empty()
+                                && a.has_record(&marking, campaign)
+                        });
+                linked_renamed && scheduled && marked
             },
         )
         .await;
-    let read: Value = client
-        .get(format!("{}/campaigns/{linked}", second.base))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    // What the mark-notified write delivered is the market as acknowledged.
+    for (id, notified) in [(&market, &notified_market), (&other, &notified_other)] {
+        for message in arrived.market_messages(&marking, id) {
+            assert_eq!(message["payload"]["operation"], "update", "{message}");
+            assert_eq!(
+                &message["payload"]["market"]["notification"]["notified"], notified,
+                "{message}"
+            );
+        }
+    }
+    let get = |path: String| {
+        let (client, base, token) = (&client, second.base.clone(), token.clone());
+        async move {
+            let read: Value = client
+                .get(format!("{base}{path}"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            read
+        }
+    };
+    let read = get(format!("/campaigns/{linked}")).await;
     assert_eq!(read["data"]["tour"]["name"], "Renamed Tour", "{read}");
+    for (campaign, id, notified) in [
+        (&source, &market, &notified_market),
+        (&reminded, &other, &notified_other),
+    ] {
+        let read = get(format!("/campaigns/{campaign}/markets/{id}")).await;
+        assert_eq!(
+            &read["data"]["notification"]["notified"], notified,
+            "{read}"
+        );
+    }
     until_backlog_drained(&client, &second.base, Duration::from_secs(10)).await;
     second.kill();
     let _ = std::fs::remove_dir_all(&dir);

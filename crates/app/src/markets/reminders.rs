@@ -63,12 +63,21 @@ impl MarketService {
             .collect())
     }
 
-    /// Schedules a reminder for each market of the body (`{marketIds, notificationDate}`): all
-    /// or nothing. Returns the markets as changed.
+    /// Schedules a reminder for each market of the body (`{marketIds, notificationDate}`).
+    /// Returns the markets as changed.
+    ///
+    /// The ids and the date are checked first: a refused body changes nothing. Then each market
+    /// is its own conditional write carrying its messages (`change_markets`), not one
+    /// transaction: when a write fails part way the caller gets that market's error, the
+    /// markets written before it keep their reminder (and their messages are delivered), and
+    /// the ones after it are untouched. Sending the body again is safe: it is checked again
+    /// (a date that has passed meanwhile is refused) and sets the same date on every market,
+    /// those already changed included (a new version and their messages once more).
     ///
     /// Errors: `SUPREME_USER_REQUIRED`; `VALIDATION_ERROR` for a malformed body, and naming
     /// `marketIds[i]` for each id that names no market and each market whose presale time the
-    /// date does not precede (or that has none), or when the date lies in the past.
+    /// date does not precede (or that has none), or when the date lies in the past; part way
+    /// through the writes, the failing market's error (as for [`Self::mark_notified`]).
     pub async fn schedule_reminders(
         &self,
         ctx: &RequestContext,
@@ -111,11 +120,22 @@ impl MarketService {
             .map_err(store_error)
     }
 
-    /// Marks the markets of the body (`{marketIds}`) as notified now: all or nothing. Returns
-    /// the markets as changed.
+    /// Marks the markets of the body (`{marketIds}`) as notified now. Returns the markets as
+    /// changed.
+    ///
+    /// The ids are checked first: a refused body changes nothing. Then each market is its own
+    /// conditional write carrying its messages (`change_markets`), not one
+    /// transaction: when a write fails part way the caller gets that market's error, the
+    /// markets written before it stay marked (and their messages are delivered), and the ones
+    /// after it are untouched. Sending the body again is safe: every market is marked again,
+    /// those already marked included (their `notified` moves to the retry's time, with a new
+    /// version and their messages once more).
     ///
     /// Errors: `SUPREME_USER_REQUIRED`; `VALIDATION_ERROR` for a malformed body, and naming
-    /// `marketIds[i]` for each id that names no market.
+    /// `marketIds[i]` for each id that names no market; part way through the writes, the
+    /// failing market's error (`DEPENDENCY_UNAVAILABLE` when the store cannot be reached,
+    /// `MARKET_NOT_FOUND` for a market deleted meanwhile, `VERSION_CONFLICT` when other writers
+    /// kept changing it).
     pub async fn mark_notified(
         &self,
         ctx: &RequestContext,
@@ -151,23 +171,24 @@ impl MarketService {
         mut found: HashMap<MarketId, Market>,
         change: impl Fn(&Market) -> Market,
     ) -> Result<Vec<Market>, DomainError> {
-        // A reminder changes no event id, so what each campaign covers is read once.
+        // A reminder changes no event id, so what each campaign covers is read once, and again
+        // only when another write got to one of its markets first (it may have changed them).
         let mut campaigns: HashMap<CampaignId, (Campaign, Vec<EventId>)> = HashMap::new();
         let mut stored = Vec::with_capacity(ids.len());
         for id in ids {
             let Some(mut before) = found.remove(id) else {
                 continue;
             };
-            if !campaigns.contains_key(&before.campaign_id) {
-                let campaign = self.load_campaign(&before.campaign_id).await?;
-                let markets = self.campaign_markets(&campaign.id).await?;
-                let covered = covered_event_ids(&campaign, &markets);
-                campaigns.insert(campaign.id.clone(), (campaign, covered));
-            }
-            // Present: inserted just above when missing. A retried market stays in its campaign.
-            let (campaign, covered) = &campaigns[&before.campaign_id];
             let mut attempt = 1;
             loop {
+                if !campaigns.contains_key(&before.campaign_id) {
+                    let campaign = self.load_campaign(&before.campaign_id).await?;
+                    let markets = self.campaign_markets(&campaign.id).await?;
+                    let covered = covered_event_ids(&campaign, &markets);
+                    campaigns.insert(campaign.id.clone(), (campaign, covered));
+                }
+                // Present: inserted just above when missing.
+                let (campaign, covered) = &campaigns[&before.campaign_id];
                 let mut after = change(&before);
                 after.version = before.version + 1;
                 let messages = market_change_messages(
@@ -190,6 +211,7 @@ impl MarketService {
                     }
                     Err(StoreError::VersionConflict { .. }) if attempt < WRITE_ATTEMPTS => {
                         attempt += 1;
+                        campaigns.remove(&before.campaign_id);
                         before = self.load_market(&before.campaign_id, id).await?;
                     }
                     Err(error) => return Err(store_error(error)),
