@@ -6,7 +6,8 @@
 //! service's OpenAPI document through a third-party validator, [`crate::openapi`]),
 //! `publish-check` (`cargo publish --dry-run` of the published crates, [`crate::publish`]),
 //! `deploy` ([`crate::deploy`]) and `test`. The `test` step starts the local services the tests
-//! need (see [`crate::services`]: Redis and a MongoDB-wire server) right before `cargo test`,
+//! need (see [`crate::services`]: Redis, a MongoDB-wire server, a real
+//! `mongod` for query plans and moto) right before `cargo test`,
 //! hands them to it through environment variables, and stops them right after it, also when the
 //! tests fail. It runs the whole workspace suite, then the API suite once more with every record
 //! on MongoDB (`CAMPAIGN_TEST_STORE=mongodb`; the build is reused).

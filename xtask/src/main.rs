@@ -16,6 +16,7 @@ mod doc;
 mod fuzz;
 mod layers;
 mod mongo;
+mod mongod;
 mod moto;
 mod openapi;
 mod publish;
@@ -43,8 +44,9 @@ enum Task {
     /// OpenAPI document's validation, the publish dry run, the deployment checks, then every test
     /// (with the local services started around it).
     Ci,
-    /// Start or stop the local services the tests need (Redis primary and replica, and an
-    /// in-memory MongoDB-protocol server unless CAMPAIGN_TEST_MONGODB_URI is set).
+    /// Start or stop the local services the tests need (Redis primary and replica, an in-memory
+    /// MongoDB-protocol server unless CAMPAIGN_TEST_MONGODB_URI is set, moto, and a real mongod
+    /// for the query-plan test unless CAMPAIGN_TEST_MONGOD_URI is set).
     Services {
         #[command(subcommand)]
         action: ServicesAction,

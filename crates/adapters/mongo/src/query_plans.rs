@@ -1,22 +1,35 @@
 //! Tests that the internal queries (ADR 0017) are served by indexes, never by a collection scan.
 //!
-//! What they prove depends on the server the suite runs against:
-//! - **a real `mongod`** (`CAMPAIGN_TEST_MONGODB_URI` naming one): each query, exactly as the
-//!   adapter sends it (same filter builders), is run through the `explain` command
-//!   (`queryPlanner` verbosity, wrapping the `find` or `distinct`) on a seeded database, and the
-//!   winning plan must contain an index stage and no `COLLSCAN` stage anywhere;
-//! - **mongo-java-server** (the suite's default server): it has no `explain` command (it answers
-//!   `CommandNotFound`, code 59) and keeps no query plans, so no plan can be observed there.
-//!   What the tests prove instead: every index a query relies on exists under its name with
-//!   exactly the expected keys (read back with `listIndexes` after the adapter's start-up created
-//!   them), and the query's filter bounds the leading key of those indexes at its top level, or
-//!   in every branch of its `$or`, with an operator an index scan can bound (equality, `$in`,
-//!   ranges; never `$ne`/`$nin`/`$exists`, and no `null` on a sparse index). That is the
-//!   condition under which MongoDB's planner has an index plan for the query; the choice of
-//!   plan itself is shown only on a real `mongod`.
+//! Each query is built exactly as the adapter sends it (same filter builders) and checked in two
+//! ways on a seeded database of its own:
+//! - **indexes and filter** (every server): every index the query relies on exists under its
+//!   name with exactly the expected keys (read back with `listIndexes` after the adapter's
+//!   start-up created them), and the query's filter bounds the leading key of those indexes at
+//!   its top level, or in every branch of its `$or`, with an operator an index scan can bound
+//!   (equality, `$in`, ranges; never `$ne`/`$nin`/`$exists`, and no `null` on a sparse index).
+//!   That is the condition under which MongoDB's planner has an index plan for the query;
+//! - **the plan** (a real `mongod` only): the query is run through the `explain` command
+//!   (`queryPlanner` verbosity, wrapping the `find` or `distinct`), and the winning plan must
+//!   contain an index stage, no `COLLSCAN` stage anywhere, and index scans only of the indexes
+//!   meant for the query, none over the whole index (`[MinKey, MaxKey]` on every key: a
+//!   collection scan in `_id` order, which the `_id` sort makes attractive). That shows the
+//!   planner's choice. The planner picks by trying plans on the data, so the seed also holds
+//!   [`UNRELATED`] campaigns (and markets) no query matches, as a real collection does: on the
+//!   few matching documents alone, the whole `_id_` scan ties with the selective index and
+//!   wins.
 //!
-//! Only `CommandNotFound` lets the explain step be skipped: any other answer to `explain` fails
-//! the test, and a real `mongod` never answers `CommandNotFound` to it.
+//! The servers:
+//! - **the suite's default server** (`CAMPAIGN_TEST_MONGODB_URI`, mongo-java-server under
+//!   `cargo xtask ci` and `services up`): it has no `explain` command (it answers
+//!   `CommandNotFound`, code 59) and keeps no query plans, so there only the first check runs
+//!   and the explain step is skipped; only `CommandNotFound` lets it be skipped, any other
+//!   answer to `explain` fails the test. When that variable names a real `mongod` instead, the
+//!   plans are checked there too;
+//! - **the real `mongod`** (`CAMPAIGN_TEST_MONGOD_URI`: MongoDB 6.0, which `cargo xtask ci` and
+//!   `services up` install and start next to the default server): both checks run, and every
+//!   query must be explained: `CommandNotFound`, or any other failure, fails the test. Without
+//!   that variable (a plain `cargo test` with no services up) this test has nothing to run on
+//!   and says so on stderr.
 
 #![allow(
     clippy::unwrap_used,
@@ -35,10 +48,14 @@ use futures::TryStreamExt as _;
 use mongodb::bson::{Bson, Document, doc};
 use mongodb::error::ErrorKind;
 
-use crate::MongoStore;
 use crate::campaigns::{category_filter, covering_event_filter, presale_filter};
 use crate::indexes::PRESALE_WINDOW;
 use crate::markets::{listing_event_filter, of_campaigns_filter};
+use crate::{MongoSettings, MongoStore};
+
+/// The variable naming the real `mongod` the plans are checked on (see the module
+/// documentation).
+const MONGOD_URI_VARIABLE: &str = "CAMPAIGN_TEST_MONGOD_URI";
 
 /// MongoDB's error code for an unknown command.
 const COMMAND_NOT_FOUND: i32 = 59;
@@ -101,6 +118,34 @@ fn stages(plan: &Bson, out: &mut Vec<String>) {
         Bson::Array(items) => items.iter().for_each(|i| stages(i, out)),
         _ => {}
     }
+}
+
+/// Every index scan (`IXSCAN`, `DISTINCT_SCAN`) anywhere in `plan`.
+fn index_scans(plan: &Bson, out: &mut Vec<Document>) {
+    match plan {
+        Bson::Document(d) => {
+            if d.get_str("stage")
+                .is_ok_and(|s| s.contains("IXSCAN") || s.contains("DISTINCT_SCAN"))
+            {
+                out.push(d.clone());
+            }
+            d.values().for_each(|v| index_scans(v, out));
+        }
+        Bson::Array(items) => items.iter().for_each(|i| index_scans(i, out)),
+        _ => {}
+    }
+}
+
+/// Whether an index scan reads the whole index: every key's bounds are `[MinKey, MaxKey]` (a
+/// collection scan in index order, as for a sort on `_id`).
+fn whole_index(scan: &Document) -> bool {
+    scan.get_document("indexBounds").is_ok_and(|bounds| {
+        !bounds.is_empty()
+            && bounds.values().all(|b| {
+                b.as_array()
+                    .is_some_and(|b| b.len() == 1 && b[0].as_str() == Some("[MinKey, MaxKey]"))
+            })
+    })
 }
 
 /// One query the adapter sends: the command (`find` sorted by id as the adapter sorts, or
@@ -174,9 +219,9 @@ async fn listed(store: &MongoStore, collection: &str) -> Vec<Document> {
         .collect()
 }
 
-/// A store with a few campaigns and markets of every shape the queries look at.
-async fn seeded() -> (MongoStore, Vec<CampaignId>) {
-    let store = crate::testing::fresh_store().await;
+/// Seeds `store` with a few campaigns and markets of every shape the queries look at; returns
+/// the campaigns' ids.
+async fn seed(store: &MongoStore) -> Vec<CampaignId> {
     let mut ids = Vec::new();
     for (i, extra) in [
         json!({"eventIds": ["E1"], "categoryId": "cat1",
@@ -193,9 +238,9 @@ async fn seeded() -> (MongoStore, Vec<CampaignId>) {
             extra,
         ));
         c.status = Status::Open;
-        let c = CampaignRepository::insert(&store, &c, &[]).await.unwrap();
+        let c = CampaignRepository::insert(store, &c, &[]).await.unwrap();
         MarketRepository::insert(
-            &store,
+            store,
             &fx::market(&c.id, "NYC", &["E1", &format!("E{}", i + 2)], None),
             &[],
         )
@@ -203,7 +248,36 @@ async fn seeded() -> (MongoStore, Vec<CampaignId>) {
         .unwrap();
         ids.push(c.id);
     }
-    (store, ids)
+    ids
+}
+
+/// How many campaigns no query matches the seed adds (see [`seed_unrelated`]).
+const UNRELATED: usize = 200;
+
+/// Adds `n` campaigns (each with a market) that no query of [`cases`] matches: other events and
+/// category, a presale window that ended long ago. The planner picks among candidate plans by
+/// trying them on the data; with only the few matching documents of [`seed`], a scan of the
+/// whole `_id` index (which gives the order of the `_id` sort for free) ties with the selective
+/// index. These make the collection look like a real one, where reading everything costs.
+async fn seed_unrelated(store: &MongoStore, n: usize) {
+    for i in 0..n {
+        let mut c = fx::campaign_from(&fx::complete_campaign_json(
+            &format!("Unrelated {i}"),
+            &fx::domain("unrelated"),
+            json!({"eventIds": [format!("X{i}")], "categoryId": "other",
+                "date": {"presaleWindowStart": at_hours(-10_000).to_rfc3339(),
+                    "presaleWindowEnd": at_hours(-9_990).to_rfc3339()}}),
+        ));
+        c.status = Status::Open;
+        let c = CampaignRepository::insert(store, &c, &[]).await.unwrap();
+        MarketRepository::insert(
+            store,
+            &fx::market(&c.id, "LA", &[&format!("X{i}")], None),
+            &[],
+        )
+        .await
+        .unwrap();
+    }
 }
 
 fn cases(ids: &[CampaignId]) -> Vec<Case> {
@@ -295,17 +369,24 @@ fn cases(ids: &[CampaignId]) -> Vec<Case> {
     ]
 }
 
-/// Each internal query is served by its indexes: they exist with the expected keys and the
-/// filter bounds their leading key (every server); the winning plan of `explain` has an index
-/// stage and no `COLLSCAN` (a real `mongod` only: mongo-java-server has no `explain`). See the
-/// module documentation for what each server proves.
-#[tokio::test]
-async fn internal_queries_are_served_by_indexes_not_collection_scans() {
-    let (store, ids) = seeded().await;
+/// Whether a server must answer `explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Explain {
+    /// A server without `explain` (`CommandNotFound`) skips the plan check.
+    IfKnown,
+    /// The plan check runs for every query: `CommandNotFound` fails.
+    Required,
+}
+
+/// Checks every query on `store` (seeded with `ids`): its indexes exist with the expected keys
+/// and its filter bounds their leading key; then the winning plan of `explain` has an index
+/// stage and no `COLLSCAN` (skipped on a server without `explain` when `mode` is
+/// [`Explain::IfKnown`]). Returns how many queries were explained.
+async fn check(store: &MongoStore, ids: &[CampaignId], mode: Explain) -> usize {
     let mut explained = 0;
     let mut not_explainable = 0;
-    for case in cases(&ids) {
-        let specs = listed(&store, case.collection).await;
+    for case in cases(ids) {
+        let specs = listed(store, case.collection).await;
         let mut leading = Vec::new();
         for (name, keys) in &case.indexes {
             let spec = specs
@@ -362,10 +443,30 @@ async fn internal_queries_are_served_by_indexes_not_collection_scans() {
                     "{}: the winning plan uses no index: {plan:?}",
                     case.what
                 );
+                let mut scans = Vec::new();
+                index_scans(&Bson::Document(plan.clone()), &mut scans);
+                for scan in &scans {
+                    let name = scan.get_str("indexName").unwrap_or_default();
+                    assert!(
+                        case.indexes.iter().any(|(meant, _)| *meant == name),
+                        "{}: the winning plan scans the index {name:?}, none of {:?}: {plan}",
+                        case.what,
+                        case.indexes
+                    );
+                    assert!(
+                        !whole_index(scan),
+                        "{}: the winning plan scans all of the index {name:?}: {plan}",
+                        case.what
+                    );
+                }
                 explained += 1;
             }
             Err(e) => match *e.kind {
-                ErrorKind::Command(ref c) if c.code == COMMAND_NOT_FOUND => not_explainable += 1,
+                ErrorKind::Command(ref c)
+                    if c.code == COMMAND_NOT_FOUND && mode == Explain::IfKnown =>
+                {
+                    not_explainable += 1;
+                }
                 _ => panic!("{}: explain failed: {e}", case.what),
             },
         }
@@ -375,6 +476,42 @@ async fn internal_queries_are_served_by_indexes_not_collection_scans() {
         explained == 0 || not_explainable == 0,
         "explain answered {explained} times and was unknown {not_explainable} times"
     );
+    explained
+}
+
+/// Each internal query is served by its indexes, on the suite's default server
+/// (`CAMPAIGN_TEST_MONGODB_URI`): they exist with the expected keys and the filter bounds their
+/// leading key; the winning plans are checked too when that server has `explain` (a real
+/// `mongod`; mongo-java-server has none). See the module documentation.
+#[tokio::test]
+async fn internal_queries_are_served_by_indexes_not_collection_scans() {
+    let store = crate::testing::fresh_store().await;
+    let ids = seed(&store).await;
+    seed_unrelated(&store, UNRELATED).await;
+    check(&store, &ids, Explain::IfKnown).await;
+    store.drop_database().await.unwrap();
+}
+
+/// On a real `mongod` (`CAMPAIGN_TEST_MONGOD_URI`, started by `cargo xtask ci` and `services
+/// up`), `explain` of every internal query shows a winning plan with an index stage and no
+/// collection scan; a `mongod` without `explain` fails. See the module documentation.
+#[tokio::test]
+async fn on_a_real_mongod_explain_shows_no_collection_scan() {
+    let Some(uri) = campaign_ports::testing::services::test_variable(MONGOD_URI_VARIABLE) else {
+        eprintln!(
+            "{MONGOD_URI_VARIABLE} is not set: no real mongod to explain the queries on (start \
+             one with `cargo xtask services up`); nothing checked"
+        );
+        return;
+    };
+    let settings = MongoSettings::new(uri, crate::testing::unique_database());
+    let store = MongoStore::connect(&settings)
+        .await
+        .unwrap_or_else(|e| panic!("cannot connect to the real mongod ({settings:?}): {e}"));
+    let ids = seed(&store).await;
+    seed_unrelated(&store, UNRELATED).await;
+    let explained = check(&store, &ids, Explain::Required).await;
+    assert_eq!(explained, cases(&ids).len(), "every query is explained");
     store.drop_database().await.unwrap();
 }
 
@@ -410,4 +547,24 @@ fn the_filter_check_refuses_what_no_index_bounds() {
         "every branch of an $or needs an index"
     );
     assert!(!served(&doc! {"$or": []}, &[on("eventIds", false)]));
+}
+
+/// The plan check is not vacuous: it finds nested index scans and tells a scan of the whole
+/// index (what the `_id` sort invites) from a bounded one.
+#[test]
+fn the_plan_check_sees_whole_index_scans() {
+    let whole = doc! {"stage": "IXSCAN", "indexName": "_id_",
+    "indexBounds": {"_id": ["[MinKey, MaxKey]"]}};
+    let bounded = doc! {"stage": "IXSCAN", "indexName": "category_id",
+    "indexBounds": {"categoryId": ["[\"cat1\", \"cat1\"]"]}};
+    let plan = doc! {"stage": "PROJECTION_SIMPLE", "inputStage": {"stage": "OR",
+    "inputStages": [{"stage": "FETCH", "inputStage": whole.clone()}, bounded.clone()]}};
+    let mut scans = Vec::new();
+    index_scans(&Bson::Document(plan), &mut scans);
+    assert_eq!(scans, [whole.clone(), bounded.clone()]);
+    assert!(whole_index(&whole));
+    assert!(!whole_index(&bounded));
+    let partly = doc! {"stage": "IXSCAN", "indexBounds": {
+    "date.presaleWindowEnd": ["[MinKey, MaxKey]"], "date.presaleWindowStart": ["[1, 2]"]}};
+    assert!(!whole_index(&partly), "one bounded key bounds the scan");
 }
