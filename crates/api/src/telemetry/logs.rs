@@ -20,8 +20,9 @@ use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::Layer;
+use tracing_subscriber::field::RecordFields;
 use tracing_subscriber::fmt::format::Writer;
-use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, MakeWriter};
+use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, FormattedFields, MakeWriter};
 use tracing_subscriber::layer::Context;
 use tracing_subscriber::registry::{LookupSpan, Registry};
 
@@ -103,6 +104,27 @@ pub(crate) fn current_correlation() -> Option<String> {
                 .map(|c| c.0.clone())
         })
         .flatten()
+}
+
+/// Formats no span field. A Logstash line carries its event's own fields and the correlation id
+/// ([`CorrelationLayer`]), never the text of its spans' fields, so the text the fmt layer would
+/// otherwise build for every span opened and every field recorded on it (the request span's
+/// OpenTelemetry attributes, each port call's span) is never made.
+#[derive(Debug, Default)]
+pub(crate) struct NoSpanFields;
+
+impl<'writer> FormatFields<'writer> for NoSpanFields {
+    fn format_fields<R: RecordFields>(&self, _writer: Writer<'writer>, _fields: R) -> fmt::Result {
+        Ok(())
+    }
+
+    fn add_fields(
+        &self,
+        _current: &'writer mut FormattedFields<Self>,
+        _fields: &Record<'_>,
+    ) -> fmt::Result {
+        Ok(())
+    }
 }
 
 /// Formats each event as one Logstash JSON line.
@@ -385,6 +407,8 @@ mod tests {
         let subscriber = tracing_subscriber::registry().with(CorrelationLayer).with(
             tracing_subscriber::fmt::layer()
                 .event_format(LogstashFormat)
+                .fmt_fields(NoSpanFields)
+                .with_ansi(false)
                 .with_writer(LogSink::Memory(sink.clone())),
         );
         tracing::subscriber::with_default(subscriber, f);

@@ -86,6 +86,8 @@ pub fn init(settings: TelemetrySettings) -> Result<Telemetry, TelemetryError> {
     // request always find its correlation id; events pass by the filter.
     let log_layer = tracing_subscriber::fmt::layer()
         .event_format(logs::LogstashFormat)
+        .fmt_fields(logs::NoSpanFields)
+        .with_ansi(false)
         .with_writer(settings.sink)
         .with_filter(
             filter_fn(|meta: &Metadata<'_>| meta.is_span() && ours(meta))
