@@ -124,6 +124,15 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl From<&campaign_domain::FieldError> for FieldError {
+    fn from(error: &campaign_domain::FieldError) -> Self {
+        Self {
+            field: error.field.clone(),
+            message: error.message.clone(),
+        }
+    }
+}
+
 /// The body of an error answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ErrorBody<'a> {
@@ -204,5 +213,16 @@ mod tests {
                 serde_json::Value::from(kind.as_str())
             );
         }
+    }
+
+    #[test]
+    fn a_domain_field_error_travels_as_field_and_message() {
+        let mut errors = campaign_domain::ValidationErrors::new();
+        errors.add("domain.site", "is required");
+        let wire: Vec<FieldError> = errors.fields().iter().map(FieldError::from).collect();
+        assert_eq!(
+            serde_json::to_value(&wire).unwrap(),
+            serde_json::json!([{"field": "domain.site", "message": "is required"}])
+        );
     }
 }

@@ -78,15 +78,9 @@ pub(crate) fn error_json(error: &ApiError, correlation: &str) -> String {
             kind: error.classify().1,
             message: Cow::Owned(error.client_message()),
             correlation: Cow::Borrowed(correlation),
-            details: error.details().map(|d| {
-                d.fields()
-                    .iter()
-                    .map(|f| FieldError {
-                        field: f.field.clone(),
-                        message: f.message.clone(),
-                    })
-                    .collect()
-            }),
+            details: error
+                .details()
+                .map(|d| d.fields().iter().map(FieldError::from).collect()),
         },
     };
     serde_json_string(&body)
