@@ -3,6 +3,7 @@
 //! `GET /docs` ([`docs`]).
 
 pub(crate) mod docs;
+mod links;
 pub(crate) mod responses;
 
 use std::collections::HashMap;
@@ -16,6 +17,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{Content, Ref, RefOr, Required};
 use utoipa::{Modify, OpenApi};
 
+use self::links::ResponseLinks;
 use crate::routes;
 
 /// Adds the bearer scheme every protected endpoint names.
@@ -382,7 +384,8 @@ fn identifier(text: &str) -> String {
         &IfMatchHeader,
         &BodyErrors,
         &BlankQueryValues,
-        &UniqueOperationIds
+        &UniqueOperationIds,
+        &ResponseLinks
     ),
     tags(
         (name = "system", description = "Liveness, readiness, metrics, this document and its reference page"),
