@@ -150,10 +150,11 @@ impl<'a> ObjectReader<'a> {
         }
     }
 
-    /// An optional non-negative integer.
+    /// An optional non-negative integer. As in JSON Schema, a number with a zero fraction
+    /// (`4.0`) is an integer; beyond 2^53 only the integer form is exact, so only it is read.
     pub(crate) fn u64(&self, key: &str, errors: &mut ValidationErrors) -> Option<u64> {
         let v = self.raw(key)?;
-        match v.as_u64() {
+        match whole_number(v) {
             Some(n) => Some(n),
             None => {
                 errors.add(self.path_of(key), "must be a non-negative integer");
@@ -299,6 +300,18 @@ pub mod wire_time {
     }
 }
 
+/// The largest integer every `f64` below it represents exactly (2^53).
+const MAX_EXACT_FLOAT_INTEGER: f64 = 9_007_199_254_740_992.0;
+
+/// `value` as a non-negative integer: an integer, or a number with a zero fraction up to 2^53.
+fn whole_number(value: &Value) -> Option<u64> {
+    value.as_u64().or_else(|| {
+        let f = value.as_f64()?;
+        // In range and without a fraction, so the conversion is exact.
+        (f.fract() == 0.0 && (0.0..=MAX_EXACT_FLOAT_INTEGER).contains(&f)).then_some(f as u64)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone as _;
@@ -375,6 +388,27 @@ mod tests {
         });
         assert_eq!(out, (None, None, Some(7), None, Some(true)));
         assert_eq!(errors, ["n", "f", "b"]);
+    }
+
+    #[test]
+    fn a_number_with_a_zero_fraction_is_an_integer_as_in_json_schema() {
+        let doc = json!({"a": 4.0, "z": 0.0, "max": 9_007_199_254_740_992.0_f64,
+                         "big": 1.0e300, "neg": -2.0, "nan_like": 2.5});
+        let (out, errors) = read(&doc, |r, e| {
+            (
+                r.u64("a", e),
+                r.u64("z", e),
+                r.u64("max", e),
+                r.u64("big", e),
+                r.u64("neg", e),
+                r.u64("nan_like", e),
+            )
+        });
+        assert_eq!(
+            out,
+            (Some(4), Some(0), Some(9_007_199_254_740_992), None, None, None)
+        );
+        assert_eq!(errors, ["big", "neg", "nan_like"]);
     }
 
     #[test]

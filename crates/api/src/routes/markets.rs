@@ -159,7 +159,8 @@ fn skipped(s: &Skipped) -> SkippedMarket<'_> {
 }
 
 /// `POST /campaigns/{id}/markets/clones` with `{fromCampaignId}`: copies that campaign's markets
-/// here. 200 `{cloned, skipped}`; 400; 401; 403 (needs `write` here and `read` there); 404.
+/// here. 200 `{cloned, skipped}`; 400 (also for a `fromCampaignId` that names no campaign);
+/// 401; 403 (needs `write` here and `read` there); 404 when the target does not exist.
 #[utoipa::path(
     post,
     path = "/campaigns/{id}/markets/clones",

@@ -44,8 +44,10 @@ impl MarketService {
     /// Promoter, event and venue ids are copied as they are: they were checked for the source.
     ///
     /// Errors: `UNAUTHORIZED` without `write` on the target or `read` on the source (checked
-    /// before anything is looked up); `VALIDATION_ERROR` for a malformed body or a source that
-    /// is the target; `CAMPAIGN_NOT_FOUND` when either campaign does not exist.
+    /// before anything is looked up); `VALIDATION_ERROR` on `fromCampaignId` for a malformed
+    /// body, a source that is the target or a source that does not exist (a bad value of a body
+    /// field, as for the reminders' unknown market ids: ADR 0009); `CAMPAIGN_NOT_FOUND` when
+    /// the target, the campaign of the path, does not exist.
     pub async fn clone_from(
         &self,
         ctx: &RequestContext,
@@ -63,7 +65,12 @@ impl MarketService {
             .into());
         }
         let target = self.load_campaign(target_id).await?;
-        self.load_campaign(&source_id).await?;
+        match self.load_campaign(&source_id).await {
+            Err(DomainError::CampaignNotFound) => {
+                return Err(ValidationErrors::single("fromCampaignId", "names no campaign").into());
+            }
+            other => other?,
+        };
         let source_markets = self.campaign_markets(&source_id).await?;
         let mut target_markets = self.campaign_markets(target_id).await?;
         let mut outcome = CloneOutcome {

@@ -12,7 +12,9 @@ impl EmailAddress {
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
         let err = || InvalidValue::new("must be an e-mail address (name@example.com)");
         let s = raw.trim();
-        if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        // Lengths in characters, as the documented schema counts them (JSON Schema's
+        // `maxLength`); the domain part is ASCII, so only the local part can differ from bytes.
+        if s.chars().count() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(err());
         }
         let (local, domain) = s.split_once('@').ok_or_else(err)?;
@@ -23,7 +25,7 @@ impl EmailAddress {
             && domain
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'));
-        if local.is_empty() || local.len() > 64 || local.contains('@') || !domain_ok {
+        if local.is_empty() || local.chars().count() > 64 || local.contains('@') || !domain_ok {
             return Err(err());
         }
         Ok(Self(format!("{local}@{}", domain.to_ascii_lowercase())))
@@ -59,5 +61,15 @@ mod tests {
                 "{bad} should be rejected"
             );
         }
+    }
+
+    #[test]
+    fn lengths_count_characters_as_the_schema_does() {
+        let local = "é".repeat(64);
+        assert!(EmailAddress::parse(&format!("{local}@example.com")).is_ok());
+        assert!(EmailAddress::parse(&format!("{local}é@example.com")).is_err());
+        let domain = format!("{}.com", "d".repeat(254 - 64 - 1 - 4));
+        assert!(EmailAddress::parse(&format!("{local}@{domain}")).is_ok());
+        assert!(EmailAddress::parse(&format!("{local}@d{domain}")).is_err());
     }
 }
