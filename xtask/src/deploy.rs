@@ -597,9 +597,13 @@ fn check_rendered(rendered: &str, read: &BTreeSet<String>, production: bool) -> 
             "the ConfigMap does not bind CAMPAIGN_LISTEN on all interfaces"
         );
         ensure!(
-            ["CAMPAIGN_JWT_PUBLIC_KEY_FILE", "CAMPAIGN_JWT_JWKS_FILE", "CAMPAIGN_JWT_JWKS_URL"]
-                .iter()
-                .any(|name| data[*name].as_str().is_some()),
+            [
+                "CAMPAIGN_JWT_PUBLIC_KEY_FILE",
+                "CAMPAIGN_JWT_JWKS_FILE",
+                "CAMPAIGN_JWT_JWKS_URL"
+            ]
+            .iter()
+            .any(|name| data[*name].as_str().is_some()),
             "the ConfigMap sets none of CAMPAIGN_JWT_PUBLIC_KEY_FILE, CAMPAIGN_JWT_JWKS_FILE and \
              CAMPAIGN_JWT_JWKS_URL: the service would have no key to verify tokens"
         );

@@ -406,7 +406,14 @@ mod tests {
         });
         assert_eq!(
             out,
-            (Some(4), Some(0), Some(9_007_199_254_740_992), None, None, None)
+            (
+                Some(4),
+                Some(0),
+                Some(9_007_199_254_740_992),
+                None,
+                None,
+                None
+            )
         );
         assert_eq!(errors, ["big", "neg", "nan_like"]);
     }
