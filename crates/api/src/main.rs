@@ -8,11 +8,6 @@
 
 use std::process::ExitCode;
 
-/// mimalloc: thread-local free lists suit a server whose workers each allocate and free many
-/// small buffers per request (docs/benchmarks.md has the before and after).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use campaign_api::config::Config;
 use campaign_api::telemetry;
 use serde_json::{Map, Value};

@@ -557,8 +557,34 @@ fn measure(
     scenarios.push((Kind::Post, post.clone()));
     let mut rows = Vec::new();
     for (kind, scenario) in scenarios {
+        // The relay delivers the messages of earlier writes (the campaigns created above, the
+        // write scenario) in the background; a scenario started before it is done would share
+        // the cores, and on MongoDB the store, with that work.
+        match wait_outbox_drained(port, &bearer, DRAIN_LIMIT)? {
+            Ok(waited) => println!(
+                "outbox drained {:.1} s before \"{}\"",
+                waited.as_secs_f64(),
+                scenario.name
+            ),
+            Err(pending) => bail!(
+                "{pending} outbox events still pending {} s after the previous scenario: the \
+                 relay cannot keep up with this store, so no later figure would be clean",
+                DRAIN_LIMIT.as_secs()
+            ),
+        }
         let measured = run_scenario(args, &url, &scenario, &scenario.name, work)?;
         rows.push(Row { kind, measured });
+    }
+    match wait_outbox_drained(port, &bearer, DRAIN_LIMIT)? {
+        Ok(waited) => println!(
+            "outbox drained {:.1} s after the last scenario (the relay delivering what it owes)",
+            waited.as_secs_f64()
+        ),
+        Err(pending) => println!(
+            "outbox: {pending} events still pending {} s after the last scenario (the relay \
+             delivering what it owes is slower than the writes were)",
+            DRAIN_LIMIT.as_secs()
+        ),
     }
     let (rss_kib, hwm_kib) = memory_kib(service.pid())?;
 
@@ -701,6 +727,37 @@ pub(crate) fn http(
         .unwrap_or_default();
     Ok((status, body))
 }
+
+/// Waits until the service's outbox has no pending event (`GET /outbox/failed`'s backlog), at
+/// most `limit`: how long that took, or how many events were still pending at the limit.
+fn wait_outbox_drained(
+    port: u16,
+    bearer: &str,
+    limit: Duration,
+) -> anyhow::Result<Result<Duration, u64>> {
+    let started = Instant::now();
+    loop {
+        let (status, body) = http(port, "GET", "/outbox/failed?pageSize=1", Some(bearer), None)?;
+        if status != 200 {
+            bail!("GET /outbox/failed answered {status}: {body}");
+        }
+        let answer: serde_json::Value =
+            serde_json::from_str(&body).context("GET /outbox/failed answered no JSON")?;
+        let pending = answer["data"]["backlog"]["pending"]
+            .as_u64()
+            .context("GET /outbox/failed answered no data.backlog.pending")?;
+        if pending == 0 {
+            return Ok(Ok(started.elapsed()));
+        }
+        if started.elapsed() >= limit {
+            return Ok(Err(pending));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// How long a scenario waits for the relay to deliver what earlier writes owe.
+const DRAIN_LIMIT: Duration = Duration::from_secs(120);
 
 pub(crate) fn wait_ready(port: u16) -> anyhow::Result<()> {
     let deadline = Instant::now() + Duration::from_secs(30);
