@@ -305,8 +305,14 @@ fn announce(address: SocketAddr, dev: Option<&DevSession>, auth: &config::AuthCo
                     module_path!(),
                     &format!(
                         "tokens: RS256, verified with {}; mint one with \
-                         `cargo xtask token --key <private.pem> --supreme`",
-                        key_sources(auth)
+                         `cargo xtask token --key <private.pem> --supreme{}`",
+                        key_sources(auth),
+                        // A key set finds its key by the token's `kid`.
+                        if auth.public_key_file.is_some() {
+                            ""
+                        } else {
+                            " --kid <kid>"
+                        }
                     ),
                     serde_json::Map::new(),
                 ),

@@ -1,8 +1,9 @@
 //! Artist and venue search through the Discovery API (`GET /artists`, `GET /venues`), cached
 //! (SPEC §9) under `discovery:<artists|venues>:<normalized query>:<page>:<pageSize>` for
 //! [`Settings::search_cache_ttl`]. Any authenticated caller may search, at most
-//! [`Settings::search_rate_limit`] times (artists and venues together, every call counted,
-//! cached or not: SPEC §4.1). Without a configured Discovery API the answer is
+//! [`Settings::search_rate_limit`] times (artists and venues together, every call that reaches
+//! the use case counted, cached or not: SPEC §4.1; a query string the HTTP layer cannot read
+//! is refused before it, uncounted, as it never reaches the Discovery API). Without a configured Discovery API the answer is
 //! `DEPENDENCY_UNAVAILABLE`; the cache fails open.
 
 use std::time::Duration;
@@ -91,8 +92,8 @@ impl SearchService {
     /// One page of artists matching `q`.
     ///
     /// Errors: `TOO_MANY_REQUESTS` past the caller's search limit; `VALIDATION_ERROR` for a
-    /// missing or over-long `q` or bad paging values; `DEPENDENCY_UNAVAILABLE` when the
-    /// Discovery API is not configured or fails.
+    /// missing or over-long `q`; `DEPENDENCY_UNAVAILABLE` when the Discovery API is not
+    /// configured or fails.
     pub async fn artists(
         &self,
         ctx: &RequestContext,

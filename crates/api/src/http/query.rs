@@ -76,18 +76,18 @@ impl QueryReader {
         self.errors.check(field, present(raw), parse)
     }
 
-    /// A value the route cannot do without: absent or blank is reported as required.
+    /// A value the route cannot do without, trimmed: absent or blank is reported as required.
     pub(crate) fn required<T>(
         &mut self,
         field: &str,
         raw: Option<&str>,
         parse: impl FnOnce(&str) -> Result<T, InvalidValue>,
     ) -> Option<T> {
-        if present(raw).is_none() {
+        let Some(raw) = present(raw) else {
             self.errors.add(field, "is required");
             return None;
-        }
-        self.value(field, raw, parse)
+        };
+        self.value(field, Some(raw.trim()), parse)
     }
 
     /// A comma-separated list, each entry trimmed and read by `parse`; empty entries are
@@ -263,6 +263,10 @@ mod tests {
             Some(Status::Open)
         );
         assert_eq!(r.value("status", Some(" "), str::parse::<Status>), None);
+        assert!(r.finish(()).is_ok());
+        let mut r = QueryReader::new();
+        let padded = r.required("categoryId", Some(" c1 "), CategoryId::parse);
+        assert_eq!(padded.as_ref().map(CategoryId::as_str), Some("c1"));
         assert!(r.finish(()).is_ok());
         let mut r = QueryReader::new();
         assert_eq!(r.required("eventId", Some("  "), CategoryId::parse), None);

@@ -40,9 +40,11 @@ impl StatusQuery {
     /// The status (required) and the latest date (`None`: now).
     fn read(&self) -> Result<(event::EventStatus, Option<DateTime<Utc>>), ApiError> {
         let mut r = QueryReader::new();
-        let status = r.required("status", self.status.as_deref(), |raw| {
-            raw.trim().parse::<event::EventStatus>()
-        });
+        let status = r.required(
+            "status",
+            self.status.as_deref(),
+            str::parse::<event::EventStatus>,
+        );
         let until = r.instant("until", self.until.as_deref());
         let read = r.finish(status.map(|status| (status, until)))?;
         // `required` reports a missing status, so `finish` has already refused a `None` here.

@@ -362,8 +362,8 @@ pub(crate) async fn upcoming(
 /// 401; 403; 404, 409, 503 part way (below); 413; 415.
 ///
 /// Not all or nothing: after the checks each market is its own conditional write with its
-/// messages, so a failure part way (503 when the store cannot be reached, 404 for a market
-/// deleted meanwhile, 409 after repeated concurrent changes) leaves the markets before it
+/// messages, so a failure part way (503 when the store cannot be reached, 404 for a market or
+/// its campaign gone meanwhile, 409 after repeated concurrent changes) leaves the markets before it
 /// changed and the rest untouched. Sending the body again is safe: it sets the same date on
 /// every market again. (Under the same `Idempotency-Key` a retry runs again only after a 5xx
 /// answer; a 404 or 409 answer is kept and replayed, so such a retry needs a new key.)

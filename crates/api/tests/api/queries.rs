@@ -106,6 +106,14 @@ async fn campaigns_by_event_cover_markets_and_own_ids_outside_draft_and_preview(
         json!({"page": 0, "pageSize": 100, "total": 2}),
         "without paging parameters, the largest page"
     );
+    // White space around the id is not part of it.
+    let padded = data_of(
+        app.get("/campaigns/events?eventId=%20ev-1%20", &token)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(padded, found);
     // A DRAFT campaign's market does not count.
     let draft_only = data_of(
         app.get("/campaigns/events?eventId=ev-2", &token).await,

@@ -134,7 +134,8 @@ impl MarketService {
     /// Errors: `SUPREME_USER_REQUIRED`; `VALIDATION_ERROR` for a malformed body, and naming
     /// `marketIds[i]` for each id that names no market; part way through the writes, the
     /// failing market's error (`DEPENDENCY_UNAVAILABLE` when the store cannot be reached,
-    /// `MARKET_NOT_FOUND` for a market deleted meanwhile, `VERSION_CONFLICT` when other writers
+    /// `MARKET_NOT_FOUND` for a market deleted meanwhile, `CAMPAIGN_NOT_FOUND` for its campaign
+    /// gone meanwhile, `VERSION_CONFLICT` when other writers
     /// kept changing it).
     pub async fn mark_notified(
         &self,
