@@ -18,7 +18,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use crate::bench::{Service, free_port, wait_ready};
+use crate::bench::{Service, wait_ready};
+use crate::services::free_port;
 use crate::{cmd, token};
 
 /// The schemathesis release used.

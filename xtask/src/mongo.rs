@@ -30,7 +30,10 @@ use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context as _, bail};
 
-use crate::services::{TestEnv, free_port};
+use crate::services::{TestEnv, free_port, log_tail};
+
+/// How many lines of the server's log an error quotes.
+const LOG_LINES: usize = 30;
 
 /// The variable the tests read the MongoDB connection string from.
 pub const URI_VAR: &str = "CAMPAIGN_TEST_MONGODB_URI";
@@ -253,7 +256,7 @@ fn wait_ready(child: &mut Child, port: u16, log: &Path) -> anyhow::Result<()> {
         if let Some(status) = child.try_wait()? {
             bail!(
                 "mongo-wire-server exited ({status}) before it was ready; {}",
-                log_tail(log)
+                log_tail(log, LOG_LINES)
             );
         }
         let text = std::fs::read_to_string(log).unwrap_or_default();
@@ -264,7 +267,7 @@ fn wait_ready(child: &mut Child, port: u16, log: &Path) -> anyhow::Result<()> {
             bail!(
                 "mongo-wire-server was not ready on 127.0.0.1:{port} within {} s; {}",
                 START_TIMEOUT.as_secs(),
-                log_tail(log)
+                log_tail(log, LOG_LINES)
             );
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -278,20 +281,6 @@ fn says_ready(output: &str, port: u16) -> bool {
         line.strip_prefix(&expected)
             .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_digit()))
     })
-}
-
-/// The last lines of `log`, for an error message.
-fn log_tail(log: &Path) -> String {
-    const LINES: usize = 30;
-    match std::fs::read_to_string(log) {
-        Ok(text) if text.trim().is_empty() => format!("{} is empty", log.display()),
-        Ok(text) => {
-            let lines: Vec<&str> = text.lines().collect();
-            let tail = lines[lines.len().saturating_sub(LINES)..].join("\n");
-            format!("last lines of {}:\n{tail}", log.display())
-        }
-        Err(error) => format!("cannot read {}: {error}", log.display()),
-    }
 }
 
 #[cfg(test)]
@@ -351,7 +340,7 @@ mod tests {
         let log = std::env::temp_dir().join(format!("xtask-mongo-{}.log", std::process::id()));
         let text: String = (1..=40).map(|n| format!("line {n}\n")).collect();
         std::fs::write(&log, text).unwrap();
-        let tail = log_tail(&log);
+        let tail = log_tail(&log, LOG_LINES);
         assert!(
             tail.contains("line 40") && tail.contains("line 11"),
             "{tail}"

@@ -35,7 +35,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 
-use crate::services::{TestEnv, free_port};
+use crate::services::{TestEnv, free_port, log_tail};
+
+/// How many lines of the server's log an error quotes.
+const LOG_LINES: usize = 20;
 
 /// The variable the query-plan test reads the real `mongod`'s connection string from.
 pub const URI_VAR: &str = "CAMPAIGN_TEST_MONGOD_URI";
@@ -283,7 +286,7 @@ fn wait_ready(child: &mut Child, port: u16, log: &Path) -> anyhow::Result<()> {
         if let Some(status) = child.try_wait()? {
             bail!(
                 "mongod exited ({status}) before it was ready; {}",
-                log_tail(log)
+                log_tail(log, LOG_LINES)
             );
         }
         if pings(port) {
@@ -293,7 +296,7 @@ fn wait_ready(child: &mut Child, port: u16, log: &Path) -> anyhow::Result<()> {
             bail!(
                 "mongod did not answer a ping on 127.0.0.1:{port} within {} s; {}",
                 START_TIMEOUT.as_secs(),
-                log_tail(log)
+                log_tail(log, LOG_LINES)
             );
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -355,20 +358,6 @@ fn pings(port: u16) -> bool {
     }
     let mut reply = vec![0_u8; total - 4];
     stream.read_exact(&mut reply).is_ok() && says_ok(&reply)
-}
-
-/// The last lines of `log`, for an error message.
-fn log_tail(log: &Path) -> String {
-    const LINES: usize = 20;
-    match std::fs::read_to_string(log) {
-        Ok(text) if text.trim().is_empty() => format!("{} is empty", log.display()),
-        Ok(text) => {
-            let lines: Vec<&str> = text.lines().collect();
-            let tail = lines[lines.len().saturating_sub(LINES)..].join("\n");
-            format!("last lines of {}:\n{tail}", log.display())
-        }
-        Err(error) => format!("cannot read {}: {error}", log.display()),
-    }
 }
 
 #[cfg(test)]

@@ -9,13 +9,15 @@
 //! tests find the server through [`ENDPOINT_VARIABLE`] ([`test_env`]).
 
 use std::io::{Read as _, Write as _};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
+
+use crate::services::{free_port, log_tail};
 
 /// The moto release installed.
 pub const MOTO_VERSION: &str = "5.2.5";
@@ -116,7 +118,7 @@ pub fn start(root: &Path, dir: &Path) -> anyhow::Result<u16> {
                 "moto_server exited with {status} before answering on 127.0.0.1:{port}; the end \
                  of {}:\n{}",
                 log_path.display(),
-                log_tail(&log_path)
+                log_tail(&log_path, 20)
             );
         }
         if Instant::now() >= deadline {
@@ -125,7 +127,7 @@ pub fn start(root: &Path, dir: &Path) -> anyhow::Result<u16> {
                 "moto_server did not answer on 127.0.0.1:{port} within {} s; the end of {}:\n{}",
                 START_TIMEOUT.as_secs(),
                 log_path.display(),
-                log_tail(&log_path)
+                log_tail(&log_path, 20)
             );
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -180,10 +182,6 @@ pub fn is_moto(pid: u32) -> bool {
         .unwrap_or(false)
 }
 
-fn free_port() -> anyhow::Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
-
 /// Whether something on 127.0.0.1:`port` answers `GET /moto-api/` with an HTTP status line.
 fn answers_http(port: u16) -> bool {
     let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
@@ -196,18 +194,6 @@ fn answers_http(port: u16) -> bool {
     }
     let mut head = [0_u8; 12];
     stream.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.")
-}
-
-/// The last lines of a log file, for an error message.
-fn log_tail(path: &Path) -> String {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let lines: Vec<&str> = text.lines().collect();
-    let tail = lines[lines.len().saturating_sub(20)..].join("\n");
-    if tail.is_empty() {
-        "(empty)".to_owned()
-    } else {
-        tail
-    }
 }
 
 #[cfg(test)]

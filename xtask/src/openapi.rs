@@ -20,7 +20,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail, ensure};
 use serde_json::Value;
 
-use crate::bench::{self, Service, free_port, wait_ready};
+use crate::bench::{self, Service, wait_ready};
+use crate::services::free_port;
 use crate::{cmd, deny, deploy};
 
 /// The openapi-spec-validator release installed from PyPI.

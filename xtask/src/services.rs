@@ -269,6 +269,19 @@ pub fn free_port() -> anyhow::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
+/// The last `lines` lines of a server's `log`, for the error that says it did not start.
+pub fn log_tail(log: &Path, lines: usize) -> String {
+    match std::fs::read_to_string(log) {
+        Ok(text) if text.trim().is_empty() => format!("{} is empty", log.display()),
+        Ok(text) => {
+            let all: Vec<&str> = text.lines().collect();
+            let tail = all[all.len().saturating_sub(lines)..].join("\n");
+            format!("last lines of {}:\n{tail}", log.display())
+        }
+        Err(error) => format!("cannot read {}: {error}", log.display()),
+    }
+}
+
 /// Starts a daemonized `redis-server` named `name` in `dir` on a free port (a replica of
 /// `replica_of` when given) and waits until it answers; returns its port.
 fn start_redis(

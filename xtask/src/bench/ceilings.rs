@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 
-use super::free_port;
 use super::wrk::Measured;
+use crate::services::free_port;
 
 /// What a service scenario is compared with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

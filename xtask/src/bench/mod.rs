@@ -22,7 +22,7 @@ mod table;
 mod wrk;
 
 use std::io::{Read as _, Write as _};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -31,6 +31,7 @@ use anyhow::{Context as _, bail};
 
 use self::ceilings::{Ceiling, Nginx};
 use self::wrk::{DONE_HOOK, Measured, ensure_wrk, parse_wrk, wrk};
+use crate::services::free_port;
 use crate::{cmd, token};
 
 /// Options of `cargo xtask bench`.
@@ -620,10 +621,6 @@ fn measure(
         cache_key,
         cache_entry_bytes,
     })
-}
-
-pub(crate) fn free_port() -> anyhow::Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 /// The service process.
