@@ -180,6 +180,14 @@ impl QueryReader {
             .into_result(value)
             .map_err(|e| ApiError::Domain(DomainError::Validation(e)))
     }
+
+    /// [`finish`](Self::finish) for a value built from a [`required`](Self::required) read of
+    /// `field`: `required` reports every miss, so once `finish` passes the value is there (the
+    /// `is required` answer below only restates that).
+    pub(crate) fn finish_required<T>(self, field: &str, value: Option<T>) -> Result<T, ApiError> {
+        self.finish(value)?
+            .ok_or_else(|| ApiError::invalid(field, "is required"))
+    }
 }
 
 #[cfg(test)]

@@ -46,9 +46,7 @@ impl StatusQuery {
             str::parse::<event::EventStatus>,
         );
         let until = r.instant("until", self.until.as_deref());
-        let read = r.finish(status.map(|status| (status, until)))?;
-        // `required` reports a missing status, so `finish` has already refused a `None` here.
-        read.ok_or_else(|| ApiError::invalid("status", "is required"))
+        r.finish_required("status", status.map(|status| (status, until)))
     }
 }
 

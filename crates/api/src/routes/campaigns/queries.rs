@@ -46,9 +46,7 @@ impl EventQuery {
             self.page_size.as_deref(),
             EVENT_CAMPAIGNS_PAGE_SIZE,
         );
-        let read = r.finish(event_id.map(|id| (id, page)))?;
-        // `required` reports a missing id, so `finish` has already refused a `None` here.
-        read.ok_or_else(|| ApiError::invalid("eventId", "is required"))
+        r.finish_required("eventId", event_id.map(|id| (id, page)))
     }
 }
 
