@@ -2,8 +2,9 @@
 //!
 //! [`install`] makes sure a virtualenv at `target/tools/moto-venv` holds `moto[server]` at
 //! [`MOTO_VERSION`] (`python3 -m venv`, then `pip install` from PyPI; skipped when that version
-//! is there already). [`start`] runs `moto_server -H 127.0.0.1 -p <free port>` in the background,
-//! detached from the terminal (its own session, so a Ctrl-C of `xtask` leaves it to `down`),
+//! is there already). [`start`] runs moto's server on a free 127.0.0.1 port in the background,
+//! through [`LAUNCHER_FILE`] (moto's `main` with its Kinesis `PutRecords` made safe for
+//! concurrent callers, see `moto_server.py`), detached from the terminal (its own session, so a Ctrl-C of `xtask` leaves it to `down`),
 //! with its pid in `<dir>/moto.pid` and its output in `<dir>/moto.log`, and waits until it
 //! answers HTTP. [`stop`] ends the server a pid file names, if it is still a `moto_server`. The
 //! tests find the server through [`ENDPOINT_VARIABLE`] ([`test_env`]).
@@ -31,6 +32,13 @@ pub const PID_FILE: &str = "moto.pid";
 /// The log file [`start`] writes in its directory.
 pub const LOG_FILE: &str = "moto.log";
 
+/// The launcher [`start`] writes into its directory and runs with the venv's Python. Its name
+/// holds `moto_server`, which is what [`is_moto`] looks for.
+pub const LAUNCHER_FILE: &str = "campaign_moto_server.py";
+
+/// The launcher's source (see its own docstring).
+const LAUNCHER: &str = include_str!("moto_server.py");
+
 /// How long [`start`] waits for the server to answer (it imports a lot of Python first).
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -44,7 +52,8 @@ fn version_marker(venv: &Path) -> PathBuf {
     venv.join("campaign-moto-version")
 }
 
-/// Makes sure the venv holds `moto[server]` at [`MOTO_VERSION`] and returns its `moto_server`.
+/// Makes sure the venv holds `moto[server]` at [`MOTO_VERSION`] and returns its `moto_server`
+/// (whose presence says the install finished).
 pub fn install(root: &Path) -> anyhow::Result<PathBuf> {
     let venv = venv(root);
     let server = venv.join("bin").join("moto_server");
@@ -86,18 +95,24 @@ pub fn install(root: &Path) -> anyhow::Result<PathBuf> {
     Ok(server)
 }
 
-/// Installs moto when needed, starts `moto_server` on a free 127.0.0.1 port in the background
-/// (pid in `dir/moto.pid`, output in `dir/moto.log`), waits until it answers HTTP and returns the
+/// Installs moto when needed, starts its server (through [`LAUNCHER_FILE`], written into `dir`)
+/// on a free 127.0.0.1 port in the background (pid in `dir/moto.pid`, output in `dir/moto.log`), waits until it answers HTTP and returns the
 /// port. A server a previous run left in `dir` is stopped first.
 pub fn start(root: &Path, dir: &Path) -> anyhow::Result<u16> {
     let server = install(root)?;
+    // `moto_server` sits in the venv's `bin`, beside the Python that has moto installed.
+    let python = server.with_file_name("python");
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     stop(dir)?;
+    let launcher = dir.join(LAUNCHER_FILE);
+    std::fs::write(&launcher, LAUNCHER)
+        .with_context(|| format!("cannot write {}", launcher.display()))?;
     let port = free_port()?;
     let log_path = dir.join(LOG_FILE);
     let log = std::fs::File::create(&log_path)
         .with_context(|| format!("cannot create {}", log_path.display()))?;
-    let mut child = Command::new(&server)
+    let mut child = Command::new(&python)
+        .arg(&launcher)
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])
         .current_dir(dir)
         .stdin(Stdio::null())
@@ -106,7 +121,7 @@ pub fn start(root: &Path, dir: &Path) -> anyhow::Result<u16> {
         // Its own process group: a Ctrl-C meant for xtask does not reach it.
         .process_group(0)
         .spawn()
-        .with_context(|| format!("cannot start {}", server.display()))?;
+        .with_context(|| format!("cannot start {} {}", python.display(), launcher.display()))?;
     let pid = child.id();
     std::fs::write(dir.join(PID_FILE), format!("{pid}\n"))
         .with_context(|| format!("cannot write {}", dir.join(PID_FILE).display()))?;

