@@ -1,14 +1,15 @@
 //! The scheduled refresh on several replicas (SPEC §7.3: "concurrent runs never transition a
 //! campaign twice"): three replicas run it every second on one store — all three at once
 //! without Redis (each has only its in-process lock), one at a time with the Redis lock — and
-//! complete campaigns whose `date.open` lies a few seconds ahead are each opened exactly once:
-//! one OPEN entry in `statusHistory`, one version step, and one transition on the Kinesis
-//! stream and on the data pipeline queue (distinct event ids; a redelivery of the same event
-//! is allowed, a second transition is not).
+//! complete campaigns whose `date.open` and `date.close` lie a few seconds ahead are each
+//! opened and then closed exactly once: one OPEN and one CLOSED entry in `statusHistory`, one
+//! version step each, and one transition of each on the Kinesis stream and on the data pipeline
+//! queue (distinct event ids; a redelivery of the same event is allowed, a second transition
+//! is not).
 
 use std::time::Duration;
 
-use campaign_domain::chrono::{SecondsFormat, TimeDelta, Utc};
+use campaign_domain::chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use futures::future::join_all;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -16,10 +17,17 @@ use serde_json::{Value, json};
 use crate::cluster::{Cluster, Options, Redis, complete, eventually, id_of, version_of};
 use crate::delivered::{Arrived, Destinations};
 
-/// Campaigns opened per test.
+/// Campaigns opened and closed per test.
 const CAMPAIGNS: usize = 6;
+/// From the creates to `date.open`, and from there to `date.close`: several refresh periods
+/// each, so every campaign is seen OPEN before it closes (a run after both dates would open and
+/// close in one write).
+const TO_OPEN: TimeDelta = TimeDelta::seconds(4);
+const TO_CLOSE: TimeDelta = TimeDelta::seconds(4);
+/// The transitions, as the refresh writes them.
+const TRANSITIONS: [&str; 2] = ["OPEN", "CLOSED"];
 
-async fn the_refresh_on_every_replica_opens_each_campaign_once(redis: Redis) {
+async fn the_refresh_on_every_replica_opens_and_closes_each_campaign_once(redis: Redis) {
     let destinations = Destinations::create().await;
     let cluster = Cluster::start(Options {
         redis,
@@ -29,10 +37,12 @@ async fn the_refresh_on_every_replica_opens_each_campaign_once(redis: Redis) {
     })
     .await;
     let replicas = cluster.replicas();
-    let open_at = (Utc::now() + TimeDelta::seconds(4)).to_rfc3339_opts(SecondsFormat::Millis, true);
+    let open_at = Utc::now() + TO_OPEN;
+    let close_at = open_at + TO_CLOSE;
+    let wire = |at: DateTime<Utc>| at.to_rfc3339_opts(SecondsFormat::Millis, true);
     let created = join_all((0..CAMPAIGNS).map(|i| {
         let mut body = complete(&format!("Opening {i}"));
-        body["date"] = json!({"open": open_at});
+        body["date"] = json!({"open": wire(open_at), "close": wire(close_at)});
         async move { replicas[i % replicas.len()].create(&body).await }
     }))
     .await;
@@ -53,16 +63,18 @@ async fn the_refresh_on_every_replica_opens_each_campaign_once(redis: Redis) {
         }
         all
     };
-    eventually(
-        "every campaign to be opened",
-        Duration::from_secs(15),
-        || async { read_all().await.iter().all(|c| c["status"] == "OPEN") },
-    )
-    .await;
-    let opened = read_all().await;
+    for status in TRANSITIONS {
+        eventually(
+            &format!("every campaign to be {status}"),
+            Duration::from_secs(15),
+            || async { read_all().await.iter().all(|c| c["status"] == status) },
+        )
+        .await;
+    }
+    let closed = read_all().await;
     // Two more periods on every replica: a second transition would have happened by now.
     tokio::time::sleep(Duration::from_millis(2_500)).await;
-    for (id, seen) in ids.iter().zip(&opened) {
+    for (id, seen) in ids.iter().zip(&closed) {
         let now = replicas[0].get(id).await;
         let c = now.expect(StatusCode::OK);
         let entries: Vec<(&Value, &Value)> = c["statusHistory"]
@@ -75,29 +87,46 @@ async fn the_refresh_on_every_replica_opens_each_campaign_once(redis: Redis) {
             entries,
             [
                 (&json!("DRAFT"), &json!("admin-1")),
-                (&json!("OPEN"), &json!("system"))
+                (&json!("OPEN"), &json!("system")),
+                (&json!("CLOSED"), &json!("system"))
             ],
-            "campaign {id} opened once"
+            "campaign {id} opened once and closed once"
         );
-        assert_eq!(version_of(c), 2, "campaign {id}: one write for the opening");
-        assert_eq!(c, seen, "campaign {id} unchanged since it was seen OPEN");
-        assert!(c["date"]["opened"].is_string() && c["date"].get("open").is_none());
+        assert_eq!(
+            version_of(c),
+            3,
+            "campaign {id}: one write for each transition"
+        );
+        assert_eq!(c, seen, "campaign {id} unchanged since it was seen CLOSED");
+        let date = &c["date"];
+        assert!(
+            date["opened"].is_string() && date["closed"].is_string(),
+            "{date}"
+        );
+        assert!(
+            date.get("open").is_none() && date.get("close").is_none(),
+            "{date}"
+        );
     }
 
     let mut arrived = Arrived::default();
     arrived
         .until(
             &destinations,
-            "the transition of every campaign on the stream and the pipeline queue",
+            "both transitions of every campaign on the stream and the pipeline queue",
             Duration::from_secs(10),
             |a| {
-                let (stream, pipeline) = (
-                    a.stream_events_with_status("OPEN"),
-                    a.pipeline_events_with_status("OPEN"),
-                );
-                let missing: Vec<_> = ids
+                let missing: Vec<String> = TRANSITIONS
                     .iter()
-                    .filter(|id| !stream.contains_key(*id) || !pipeline.contains_key(*id))
+                    .flat_map(|status| {
+                        let stream = a.stream_events_with_status(status);
+                        let pipeline = a.pipeline_events_with_status(status);
+                        ids.iter()
+                            .filter(move |id| {
+                                !stream.contains_key(*id) || !pipeline.contains_key(*id)
+                            })
+                            .map(move |id| format!("{id} {status}"))
+                    })
                     .collect();
                 (!missing.is_empty()).then(|| format!("{missing:?}"))
             },
@@ -106,27 +135,29 @@ async fn the_refresh_on_every_replica_opens_each_campaign_once(redis: Redis) {
     // What a second transition would have sent has had time to arrive too.
     tokio::time::sleep(Duration::from_millis(500)).await;
     arrived.refresh(&destinations).await;
-    let (stream, pipeline) = (
-        arrived.stream_events_with_status("OPEN"),
-        arrived.pipeline_events_with_status("OPEN"),
-    );
-    for id in &ids {
-        assert_eq!(
-            (stream[id].len(), pipeline[id].len()),
-            (1, 1),
-            "campaign {id}: one transition on the stream {:?} and on the queue {:?}",
-            stream[id],
-            pipeline[id]
+    for status in TRANSITIONS {
+        let (stream, pipeline) = (
+            arrived.stream_events_with_status(status),
+            arrived.pipeline_events_with_status(status),
         );
+        for id in &ids {
+            assert_eq!(
+                (stream[id].len(), pipeline[id].len()),
+                (1, 1),
+                "campaign {id}: one {status} transition on the stream {:?} and on the queue {:?}",
+                stream[id],
+                pipeline[id]
+            );
+        }
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn without_redis_the_refresh_on_three_replicas_opens_each_campaign_once() {
-    the_refresh_on_every_replica_opens_each_campaign_once(Redis::Off).await;
+async fn without_redis_the_refresh_on_three_replicas_opens_and_closes_each_campaign_once() {
+    the_refresh_on_every_replica_opens_and_closes_each_campaign_once(Redis::Off).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn with_redis_the_refresh_on_three_replicas_opens_each_campaign_once() {
-    the_refresh_on_every_replica_opens_each_campaign_once(Redis::Primary).await;
+async fn with_redis_the_refresh_on_three_replicas_opens_and_closes_each_campaign_once() {
+    the_refresh_on_every_replica_opens_and_closes_each_campaign_once(Redis::Primary).await;
 }

@@ -4,7 +4,8 @@
 //! find ready) while each replica in turn gets SIGTERM, exits cleanly and is started again on
 //! its port. The balancer may retry a request on another replica only when the connection was
 //! refused (nothing was sent); every answer must be a success, no request may be cut once sent,
-//! and every acknowledged write is counted once in the versions.
+//! and every acknowledged write is counted once in the versions. It runs without Redis and with
+//! it.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -79,10 +80,9 @@ async fn client(
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_rolling_restart_under_load_fails_no_request() {
+async fn a_rolling_restart_under_load_fails_no_request(redis: Redis) {
     let mut cluster = Cluster::start(Options {
-        redis: Redis::Primary,
+        redis,
         ..Options::default()
     })
     .await;
@@ -167,4 +167,14 @@ async fn a_rolling_restart_under_load_fails_no_request() {
             );
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_redis_a_rolling_restart_under_load_fails_no_request() {
+    a_rolling_restart_under_load_fails_no_request(Redis::Off).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_redis_a_rolling_restart_under_load_fails_no_request() {
+    a_rolling_restart_under_load_fails_no_request(Redis::Primary).await;
 }
