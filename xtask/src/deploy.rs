@@ -57,18 +57,27 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     )?;
 
     let helm = helm(root)?;
-    // The default values, the production values, and tokens verified by a JWKS URL alone (no
-    // PEM mounted).
-    let jwks_only: &[&str] = &[
+    // The default values, the production values, and tokens verified by a JWKS URL alone or a
+    // mounted JWKS file alone (no PEM mounted).
+    let jwks_url_only: &[&str] = &[
         "--set",
         "jwtJwksUrl=https://auth.example.invalid/.well-known/jwks.json",
         "--set",
         "secret.jwtPublicKeyKey=",
     ];
+    let jwks_file_only: &[&str] = &[
+        "--set",
+        "secret.jwtPublicKeyKey=",
+        "--set",
+        "secret.jwtJwksKey=jwks.json",
+        "--set-literal",
+        r#"secret.jwtJwks={"keys": []}"#,
+    ];
     for (label, values, extra) in [
         ("the default values", None, &[][..]),
         (PRODUCTION_VALUES, Some(PRODUCTION_VALUES), &[][..]),
-        ("a JWKS URL and no PEM", None, jwks_only),
+        ("a JWKS URL and no PEM", None, jwks_url_only),
+        ("a JWKS file and no PEM", None, jwks_file_only),
     ] {
         let mut lint = vec!["lint", "--strict", "--kube-version", KUBE_VERSION, CHART];
         let mut template = vec![
@@ -531,6 +540,48 @@ fn endpoint_port(endpoint: &str) -> Option<u16> {
 
 /// Checks `helm template` output: the objects, probes, shutdown, scaling, variables, the
 /// OTLP endpoint and protocol, and `CAMPAIGN_WORKERS` against the CPU request.
+/// The key files the service reads.
+const KEY_FILE_VARIABLES: [&str; 2] = ["CAMPAIGN_JWT_PUBLIC_KEY_FILE", "CAMPAIGN_JWT_JWKS_FILE"];
+
+/// Each key file the ConfigMap `data` names is in the container: a volume mounted at the file's
+/// directory projects the file's name from a Secret or ConfigMap (all its keys, or an item with
+/// that path). A file the pod does not have would stop every pod at start-up.
+fn check_key_files(data: &Yaml, pod: &Yaml, container: &Yaml) -> anyhow::Result<()> {
+    let mounts = container["volumeMounts"]
+        .as_vec()
+        .map_or(&[][..], Vec::as_slice);
+    let volumes = pod["volumes"].as_vec().map_or(&[][..], Vec::as_slice);
+    for variable in KEY_FILE_VARIABLES {
+        let Some(file) = data[variable].as_str() else {
+            continue;
+        };
+        let Some((dir, name)) = file.rsplit_once('/') else {
+            bail!("{variable} is {file:?}, not an absolute path");
+        };
+        let provided = mounts
+            .iter()
+            .filter(|m| m["mountPath"].as_str().map(|p| p.trim_end_matches('/')) == Some(dir))
+            .filter_map(|m| m["name"].as_str())
+            .filter_map(|volume| volumes.iter().find(|v| v["name"].as_str() == Some(volume)))
+            .any(|volume| {
+                let source = if volume["secret"].is_badvalue() {
+                    &volume["configMap"]
+                } else {
+                    &volume["secret"]
+                };
+                !source.is_badvalue()
+                    && source["items"]
+                        .as_vec()
+                        .is_none_or(|items| items.iter().any(|i| i["path"].as_str() == Some(name)))
+            });
+        ensure!(
+            provided,
+            "{variable} is {file}, but no volume of the container puts {name} in {dir}"
+        );
+    }
+    Ok(())
+}
+
 fn check_rendered(rendered: &str, read: &BTreeSet<String>, production: bool) -> anyhow::Result<()> {
     let docs = YamlLoader::load_from_str(rendered).context("helm template printed bad YAML")?;
     let otlp = otlp_problems(rendered, true);
@@ -590,6 +641,7 @@ fn check_rendered(rendered: &str, read: &BTreeSet<String>, production: bool) -> 
     for config_map in of_kind("ConfigMap") {
         let data = &config_map["data"];
         check_names(keys(data), read, "the ConfigMap")?;
+        check_key_files(data, pod, container)?;
         ensure!(
             data["CAMPAIGN_LISTEN"]
                 .as_str()
@@ -1101,6 +1153,7 @@ mod tests {
         let read: BTreeSet<String> = [
             "CAMPAIGN_LISTEN",
             "CAMPAIGN_JWT_PUBLIC_KEY_FILE",
+            "CAMPAIGN_JWT_JWKS_FILE",
             "CAMPAIGN_JWT_JWKS_URL",
             "CAMPAIGN_WORKERS",
         ]
@@ -1116,12 +1169,16 @@ spec:
         - readinessProbe: {httpGet: {path: /health/ready}}
           livenessProbe: {httpGet: {path: /heartbeat}}
           resources: {requests: {cpu: 1500m}, limits: {memory: 1Gi}}
+          volumeMounts: [{name: keys, mountPath: /etc/keys}, {name: tmp, mountPath: /tmp}]
+      volumes:
+        - {name: keys, secret: {secretName: s, items: [{key: k.pem, path: k.pem}]}}
+        - {name: tmp, emptyDir: {}}
 ---
 kind: Service
 ---
 kind: ConfigMap
-data: {CAMPAIGN_LISTEN: '0.0.0.0:8080', CAMPAIGN_JWT_PUBLIC_KEY_FILE: /k.pem, RUST_LOG: info,
-       CAMPAIGN_WORKERS: '2', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318'}
+data: {CAMPAIGN_LISTEN: '0.0.0.0:8080', CAMPAIGN_JWT_PUBLIC_KEY_FILE: /etc/keys/k.pem,
+       RUST_LOG: info, CAMPAIGN_WORKERS: '2', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318'}
 ---
 kind: HorizontalPodAutoscaler
 spec: {minReplicas: 3, maxReplicas: 12}
@@ -1129,11 +1186,17 @@ spec: {minReplicas: 3, maxReplicas: 12}
 kind: PodDisruptionBudget
 ";
         check_rendered(good, &read, false).unwrap();
-        let jwks_only = good.replace(
-            "CAMPAIGN_JWT_PUBLIC_KEY_FILE: /k.pem",
+        let jwks_url_only = good.replace(
+            "CAMPAIGN_JWT_PUBLIC_KEY_FILE: /etc/keys/k.pem",
             "CAMPAIGN_JWT_JWKS_URL: 'https://idp/jwks'",
         );
-        check_rendered(&jwks_only, &read, false).unwrap();
+        check_rendered(&jwks_url_only, &read, false).unwrap();
+        let jwks_file_only = good
+            .replace("CAMPAIGN_JWT_PUBLIC_KEY_FILE", "CAMPAIGN_JWT_JWKS_FILE")
+            .replace("k.pem", "jwks.json");
+        check_rendered(&jwks_file_only, &read, false).unwrap();
+        let every_key_of_the_secret = good.replace(", items: [{key: k.pem, path: k.pem}]", "");
+        check_rendered(&every_key_of_the_secret, &read, false).unwrap();
         assert!(
             check_rendered(good, &read, true).is_err(),
             "no ServiceMonitor"
@@ -1146,7 +1209,12 @@ kind: PodDisruptionBudget
             ("c:4318", "c:4317"),
             ("CAMPAIGN_WORKERS: '2'", "CAMPAIGN_WORKERS: '1'"),
             ("cpu: 1500m", "cpu: 3"),
-            ("CAMPAIGN_JWT_PUBLIC_KEY_FILE: /k.pem, ", ""),
+            ("CAMPAIGN_JWT_PUBLIC_KEY_FILE: /etc/keys/k.pem,", ""),
+            // A key file no volume puts where the service reads it.
+            ("path: k.pem", "path: other.pem"),
+            ("mountPath: /etc/keys", "mountPath: /etc/other"),
+            ("{name: keys, secret", "{name: other, secret"),
+            ("secret: {secretName: s", "emptyDir: {secretName: s"),
         ] {
             let bad = good.replace(from, to);
             assert!(

@@ -56,17 +56,20 @@ app.kubernetes.io/component: api
 
 {{/*
 Refuses values that would break the service's contract: variables the chart owns, a variable
-in both places, the per-pod memory store on several replicas, a grace period shorter than the
-service's shutdown, an empty replica range.
+in both places, one Secret key for both the PEM and the key set, the per-pod memory store on
+several replicas, a grace period shorter than the service's shutdown, an empty replica range.
 */}}
 {{- define "campaign-service.validate" -}}
 {{- range $key, $_ := .Values.config }}
-{{- if or (eq $key "CAMPAIGN_LISTEN") (eq $key "CAMPAIGN_JWT_PUBLIC_KEY_FILE") }}
-{{- fail (printf "config.%s is set by the chart (containerPort, jwtPublicKeyMountPath); remove it" $key) }}
+{{- if has $key (list "CAMPAIGN_LISTEN" "CAMPAIGN_JWT_PUBLIC_KEY_FILE" "CAMPAIGN_JWT_JWKS_FILE") }}
+{{- fail (printf "config.%s is set by the chart (containerPort, secret.jwtPublicKeyKey, secret.jwtJwksKey); remove it" $key) }}
 {{- end }}
 {{- if hasKey $.Values.secret.env $key }}
 {{- fail (printf "%s is in both config and secret.env; keep it in one place" $key) }}
 {{- end }}
+{{- end }}
+{{- if and .Values.secret.jwtJwksKey (eq .Values.secret.jwtJwksKey .Values.secret.jwtPublicKeyKey) }}
+{{- fail "secret.jwtJwksKey and secret.jwtPublicKeyKey name the same Secret key: a PEM and a key set are different files" }}
 {{- end }}
 {{- $store := default "memory" (index .Values.config "CAMPAIGN_STORE") }}
 {{- if and (eq $store "memory") (or .Values.autoscaling.enabled (gt (int .Values.replicaCount) 1)) }}
