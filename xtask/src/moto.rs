@@ -4,10 +4,11 @@
 //! [`MOTO_VERSION`] (`python3 -m venv`, then `pip install` from PyPI; skipped when that version
 //! is there already). [`start`] runs moto's server on a free 127.0.0.1 port in the background,
 //! through [`LAUNCHER_FILE`] (moto's `main` with its Kinesis `PutRecords` made safe for
-//! concurrent callers, see `moto_server.py`), detached from the terminal (its own session, so a Ctrl-C of `xtask` leaves it to `down`),
-//! with its pid in `<dir>/moto.pid` and its output in `<dir>/moto.log`, and waits until it
-//! answers HTTP. [`stop`] ends the server a pid file names, if it is still a `moto_server`. The
-//! tests find the server through [`ENDPOINT_VARIABLE`] ([`test_env`]).
+//! concurrent callers, see `moto_server.py`), detached from the terminal (its own session, so
+//! a Ctrl-C of `xtask` leaves it to `down`), with its pid in `<dir>/moto.pid` and its output in
+//! `<dir>/moto.log`, and waits until it answers HTTP. [`stop`] ends the server a pid file
+//! names, if it is still a `moto_server`. The tests find the server through
+//! [`ENDPOINT_VARIABLE`] ([`test_env`]).
 
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
@@ -96,8 +97,9 @@ pub fn install(root: &Path) -> anyhow::Result<PathBuf> {
 }
 
 /// Installs moto when needed, starts its server (through [`LAUNCHER_FILE`], written into `dir`)
-/// on a free 127.0.0.1 port in the background (pid in `dir/moto.pid`, output in `dir/moto.log`), waits until it answers HTTP and returns the
-/// port. A server a previous run left in `dir` is stopped first.
+/// on a free 127.0.0.1 port in the background (pid in `dir/moto.pid`, output in
+/// `dir/moto.log`), waits until it answers HTTP and returns the port. A server a previous run
+/// left in `dir` is stopped first.
 pub fn start(root: &Path, dir: &Path) -> anyhow::Result<u16> {
     let server = install(root)?;
     // `moto_server` sits in the venv's `bin`, beside the Python that has moto installed.
