@@ -123,6 +123,37 @@ impl Supervised {
         }
     }
 
+    /// Whether a command sent now would be carried: the connection is up and its task still
+    /// runs. (A task ends with the runtime it was spawned on, and a client whose task was
+    /// stopped that way may still report itself connected.)
+    pub(crate) fn is_live(&self) -> bool {
+        self.read(|live| !live.task.is_finished()) && self.is_connected()
+    }
+
+    /// Replaces the client with a fresh one, connecting from the calling runtime, if its task
+    /// has ended, whatever the client reports: for a connection made per thread, whose
+    /// runtime may have stopped (the thread's slot, and so this connection, can then pass to a
+    /// new thread).
+    pub(crate) fn renew_if_ended(&self) {
+        if self.read(|live| !live.task.is_finished()) {
+            return;
+        }
+        // Only ever replaced whole, as in `rearm`.
+        let mut live = self.live.write().unwrap_or_else(PoisonError::into_inner);
+        if !live.task.is_finished() {
+            return;
+        }
+        match Live::start(&self.builder) {
+            Ok(fresh) => *live = fresh,
+            Err(error) => tracing::warn!(
+                role = self.role,
+                server = %self.server,
+                %error,
+                "redis client could not be rebuilt"
+            ),
+        }
+    }
+
     /// Replaces the client with a fresh one that starts connecting if the connection is down
     /// and its task has ended.
     pub(crate) fn rearm(&self) {

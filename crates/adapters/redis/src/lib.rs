@@ -5,6 +5,9 @@
 //!   does not answer is skipped for the primary), writes, deletes, locks and the readiness ping
 //!   go to the primary — `fred`'s own replica routing is for clusters, so the replicas have
 //!   their own clients (ECOSYSTEM.md);
+//! - a thread that reads gets connections of its own, driven by its own runtime, so that a
+//!   cached read on an HTTP worker stays on that worker's thread (the shared connections'
+//!   tasks run on the main runtime); writes, scripts and `WAIT` keep to the shared ones;
 //! - every command has a timeout and fails at once while its connection is down (`fail_fast`),
 //!   and is never replayed after a reconnection (a replayed `SET` could write back a value an
 //!   invalidation already removed): the callers carry on as on a miss (fail open);
@@ -31,6 +34,7 @@ mod settings;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -39,6 +43,7 @@ use campaign_ports::{Cache, CacheError, JobLock, LockToken, VersionedEntry};
 use fred::error::Error as FredError;
 use fred::prelude::{ClientLike as _, Expiration, KeysInterface as _, Options, SetOptions};
 use fred::types::{ClusterHash, CustomCommand};
+use thread_local::ThreadLocal;
 
 use crate::connection::Supervised;
 
@@ -78,10 +83,23 @@ impl std::fmt::Debug for RedisCache {
     }
 }
 
-/// The connections to one role (the primary, or all replicas), used round robin.
+/// The connections to one role (the primary, or all replicas), used round robin: the shared
+/// ones, and for reads one more per server on each thread that reads (see
+/// [`Servers::pick_for_read`]).
 struct Servers {
     clients: Vec<Supervised>,
     next: AtomicUsize,
+    /// Each reading thread's own connections, one per server, made by its first read.
+    per_thread: ThreadLocal<ThreadClients>,
+    urls: Vec<RedisUrl>,
+    settings: RedisSettings,
+    role: &'static str,
+}
+
+/// One thread's connections to the servers of a role, used round robin by that thread only.
+struct ThreadClients {
+    clients: Vec<Supervised>,
+    next: Cell<usize>,
 }
 
 impl Servers {
@@ -100,7 +118,49 @@ impl Servers {
         Ok(Self {
             clients,
             next: AtomicUsize::new(0),
+            per_thread: ThreadLocal::new(),
+            urls: urls.to_vec(),
+            settings: settings.clone(),
+            role,
         })
+    }
+
+    /// The connection a read on this thread should use: one of the thread's own when it is up,
+    /// otherwise a shared one ([`pick`](Self::pick)).
+    ///
+    /// A thread's own connections are made by its first read, from its runtime, so their
+    /// tasks run where the read runs. On an HTTP worker (one thread, one runtime of its own) a
+    /// cached read then never leaves its thread: through a shared connection, whose task runs
+    /// on the process's main runtime, every read wakes another thread twice (the command to
+    /// the connection task, the answer back), and the profile of cached reads showed those
+    /// wake-ups as the largest cost (docs/benchmarks.md). Until a thread's connection is up,
+    /// and whenever it is down, its reads take a shared one, which keeps the outage handling
+    /// above; a connection whose runtime has stopped is replaced by the next read.
+    fn pick_for_read(&self) -> &Supervised {
+        let own = self.per_thread.get_or_try(|| {
+            let clients = self
+                .urls
+                .iter()
+                .map(|url| Supervised::start(url, &self.settings, self.role))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok::<_, CacheError>(ThreadClients {
+                clients,
+                next: Cell::new(0),
+            })
+        });
+        if let Ok(own) = own {
+            let n = own.clients.len();
+            let start = own.next.get();
+            own.next.set(start.wrapping_add(1));
+            for i in 0..n {
+                let client = &own.clients[start.wrapping_add(i) % n];
+                if client.is_live() {
+                    return client;
+                }
+                client.renew_if_ended();
+            }
+        }
+        self.pick()
     }
 
     /// The next connection in turn, preferring one that is up.
@@ -208,7 +268,7 @@ impl RedisCache {
     }
 
     async fn get_from(&self, servers: &Servers, key: &str) -> Result<Option<String>, FredError> {
-        servers.pick().with(&self.options).get(key).await
+        servers.pick_for_read().with(&self.options).get(key).await
     }
 }
 

@@ -106,7 +106,12 @@ impl PrivateRedis {
 
     /// Its URL.
     pub fn url(&self) -> RedisUrl {
-        RedisUrl::parse(&format!("redis://127.0.0.1:{}", self.port)).expect("a valid URL")
+        RedisUrl::parse(&self.address()).expect("a valid URL")
+    }
+
+    /// Its URL as text, for a plain client of a test's own.
+    pub fn address(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
     }
 
     /// Stops the server at once (SIGKILL, like a crash) and waits until the port is closed.

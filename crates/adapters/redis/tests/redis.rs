@@ -390,3 +390,99 @@ async fn a_cache_used_right_after_start_waits_for_its_first_connection() {
             .unwrap()
     );
 }
+
+/// The connections a server has, oldest first, as `(id, last command)`, leaving out the one
+/// asking (whose last command is this `CLIENT LIST`).
+async fn connections(raw: &fred::clients::Client) -> Vec<(u64, String)> {
+    let list: String = raw
+        .custom(
+            fred::types::CustomCommand::new_static(
+                "CLIENT",
+                fred::types::ClusterHash::Random,
+                false,
+            ),
+            vec!["LIST"],
+        )
+        .await
+        .unwrap();
+    let field = |line: &str, name: &str| -> Option<String> {
+        line.split(' ')
+            .find_map(|f| f.strip_prefix(name)?.strip_prefix('='))
+            .map(str::to_owned)
+    };
+    let mut out: Vec<(u64, String)> = list
+        .lines()
+        .filter_map(|line| Some((field(line, "id")?.parse().ok()?, field(line, "cmd")?)))
+        .filter(|(_, cmd)| cmd != "client|list")
+        .collect();
+    out.sort();
+    out
+}
+
+/// Reads on a thread with a runtime of its own (as on an HTTP worker) go over a connection of
+/// that thread's own, made by its first read (which a shared connection serves meanwhile);
+/// when that runtime stops, its connection closes, and the next thread that reads gets a
+/// working one instead of the dead one (thread slots are reused).
+#[test]
+fn a_reading_thread_reads_over_its_own_connection_which_ends_with_its_runtime() {
+    let server = PrivateRedis::start();
+    let mut settings = RedisSettings::new(server.url());
+    settings.connections_per_server = 1;
+    let main = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let cache = main.block_on(connected(&settings));
+    let raw = Arc::new(main.block_on(raw_client(&server.address())));
+    assert_eq!(
+        main.block_on(connections(&raw)).len(),
+        1,
+        "the shared connection"
+    );
+
+    let reading_thread = |n: usize| {
+        let (cache, raw) = (cache.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                let value = format!("v{n}");
+                cache
+                    .set("k", &value, Duration::from_secs(60))
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    cache.get("k").await.unwrap().as_deref(),
+                    Some(value.as_str()),
+                    "the first read is answered"
+                );
+                // Each round: a write over the shared connection, then a read; done once the
+                // read went over the thread's own (the newest) connection.
+                eventually("a read over the thread's own connection", || async {
+                    cache
+                        .set("k", &value, Duration::from_secs(60))
+                        .await
+                        .unwrap();
+                    let read = cache.get("k").await.unwrap();
+                    assert_eq!(read.as_deref(), Some(value.as_str()));
+                    let now = connections(&raw).await;
+                    now.len() == 2 && now[0].1 == "set" && now[1].1 == "get"
+                })
+                .await;
+            });
+        })
+    };
+
+    reading_thread(1).join().expect("the first reading thread");
+    main.block_on(eventually(
+        "its connection to close with its runtime",
+        || async { connections(&raw).await.len() == 1 },
+    ));
+    reading_thread(2).join().expect("the second reading thread");
+    main.block_on(eventually("that one to close too", || async {
+        connections(&raw).await.len() == 1
+    }));
+}
