@@ -38,8 +38,9 @@ struct LinkSpec {
     description: &'static str,
 }
 
-/// `POST /campaigns` answers 201 with the new campaign.
-const fn from_campaign(
+/// A link from the 201 of the create `POST path`.
+const fn from_create(
+    path: &'static str,
     name: &'static str,
     target: &'static str,
     parameters: &'static [(&'static str, &'static str)],
@@ -47,13 +48,23 @@ const fn from_campaign(
 ) -> LinkSpec {
     LinkSpec {
         method: "post",
-        path: "/campaigns",
+        path,
         status: "201",
         name,
         target,
         parameters,
         description,
     }
+}
+
+/// `POST /campaigns` answers 201 with the new campaign.
+const fn from_campaign(
+    name: &'static str,
+    target: &'static str,
+    parameters: &'static [(&'static str, &'static str)],
+    description: &'static str,
+) -> LinkSpec {
+    from_create("/campaigns", name, target, parameters, description)
 }
 
 /// `POST /campaigns/{id}/markets` answers 201 with the new market.
@@ -63,15 +74,13 @@ const fn from_market(
     parameters: &'static [(&'static str, &'static str)],
     description: &'static str,
 ) -> LinkSpec {
-    LinkSpec {
-        method: "post",
-        path: "/campaigns/{id}/markets",
-        status: "201",
+    from_create(
+        "/campaigns/{id}/markets",
         name,
         target,
         parameters,
         description,
-    }
+    )
 }
 
 /// `POST /promoters` answers 201 with the new promoter.
@@ -81,15 +90,7 @@ const fn from_promoter(
     parameters: &'static [(&'static str, &'static str)],
     description: &'static str,
 ) -> LinkSpec {
-    LinkSpec {
-        method: "post",
-        path: "/promoters",
-        status: "201",
-        name,
-        target,
-        parameters,
-        description,
-    }
+    from_create("/promoters", name, target, parameters, description)
 }
 
 const CAMPAIGN: &[(&str, &str)] = &[("path.id", CREATED_ID)];
